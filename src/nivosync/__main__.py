@@ -1,0 +1,3 @@
+from nivosync.cli import main
+
+main()

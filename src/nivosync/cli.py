@@ -2,12 +2,133 @@
 
 from __future__ import annotations
 
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
 import click
 
 from nivosync import __version__
+from nivosync.errors import EXIT_OPERATIONAL, InvalidInput, NivosyncError
+from nivosync.log_setup import LogFormat, configure_logging
 
 
-@click.group()
+@dataclass(frozen=True)
+class GlobalOptions:
+    config: Path | None
+    verbose: bool
+
+
+def run(action: Callable[[], int], verbose: bool) -> None:
+    """Run a command function and exit with its code; errors become one clear message each."""
+    try:
+        code = action()
+    except InvalidInput as exc:
+        for line in exc.lines():
+            click.echo(f"error: {line}", err=True)
+        sys.exit(exc.exit_code)
+    except NivosyncError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: short message for users, full detail on request
+        if verbose:
+            raise
+        report = Path(tempfile.gettempdir()) / f"nivosync-crash-{datetime.now():%Y%m%d-%H%M%S}.log"
+        report.write_text(traceback.format_exc(), encoding="utf-8")
+        click.echo(
+            f"error: unexpected {type(exc).__name__}: {exc} (details in {report}; "
+            "rerun with -v to see them here)",
+            err=True,
+        )
+        sys.exit(EXIT_OPERATIONAL)
+    sys.exit(code)
+
+
+ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _as_date(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nivosync")
-def main() -> None:
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Config file (default: $NIVOSYNC_CONFIG, then ./nivosync.yaml).",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(["console", "json"]),
+    default="console",
+    show_default=True,
+    help="Log style on stderr; json = one object per line, for schedulers.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Debug logs, and full tracebacks on bugs.")
+@click.pass_context
+def main(ctx: click.Context, config: Path | None, log_format: LogFormat, verbose: bool) -> None:
     """Turn a customer release plan into Jira and Confluence, and keep it honest."""
+    configure_logging(log_format, verbose)
+    ctx.obj = GlobalOptions(config=config, verbose=verbose)
+
+
+TEMPLATE_OPTION = click.option(
+    "--template",
+    "template",
+    metavar="NAME_OR_PATH",
+    help="Plan template: a name from `nivosync templates` or a .yaml path "
+    "(default: the config's default_template).",
+)
+
+
+@main.command()
+@TEMPLATE_OPTION
+@click.pass_obj
+def validate(opts: GlobalOptions, template: str | None) -> None:
+    """Check the config and the template(s); list every problem as FILE:LINE: message."""
+    from nivosync.commands.validate import run_validate
+
+    run(lambda: run_validate(opts.config, template, sys.stdout), opts.verbose)
+
+
+@main.command()
+@click.pass_obj
+def templates(opts: GlobalOptions) -> None:
+    """List the shipped plan templates and those in the configured templates_dir."""
+    from nivosync.commands.templates import run_templates
+
+    run(lambda: run_templates(opts.config, sys.stdout), opts.verbose)
+
+
+@main.command()
+@click.option("--customer", required=True, help="Customer name, e.g. 'Acme Health'.")
+@click.option("--release", required=True, help="Release version, e.g. 2.4.0.")
+@click.option("--start", required=True, type=ISO_DATE, help="Release start date, YYYY-MM-DD.")
+@TEMPLATE_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON (shape: README).")
+@click.pass_obj
+def plan(
+    opts: GlobalOptions,
+    customer: str,
+    release: str,
+    start: datetime,
+    template: str | None,
+    as_json: bool,
+) -> None:
+    """Show the complete plan of a release: tasks, people, dates. No network, no writes."""
+    from nivosync.commands.plan import run_plan
+
+    start_date = _as_date(start)
+    assert start_date is not None  # required option
+    run(
+        lambda: run_plan(opts.config, template, customer, release, start_date, as_json, sys.stdout),
+        opts.verbose,
+    )

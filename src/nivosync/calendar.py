@@ -1,0 +1,139 @@
+"""Working days: weekends and holidays excluded; plan weeks are 5 working days each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import holidays as holidays_lib
+
+DAYS_PER_WEEK = 5
+_SATURDAY = 5
+
+
+class CalendarError(ValueError):
+    """A calendar setting the `holidays` package does not know (country or subdivision)."""
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Which dates are working days: Monday to Friday, less explicit and regional holidays."""
+
+    holidays: frozenset[date] = frozenset()
+    country: str | None = None
+    subdivision: str | None = None
+    _regional: Mapping[date, str] | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def build(
+        cls,
+        holidays: frozenset[date] | set[date] = frozenset(),
+        country: str | None = None,
+        subdivision: str | None = None,
+    ) -> WorkCalendar:
+        """A calendar with explicit holidays plus, optionally, a country's public holidays."""
+        regional = regional_holidays(country, subdivision) if country else None
+        return cls(frozenset(holidays), country, subdivision, regional)
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < _SATURDAY and self.holiday_name(day) is None
+
+    def holiday_name(self, day: date) -> str | None:
+        """The holiday on `day` ('holiday' for an explicit one), or None."""
+        if day in self.holidays:
+            return "holiday"
+        if self._regional is not None and day in self._regional:
+            return str(self._regional.get(day))
+        return None
+
+    def next_working_day(self, day: date) -> date:
+        """`day` itself if it is a working day, else the first working day after it."""
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def working_days_from(self, start: date) -> Iterator[date]:
+        """Every working day on or after `start`, in order (endless)."""
+        day = self.next_working_day(start)
+        while True:
+            yield day
+            day = self.next_working_day(day + timedelta(days=1))
+
+    def add_working_days(self, day: date, count: int) -> date:
+        """The working day `count` working days after `day` (count >= 0)."""
+        for _ in range(count):
+            day = self.next_working_day(day + timedelta(days=1))
+        return day
+
+    def working_days_after(self, start: date, end: date) -> int:
+        """How many working days lie after `start` up to and including `end` (0 if none)."""
+        count = 0
+        day = start + timedelta(days=1)
+        while day <= end:
+            count += self.is_working_day(day)
+            day += timedelta(days=1)
+        return count
+
+    def non_working_days(self, start: date, end: date) -> list[tuple[date, str]]:
+        """Holidays falling on weekdays between `start` and `end` inclusive, with their names."""
+        found = []
+        day = start
+        while day <= end:
+            name = self.holiday_name(day)
+            if name is not None and day.weekday() < _SATURDAY:
+                found.append((day, name))
+            day += timedelta(days=1)
+        return found
+
+
+def regional_holidays(country: str, subdivision: str | None) -> Mapping[date, str]:
+    """Public holidays of a country (and subdivision) from the `holidays` package."""
+    supported = holidays_lib.list_supported_countries()
+    code = country.upper()
+    if code not in supported:
+        raise CalendarError(
+            f"unknown country '{country}': use an ISO 3166-1 alpha-2 code the `holidays` "
+            "package supports (e.g. US, DE, GB)"
+        )
+    if subdivision is not None and subdivision not in supported[code]:
+        choices = ", ".join(supported[code][:12]) or "none"
+        raise CalendarError(
+            f"unknown subdivision '{subdivision}' for {code}: choose one of {choices}"
+        )
+    return holidays_lib.country_holidays(code, subdiv=subdivision)
+
+
+@dataclass(frozen=True)
+class WeekSchedule:
+    """The working days of a plan's weeks, counted from the release start date."""
+
+    days: tuple[date, ...]
+
+    @classmethod
+    def build(cls, calendar: WorkCalendar, start: date, weeks: int) -> WeekSchedule:
+        if not calendar.is_working_day(start):
+            raise NonWorkingStart(start, calendar)
+        found = calendar.working_days_from(start)
+        return cls(tuple(next(found) for _ in range(weeks * DAYS_PER_WEEK)))
+
+    def day(self, index: int) -> date:
+        """The working day at 0-based `index` from the start."""
+        return self.days[index]
+
+    def week(self, number: int) -> tuple[date, ...]:
+        """The 5 working days of week `number` (1-based)."""
+        first = (number - 1) * DAYS_PER_WEEK
+        return self.days[first : first + DAYS_PER_WEEK]
+
+
+class NonWorkingStart(ValueError):
+    """The release start date is not a working day."""
+
+    def __init__(self, start: date, calendar: WorkCalendar) -> None:
+        reason = calendar.holiday_name(start) or start.strftime("%A")
+        self.suggestion = calendar.next_working_day(start)
+        super().__init__(
+            f"start date {start.isoformat()} is not a working day ({reason}); "
+            f"use the next working day, {self.suggestion.isoformat()}"
+        )

@@ -1,0 +1,314 @@
+"""nivosync's config file: schema, where it is found, and the per-customer view of it."""
+
+from __future__ import annotations
+
+import difflib
+import ipaddress
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, StringConstraints
+
+from nivosync.calendar import CalendarError, WorkCalendar
+from nivosync.errors import InvalidInput, Problem
+from nivosync.schema import Strict, parse_document
+from nivosync.yamlfile import YamlDocument, load_yaml_mapping
+
+CONFIG_ENV = "NIVOSYNC_CONFIG"
+DEFAULT_CONFIG = Path("nivosync.yaml")
+SANDBOX = "sandbox"
+
+Flavor = Literal["cloud", "datacenter"]
+Text = Annotated[str, StringConstraints(min_length=1)]
+EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+ProjectKey = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,9}$")]
+SpaceKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9~]{1,255}$")]
+
+
+def _site_url(value: str) -> str:
+    if value == SANDBOX:
+        return value
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"'{value}' must be 'sandbox' or a site URL such as https://example.com")
+    if parts.query or parts.fragment:
+        raise ValueError(f"'{value}': give the site's base URL, without ?query or #fragment")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ValueError(
+            f"'{value}' would send your token unencrypted: use https:// (plain http is only "
+            "accepted for loopback addresses)"
+        )
+    return value.rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+SiteUrl = Annotated[str, AfterValidator(_site_url)]
+
+
+class JiraSettings(Strict):
+    url: SiteUrl
+    flavor: Flavor = "cloud"
+    project: ProjectKey
+    user: Text
+    token_env: EnvName = "NIVOSYNC_JIRA_TOKEN"
+    issue_type: Text = "Task"
+
+
+class ConfluenceSettings(Strict):
+    url: SiteUrl
+    flavor: Flavor = "cloud"
+    space: SpaceKey
+    parent_page: Text
+    user: Text
+    token_env: EnvName = "NIVOSYNC_CONFLUENCE_TOKEN"
+
+
+class CalendarSettings(Strict):
+    holidays: list[date] = []
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}$")] | None = None
+    subdivision: Text | None = None
+
+
+class CustomerSettings(Strict):
+    roles: dict[Text, Text | None] = {}
+    calendar: CalendarSettings | None = None
+
+
+class SandboxUser(Strict):
+    name: Text
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$")]
+    username: Annotated[str, StringConstraints(pattern=r"^[^\s]+$")]
+
+
+class SandboxSettings(Strict):
+    db: Path = Path(".nivosync/sandbox.db")
+    users: list[SandboxUser] = []
+
+
+class ConfigSpec(Strict):
+    jira: JiraSettings
+    confluence: ConfluenceSettings | None = None
+    roles: dict[Text, Text | None]
+    calendar: CalendarSettings = CalendarSettings()
+    customers: dict[Text, CustomerSettings] = {}
+    templates_dir: Path | None = None
+    default_template: Text = "nivomax-5-week"
+    sandbox: SandboxSettings = SandboxSettings()
+
+
+@dataclass(frozen=True)
+class Config:
+    """A loaded, checked config. Paths in it are resolved against the config file's folder."""
+
+    path: Path
+    spec: ConfigSpec
+    doc: YamlDocument
+
+    @property
+    def name(self) -> str:
+        return self.doc.name
+
+    @property
+    def templates_dir(self) -> Path | None:
+        return self._resolve(self.spec.templates_dir) if self.spec.templates_dir else None
+
+    @property
+    def sandbox_db(self) -> Path:
+        return self._resolve(self.spec.sandbox.db)
+
+    @property
+    def uses_sandbox(self) -> bool:
+        confluence = self.spec.confluence
+        return self.spec.jira.url == SANDBOX or (
+            confluence is not None and confluence.url == SANDBOX
+        )
+
+    def _resolve(self, path: Path) -> Path:
+        return path if path.is_absolute() else self.path.parent / path
+
+    def customer_key(self, customer: str) -> str | None:
+        """The `customers` entry for `customer`, or None; a near-miss spelling is an error."""
+        if customer in self.spec.customers:
+            return customer
+        folded = {name.casefold(): name for name in self.spec.customers}
+        close = folded.get(customer.casefold()) or next(
+            iter(difflib.get_close_matches(customer, list(self.spec.customers), n=1, cutoff=0.85)),
+            None,
+        )
+        if close:
+            raise InvalidInput(
+                f"--customer '{customer}' is not in {self.name} customers, but '{close}' is: "
+                f"use --customer '{close}' (spelled exactly) or add '{customer}' to customers"
+            )
+        return None
+
+    def people(self, customer: str) -> dict[str, str | None]:
+        """Role → person for `customer`: the global roles, overridden by the customer's."""
+        people = dict(self.spec.roles)
+        key = self.customer_key(customer)
+        if key is not None:
+            people.update(self.spec.customers[key].roles)
+        return people
+
+    def calendar_settings(self, customer: str) -> CalendarSettings:
+        """The customer's calendar settings: each key it sets replaces the global one."""
+        settings = self.spec.calendar
+        key = self.customer_key(customer)
+        override = self.spec.customers[key].calendar if key is not None else None
+        if override is None:
+            return settings
+        return settings.model_copy(update=override.model_dump(include=override.model_fields_set))
+
+    def calendar(self, customer: str) -> WorkCalendar:
+        """The customer's working-day calendar (checked when the config was loaded)."""
+        settings = self.calendar_settings(customer)
+        return WorkCalendar.build(set(settings.holidays), settings.country, settings.subdivision)
+
+    def role_problems(
+        self, template_name: str, template_roles: Mapping[str, list[str]]
+    ) -> list[Problem]:
+        """Roles the template uses (role → task ids) that the config leaves unmapped or unknown."""
+        problems = []
+        for role, tasks in template_roles.items():
+            if role not in self.spec.roles:
+                problems.append(
+                    self.doc.problem(
+                        ("roles",),
+                        f"role '{role}' (used by template {template_name}, tasks: "
+                        f"{', '.join(tasks)}) has no entry: add '{role}: <person>' to roles, "
+                        f"or '{role}: null' to leave those tasks unassigned",
+                    )
+                )
+        for customer, settings in self.spec.customers.items():
+            for role in settings.roles:
+                if role not in template_roles and role not in self.spec.roles:
+                    problems.append(
+                        self.doc.problem(
+                            ("customers", customer, "roles", role),
+                            f"customers.{customer}.roles: unknown role '{role}' (template "
+                            f"{template_name} uses: {', '.join(template_roles)})",
+                        )
+                    )
+        return problems
+
+
+def find_config(explicit: Path | None, environ: Mapping[str, str] | None = None) -> Path:
+    """--config, else $NIVOSYNC_CONFIG, else ./nivosync.yaml."""
+    environ = os.environ if environ is None else environ
+    if explicit is not None:
+        return explicit
+    if environ.get(CONFIG_ENV):
+        return Path(environ[CONFIG_ENV])
+    if DEFAULT_CONFIG.is_file():
+        return DEFAULT_CONFIG
+    raise InvalidInput(
+        "no config file: pass --config FILE, set NIVOSYNC_CONFIG, or create ./nivosync.yaml "
+        "(copy config.example.yaml to start)"
+    )
+
+
+def load_config(path: Path) -> Config:
+    """Load and check a config file; InvalidInput lists every problem with its line."""
+    doc = load_yaml_mapping(path, "config")
+    spec = parse_document(doc, ConfigSpec)
+    config = Config(path=path, spec=spec, doc=doc)
+    problems = list(_config_problems(config))
+    if problems:
+        raise InvalidInput.from_problems(problems)
+    return config
+
+
+def _config_problems(config: Config) -> Iterable[Problem]:
+    spec, doc = config.spec, config.doc
+    yield from _calendar_problems(doc, ("calendar",), spec.calendar)
+    for name, customer in spec.customers.items():
+        if customer.calendar is not None:
+            merged = config.calendar_settings(name)
+            yield from _calendar_problems(doc, ("customers", name, "calendar"), merged)
+    confluence = spec.confluence
+    cloud_site = (
+        confluence is not None and confluence.url != SANDBOX and confluence.flavor == "cloud"
+    )
+    if cloud_site and confluence and not confluence.url.endswith("/wiki"):
+        yield doc.problem(
+            ("confluence", "url"),
+            f"confluence.url '{confluence.url}': a Confluence Cloud URL ends in /wiki "
+            "(https://YOUR-SITE.atlassian.net/wiki)",
+        )
+    one_sandbox = confluence is not None and SANDBOX == spec.jira.url == confluence.url
+    if one_sandbox and confluence and confluence.flavor != spec.jira.flavor:
+        yield doc.problem(
+            ("confluence", "flavor"),
+            f"confluence.flavor '{confluence.flavor}' differs from jira.flavor "
+            f"'{spec.jira.flavor}': the embedded sandbox is one site of one flavour",
+        )
+    yield from _person_problems(config)
+
+
+def _calendar_problems(
+    doc: YamlDocument, at: tuple[str, ...], settings: CalendarSettings
+) -> Iterable[Problem]:
+    if settings.subdivision and not settings.country:
+        yield doc.problem(
+            (*at, "subdivision"),
+            f"calendar.subdivision '{settings.subdivision}' needs calendar.country",
+        )
+    if settings.country:
+        try:
+            WorkCalendar.build(set(), settings.country, settings.subdivision)
+        except CalendarError as exc:
+            key = "subdivision" if "subdivision" in str(exc) else "country"
+            yield doc.problem((*at, key), f"calendar.{key}: {exc}")
+
+
+def _person_problems(config: Config) -> Iterable[Problem]:
+    """People must fit the Jira flavour and, on the sandbox, be among its users."""
+    spec, doc = config.spec, config.doc
+    cloud = spec.jira.flavor == "cloud"
+    sandbox_people = {u.email if cloud else u.username for u in spec.sandbox.users}
+    sandbox_people.add(spec.jira.user)
+    places: list[tuple[tuple[str, ...], str]] = [
+        (("roles", role), person) for role, person in spec.roles.items() if person
+    ]
+    for name, customer in spec.customers.items():
+        places += [
+            (("customers", name, "roles", role), person)
+            for role, person in customer.roles.items()
+            if person
+        ]
+    for at, person in places:
+        if cloud and not _EMAIL.match(person):
+            yield doc.problem(
+                at,
+                f"{at[-1]}: '{person}' is not an email; on Jira Cloud a role's person is the "
+                "user's email address",
+            )
+        elif not cloud and (_EMAIL.match(person) or " " in person):
+            yield doc.problem(
+                at,
+                f"{at[-1]}: '{person}' is not a username; on Jira Data Center a role's person "
+                "is the user's login name (e.g. jsmith)",
+            )
+        elif spec.jira.url == SANDBOX and person not in sandbox_people:
+            yield doc.problem(
+                at,
+                f"{at[-1]}: '{person}' is not a sandbox user: add it to sandbox.users "
+                "(name, email, username)",
+            )
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -1,0 +1,268 @@
+"""A customer release's desired state: identity, epic, tasks with people and dates (pure)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from nivosync.calendar import NonWorkingStart, WeekSchedule, WorkCalendar
+from nivosync.errors import InvalidInput
+from nivosync.template import MilestoneSpec, PlanTemplate, TaskSpec
+
+PLAN_JSON_SCHEMA = "nivosync.plan/1"
+LABEL_PREFIX = "nivosync"
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII words joined by '-'; dots kept (they matter in versions)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9.]+", "-", ascii_text.lower()).strip("-.")
+
+
+@dataclass(frozen=True)
+class ReleaseIdentity:
+    """Which release this is; the slug is how nivosync finds it again in Jira and Confluence."""
+
+    customer: str
+    release: str
+
+    @property
+    def slug(self) -> str:
+        # '--' cannot occur inside a slugified part, so customer and release never run together.
+        return f"{slugify(self.customer)}--{slugify(self.release)}"
+
+    @property
+    def label(self) -> str:
+        """The Jira label on every issue of this release."""
+        return f"{LABEL_PREFIX}-{self.slug}"
+
+    @property
+    def title(self) -> str:
+        return f"{self.customer} {self.release}"
+
+    @classmethod
+    def checked(cls, customer: str, release: str) -> ReleaseIdentity:
+        identity = cls(customer.strip(), release.strip())
+        for option, value in (("--customer", identity.customer), ("--release", identity.release)):
+            if not slugify(value):
+                raise InvalidInput(
+                    f"{option} '{value}' needs at least one letter or digit (it names the release "
+                    "in Jira labels and Confluence page titles)"
+                )
+        return identity
+
+
+@dataclass(frozen=True)
+class RolePerson:
+    role: str
+    description: str
+    person: str | None
+
+
+@dataclass(frozen=True)
+class PlannedTask:
+    id: str
+    summary: str
+    name: str
+    milestone: str
+    roles: tuple[str, ...]
+    assignee: str | None
+    watchers: tuple[str, ...]
+    start: date
+    due: date
+    weeks: str
+    depends_on: tuple[str, ...]
+    go_live: bool
+    overview: str
+    description: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlannedMilestone:
+    id: str
+    name: str
+    weeks: str
+    phase: str | None
+    start: date
+    end: date
+    tasks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Risk:
+    risk: str
+    mitigation: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything `create` will make for one release, computed with no network."""
+
+    release: ReleaseIdentity
+    template: PlanTemplate
+    start: date
+    end: date
+    go_live: date
+    epic_summary: str
+    tasks: tuple[PlannedTask, ...]
+    milestones: tuple[PlannedMilestone, ...]
+    roles: tuple[RolePerson, ...]
+    risks: tuple[Risk, ...]
+    calendar: WorkCalendar
+    holidays: tuple[tuple[date, str], ...]
+
+    def task(self, task_id: str) -> PlannedTask:
+        return next(t for t in self.tasks if t.id == task_id)
+
+
+def build_plan(
+    template: PlanTemplate,
+    release: ReleaseIdentity,
+    start: date,
+    people: Mapping[str, str | None],
+    calendar: WorkCalendar,
+) -> Plan:
+    """Lay the template's weeks on the calendar from `start` and put people on the tasks."""
+    missing = [role for role in template.role_names if role not in people]
+    if missing:
+        raise InvalidInput(
+            f"no person configured for role(s) {', '.join(missing)}: add them to roles in the "
+            "config (null = deliberately unassigned)"
+        )
+    try:
+        schedule = WeekSchedule.build(calendar, start, template.weeks)
+    except NonWorkingStart as exc:
+        raise InvalidInput(f"--start: {exc}") from None
+    tasks = tuple(_task(template, release, schedule, people, spec) for spec in template.spec.tasks)
+    milestones = tuple(_milestone(spec, tasks, schedule) for spec in template.spec.milestones)
+    go_live_task = next(t for t in tasks if t.go_live)
+    end = schedule.days[-1]
+    return Plan(
+        release=release,
+        template=template,
+        start=start,
+        end=end,
+        go_live=go_live_task.due,
+        epic_summary=f"{release.title} — {template.spec.title}",
+        tasks=tasks,
+        milestones=milestones,
+        roles=tuple(
+            RolePerson(r.name, r.description, people.get(r.name)) for r in template.spec.roles
+        ),
+        risks=tuple(Risk(r.risk, r.mitigation) for r in template.spec.risks),
+        calendar=calendar,
+        holidays=tuple(calendar.non_working_days(start, end)),
+    )
+
+
+def _task(
+    template: PlanTemplate,
+    release: ReleaseIdentity,
+    schedule: WeekSchedule,
+    people: Mapping[str, str | None],
+    spec: TaskSpec,
+) -> PlannedTask:
+    span = template.day_span(spec)
+    persons = [people.get(role) for role in spec.roles]
+    assignee = persons[0]
+    watchers = tuple(dict.fromkeys(p for p in persons[1:] if p and p != assignee))
+    return PlannedTask(
+        id=spec.id,
+        summary=f"{release.title}: {spec.summary}",
+        name=spec.summary,
+        milestone=spec.milestone,
+        roles=tuple(spec.roles),
+        assignee=assignee,
+        watchers=watchers,
+        start=schedule.day(span.first),
+        due=schedule.day(span.last),
+        weeks=str(template.task_weeks(spec)),
+        depends_on=tuple(spec.depends_on),
+        go_live=spec.go_live,
+        overview=spec.overview,
+        description=tuple(spec.description),
+    )
+
+
+def _milestone(
+    spec: MilestoneSpec, tasks: tuple[PlannedTask, ...], schedule: WeekSchedule
+) -> PlannedMilestone:
+    own = [t for t in tasks if t.milestone == spec.id]
+    return PlannedMilestone(
+        id=spec.id,
+        name=spec.name,
+        weeks=str(spec.weeks),
+        phase=spec.phase,
+        start=min(t.start for t in own),
+        end=max(t.due for t in own),
+        tasks=tuple(t.id for t in own),
+    )
+
+
+def plan_to_json(plan: Plan) -> dict[str, Any]:
+    """The documented, stable JSON shape of `nivosync plan --json` (see README)."""
+    template = plan.template
+    return {
+        "schema": PLAN_JSON_SCHEMA,
+        "release": {
+            "customer": plan.release.customer,
+            "release": plan.release.release,
+            "slug": plan.release.slug,
+            "label": plan.release.label,
+            "start": plan.start.isoformat(),
+            "end": plan.end.isoformat(),
+            "go_live": plan.go_live.isoformat(),
+            "template": {
+                "name": template.name,
+                "title": template.spec.title,
+                "schema_version": template.spec.schema_version,
+                "source": str(template.source),
+            },
+        },
+        "epic": {"summary": plan.epic_summary, "labels": [LABEL_PREFIX, plan.release.label]},
+        "tasks": [_task_json(t) for t in plan.tasks],
+        "milestones": [
+            {
+                "id": m.id,
+                "name": m.name,
+                "weeks": m.weeks,
+                "phase": m.phase,
+                "start": m.start.isoformat(),
+                "end": m.end.isoformat(),
+                "tasks": list(m.tasks),
+            }
+            for m in plan.milestones
+        ],
+        "roles": [
+            {"role": r.role, "description": r.description, "person": r.person} for r in plan.roles
+        ],
+        "risks": [{"risk": r.risk, "mitigation": r.mitigation} for r in plan.risks],
+        "calendar": {
+            "country": plan.calendar.country,
+            "subdivision": plan.calendar.subdivision,
+            "holidays": [{"date": d.isoformat(), "name": name} for d, name in plan.holidays],
+        },
+    }
+
+
+def _task_json(task: PlannedTask) -> dict[str, Any]:
+    return {
+        "id": task.id,
+        "summary": task.summary,
+        "name": task.name,
+        "milestone": task.milestone,
+        "weeks": task.weeks,
+        "roles": list(task.roles),
+        "assignee": task.assignee,
+        "watchers": list(task.watchers),
+        "start": task.start.isoformat(),
+        "due": task.due.isoformat(),
+        "depends_on": list(task.depends_on),
+        "go_live": task.go_live,
+        "overview": task.overview,
+        "description": list(task.description),
+    }

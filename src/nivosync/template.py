@@ -1,0 +1,345 @@
+"""Plan templates: the YAML schema, its cross-checks, and where templates are found."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal, NamedTuple
+
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, field_validator
+
+from nivosync.calendar import DAYS_PER_WEEK
+from nivosync.errors import InvalidInput, Problem, display_path
+from nivosync.schema import Strict, parse_document
+from nivosync.yamlfile import YamlDocument, load_yaml_mapping
+
+SUPPORTED_SCHEMA_VERSIONS = (1,)
+TEMPLATE_SUFFIXES = (".yaml", ".yml")
+
+Identifier = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$"), Field(description="kebab-case id")
+]
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+class Span(NamedTuple):
+    """An inclusive 1-based range: weeks 2-3, or days 1-2 of a task's weeks."""
+
+    first: int
+    last: int
+
+    def __str__(self) -> str:
+        return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
+
+
+def _parse_span(value: object) -> object:
+    """Accept `3`, `"3"` or `"2-3"`; anything else is left for pydantic to reject."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return (value, value)
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", value)
+        if not match:
+            raise ValueError(f"'{value}' is not a range: write N or A-B (e.g. 2-3)")
+        first = int(match.group(1))
+        return (first, int(match.group(2) or first))
+    return value
+
+
+def _check_span(span: Span) -> Span:
+    if span.first < 1 or span.last < span.first:
+        raise ValueError(f"range {span.first}-{span.last} must be A-B with 1 <= A <= B")
+    return span
+
+
+SpanField = Annotated[Span, BeforeValidator(_parse_span), AfterValidator(_check_span)]
+
+
+class RoleSpec(Strict):
+    name: Text
+    description: str = ""
+
+
+class MilestoneSpec(Strict):
+    id: Identifier
+    name: Text
+    weeks: SpanField
+    phase: str | None = None
+    description: str | None = None
+
+
+class TaskSpec(Strict):
+    id: Identifier
+    summary: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    milestone: Identifier
+    roles: Annotated[list[Text], Field(min_length=1)]
+    overview: str = ""
+    description: list[Text] = []
+    weeks: SpanField | None = None
+    days: SpanField | None = None
+    depends_on: list[Identifier] = []
+    go_live: bool = False
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _one_paragraph(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+
+class RiskSpec(Strict):
+    risk: Text
+    mitigation: Text
+
+
+class TemplateSpec(Strict):
+    schema_version: int
+    name: Identifier | None = None
+    title: Text
+    description: str = ""
+    roles: Annotated[list[RoleSpec], Field(min_length=1)]
+    milestones: Annotated[list[MilestoneSpec], Field(min_length=1)]
+    tasks: Annotated[list[TaskSpec], Field(min_length=1)]
+    risks: list[RiskSpec] = []
+
+    @field_validator("schema_version")
+    @classmethod
+    def _supported(cls, version: int) -> int:
+        if version not in SUPPORTED_SCHEMA_VERSIONS:
+            newest = max(SUPPORTED_SCHEMA_VERSIONS)
+            raise ValueError(
+                f"schema_version {version} is not supported by this nivosync (it reads up to "
+                f"{newest}); upgrade nivosync or write schema_version: {newest}"
+            )
+        return version
+
+
+@dataclass(frozen=True)
+class PlanTemplate:
+    """A validated template and where it came from."""
+
+    name: str
+    source: Path
+    spec: TemplateSpec
+
+    @property
+    def weeks(self) -> int:
+        return max(m.weeks.last for m in self.spec.milestones)
+
+    @property
+    def role_names(self) -> list[str]:
+        return [r.name for r in self.spec.roles]
+
+    def milestone(self, milestone_id: str) -> MilestoneSpec:
+        return next(m for m in self.spec.milestones if m.id == milestone_id)
+
+    def task_weeks(self, task: TaskSpec) -> Span:
+        return task.weeks or self.milestone(task.milestone).weeks
+
+    def day_span(self, task: TaskSpec) -> Span:
+        """The task's 0-based working-day indexes from the release start (inclusive)."""
+        weeks = self.task_weeks(task)
+        first = (weeks.first - 1) * DAYS_PER_WEEK
+        if task.days is None:
+            return Span(first, weeks.last * DAYS_PER_WEEK - 1)
+        return Span(first + task.days.first - 1, first + task.days.last - 1)
+
+    @property
+    def go_live_task(self) -> TaskSpec:
+        return next(t for t in self.spec.tasks if t.go_live)
+
+
+def load_template(path: Path) -> PlanTemplate:
+    """Load and fully check a template file; InvalidInput lists every problem with its line."""
+    doc = load_yaml_mapping(path, "plan template")
+    spec = parse_document(doc, TemplateSpec)
+    name = spec.name or path.stem
+    template = PlanTemplate(name=name, source=path, spec=spec)
+    problems = list(template_problems(template, doc))
+    if problems:
+        raise InvalidInput.from_problems(problems)
+    return template
+
+
+def template_problems(template: PlanTemplate, doc: YamlDocument) -> Iterable[Problem]:
+    """Cross-checks the schema alone cannot express."""
+    spec = template.spec
+    yield from _duplicates(doc, "roles", [r.name for r in spec.roles], "name", "role")
+    yield from _duplicates(doc, "milestones", [m.id for m in spec.milestones], "id", "milestone")
+    yield from _duplicates(doc, "tasks", [t.id for t in spec.tasks], "id", "task")
+    yield from _milestone_order(doc, spec.milestones)
+    milestones = {m.id: m for m in spec.milestones}
+    roles = set(template.role_names)
+    for i, task in enumerate(spec.tasks):
+        yield from _task_problems(template, doc, i, task, milestones, roles)
+    used = {t.milestone for t in spec.tasks}
+    for i, milestone in enumerate(spec.milestones):
+        if milestone.id not in used:
+            yield doc.problem(("milestones", i), f"milestone '{milestone.id}' has no tasks")
+    go_lives = [i for i, t in enumerate(spec.tasks) if t.go_live]
+    if len(go_lives) != 1:
+        where = ("tasks", go_lives[1]) if go_lives else ("tasks",)
+        yield doc.problem(
+            where, f"exactly one task must have go_live: true (found {len(go_lives)})"
+        )
+    yield from _dependency_problems(template, doc)
+
+
+def _duplicates(
+    doc: YamlDocument, section: str, values: list[str], key: str, what: str
+) -> Iterable[Problem]:
+    seen: set[str] = set()
+    for i, value in enumerate(values):
+        if value in seen:
+            yield doc.problem((section, i, key), f"duplicate {what} '{value}'")
+        seen.add(value)
+
+
+def _milestone_order(doc: YamlDocument, milestones: list[MilestoneSpec]) -> Iterable[Problem]:
+    for i in range(1, len(milestones)):
+        before, current = milestones[i - 1], milestones[i]
+        if current.weeks.first <= before.weeks.last:
+            yield doc.problem(
+                ("milestones", i, "weeks"),
+                f"milestone '{current.id}' (weeks {current.weeks}) must start after "
+                f"'{before.id}' (weeks {before.weeks}): list milestones in order, not overlapping",
+            )
+
+
+def _task_problems(
+    template: PlanTemplate,
+    doc: YamlDocument,
+    index: int,
+    task: TaskSpec,
+    milestones: dict[str, MilestoneSpec],
+    roles: set[str],
+) -> Iterable[Problem]:
+    at = ("tasks", index)
+    for j, role in enumerate(task.roles):
+        if role not in roles:
+            known = ", ".join(sorted(roles))
+            yield doc.problem((*at, "roles", j), f"unknown role '{role}' (template roles: {known})")
+    milestone = milestones.get(task.milestone)
+    if milestone is None:
+        known = ", ".join(milestones)
+        yield doc.problem(
+            (*at, "milestone"), f"unknown milestone '{task.milestone}' (milestones: {known})"
+        )
+        return
+    weeks = task.weeks or milestone.weeks
+    if weeks.first < milestone.weeks.first or weeks.last > milestone.weeks.last:
+        yield doc.problem(
+            (*at, "weeks"),
+            f"task weeks {weeks} lie outside its milestone '{milestone.id}' "
+            f"(weeks {milestone.weeks})",
+        )
+    available = (weeks.last - weeks.first + 1) * DAYS_PER_WEEK
+    if task.days is not None and task.days.last > available:
+        yield doc.problem(
+            (*at, "days"),
+            f"days {task.days} exceed the {available} working days of weeks {weeks}",
+        )
+
+
+def _dependency_problems(template: PlanTemplate, doc: YamlDocument) -> Iterable[Problem]:
+    tasks = {t.id: t for t in template.spec.tasks}
+    index = {t.id: i for i, t in enumerate(template.spec.tasks)}
+    valid_shape = all(
+        t.milestone in {m.id for m in template.spec.milestones} for t in tasks.values()
+    )
+    for task in template.spec.tasks:
+        for j, dep in enumerate(task.depends_on):
+            at = ("tasks", index[task.id], "depends_on", j)
+            if dep == task.id:
+                yield doc.problem(at, f"task '{task.id}' depends on itself")
+            elif dep not in tasks:
+                yield doc.problem(at, f"unknown task '{dep}' in depends_on")
+            elif valid_shape and template.day_span(tasks[dep]).first > template.day_span(task).last:
+                yield doc.problem(
+                    at,
+                    f"task '{task.id}' depends on '{dep}', which starts after '{task.id}' ends",
+                )
+    cycle = find_cycle({t.id: [d for d in t.depends_on if d in tasks] for t in tasks.values()})
+    if cycle:
+        yield doc.problem(
+            ("tasks", index[cycle[0]], "depends_on"),
+            f"dependency cycle: {' → '.join([*cycle, cycle[0]])}",
+        )
+
+
+def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    """One cycle in a dependency graph (as the list of its nodes), or None."""
+    state: dict[str, Literal["visiting", "done"]] = {}
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = "visiting"
+        path.append(node)
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == "visiting":
+                return path[path.index(nxt) :]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        path.pop()
+        state[node] = "done"
+        return None
+
+    for node in graph:
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+@dataclass(frozen=True)
+class TemplateEntry:
+    """A template file found on disk (not yet validated)."""
+
+    name: str
+    source: Path
+    origin: Literal["shipped", "templates_dir"]
+
+
+def shipped_templates_dir() -> Path:
+    """The templates packaged with nivosync (or, in a source checkout, the repo's folder)."""
+    packaged = resources.files("nivosync") / "plan_templates"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "plan_templates"
+
+
+def discover_templates(templates_dir: Path | None) -> list[TemplateEntry]:
+    """Templates in the configured folder first (they shadow shipped ones of the same name)."""
+    entries: list[TemplateEntry] = []
+    if templates_dir is not None:
+        entries += _entries(templates_dir, "templates_dir")
+    entries += _entries(shipped_templates_dir(), "shipped")
+    return entries
+
+
+def _entries(folder: Path, origin: Literal["shipped", "templates_dir"]) -> list[TemplateEntry]:
+    if not folder.is_dir():
+        return []
+    files = sorted(p for p in folder.iterdir() if p.suffix in TEMPLATE_SUFFIXES and p.is_file())
+    return [TemplateEntry(p.stem, p, origin) for p in files]
+
+
+def resolve_template(name_or_path: str, templates_dir: Path | None) -> Path:
+    """A template's file from a name (templates folder, then shipped) or a path."""
+    candidate = Path(name_or_path)
+    if candidate.suffix in TEMPLATE_SUFFIXES or "/" in name_or_path or candidate.exists():
+        if not candidate.is_file():
+            raise InvalidInput(f"--template: no template file at '{name_or_path}'")
+        return candidate
+    entries = discover_templates(templates_dir)
+    for entry in entries:
+        if entry.name == name_or_path:
+            return entry.source
+    names = ", ".join(sorted({e.name for e in entries})) or "none"
+    where = f" or in templates_dir {display_path(templates_dir)}" if templates_dir else ""
+    raise InvalidInput(
+        f"--template: no template named '{name_or_path}' among the shipped ones{where} "
+        f"(available: {names}); give a name from `nivosync templates` or a path to a .yaml file"
+    )

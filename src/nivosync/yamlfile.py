@@ -1,0 +1,113 @@
+"""Read a YAML file into plain data plus the line of every key, for FILE:LINE messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from nivosync.errors import InvalidInput, Problem, display_path
+
+Location = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """A parsed YAML mapping and where each of its values was written."""
+
+    path: Path
+    data: dict[str, Any]
+    lines: dict[Location, int] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return display_path(self.path)
+
+    def line_of(self, location: Location) -> int | None:
+        """Line of the deepest part of `location` that exists in the file."""
+        for end in range(len(location), -1, -1):
+            line = self.lines.get(tuple(location[:end]))
+            if line is not None:
+                return line
+        return None
+
+    def problem(self, location: Location, message: str) -> Problem:
+        return Problem(self.name, self.line_of(location), message)
+
+
+class _Builder:
+    """Builds Python values from YAML nodes, recording lines and rejecting duplicate keys."""
+
+    def __init__(self, doc_name: str) -> None:
+        self._constructor = SafeConstructor()
+        self.lines: dict[Location, int] = {}
+        self.problems: list[Problem] = []
+        self._doc_name = doc_name
+
+    def build(self, node: yaml.Node, location: Location) -> Any:
+        self.lines[location] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, location)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*location, i)) for i, item in enumerate(node.value)]
+        return self._constructor.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, location: Location) -> dict[Any, Any]:
+        self._constructor.flatten_mapping(node)
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._constructor.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if not isinstance(key, str | int):
+                self.problems.append(
+                    Problem(self._doc_name, line, f"key {key!r} must be a plain name")
+                )
+                continue
+            if key in result:
+                self.problems.append(
+                    Problem(self._doc_name, line, f"duplicate key {key!r}: keep only one")
+                )
+                continue
+            result[key] = self.build(value_node, (*location, key))
+            self.lines[(*location, key)] = line
+        return result
+
+
+def load_yaml_mapping(path: Path, what: str) -> YamlDocument:
+    """Parse `path` as a YAML mapping; any syntax problem is an InvalidInput naming file:line."""
+    name = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInput(f"{name}: {what} not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{name}: cannot read {what}: {exc}") from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        detail = exc.problem or exc.context or "invalid YAML"
+        raise InvalidInput(
+            "invalid YAML", [Problem(name, line, f"invalid YAML: {detail}")]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InvalidInput(f"{name}: invalid YAML: {exc}") from None
+    if node is None:
+        raise InvalidInput(f"{name}: {what} is empty")
+    if not isinstance(node, yaml.MappingNode):
+        raise InvalidInput(
+            "not a mapping",
+            [Problem(name, node.start_mark.line + 1, f"{what} must be a mapping of keys")],
+        )
+    builder = _Builder(name)
+    try:
+        data = builder.build(node, ())
+    except yaml.YAMLError as exc:
+        raise InvalidInput(f"{name}: invalid YAML value: {exc}") from None
+    if builder.problems:
+        raise InvalidInput.from_problems(builder.problems)
+    return YamlDocument(path=path, data=data, lines=builder.lines)

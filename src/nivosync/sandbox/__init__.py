@@ -1,0 +1,10 @@
+"""nivosync's embedded sandbox: a local, SQLite-backed Jira + Confluence site on real HTTP.
+
+It is the other side of the wire: nothing here imports from the rest of nivosync.
+"""
+
+from nivosync.sandbox.seed import AdminCredential, SiteSeed, UserSeed
+from nivosync.sandbox.server import Sandbox, serve
+from nivosync.sandbox.store import reset_db
+
+__all__ = ["AdminCredential", "Sandbox", "SiteSeed", "UserSeed", "reset_db", "serve"]

@@ -1,0 +1,44 @@
+"""What a route handler receives for one request."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from werkzeug.wrappers import Request
+
+from nivosync.sandbox.clock import Clock
+from nivosync.sandbox.responses import HttpError
+from nivosync.sandbox.routing import ErrorShapes
+from nivosync.sandbox.seed import AdminCredential, Flavor, SiteSeed
+from nivosync.sandbox.store import Store
+
+
+@dataclass
+class RequestContext:
+    request: Request
+    seed: SiteSeed
+    store: Store
+    clock: Clock
+    admin: AdminCredential | None
+    errors: ErrorShapes
+
+    @property
+    def flavor(self) -> Flavor:
+        return self.seed.flavor
+
+    @property
+    def base_url(self) -> str:
+        """The site root as the client addressed it (for ``self`` links)."""
+        return self.request.host_url.rstrip("/")
+
+    def json_body(self) -> Any:
+        """The request's JSON body; a malformed body is a 400 in the product's shape."""
+        raw = self.request.get_data(cache=True)
+        if not raw:
+            raise HttpError(self.errors.error(400, "No content to map due to end-of-input"))
+        try:
+            return json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise HttpError(self.errors.error(400, f"Unexpected character: {exc}")) from exc

@@ -1,0 +1,134 @@
+"""How Jira entities are rendered for one request (site root, REST version, flavor)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from nivosync.sandbox.context import RequestContext
+from nivosync.sandbox.directory import User
+from nivosync.sandbox.jira import catalog
+from nivosync.sandbox.seed import Flavor
+
+
+def jira_timestamp(moment: datetime) -> str:
+    """Jira's timestamp format, e.g. ``2026-12-15T16:00:00.000+0000`` (always UTC here)."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+0000"
+
+
+@dataclass(frozen=True)
+class JiraView:
+    base: str
+    api: str
+    flavor: Flavor
+
+    @classmethod
+    def of(cls, ctx: RequestContext, api: str) -> JiraView:
+        return cls(ctx.base_url, "2" if api == "latest" else api, ctx.flavor)
+
+    @property
+    def cloud(self) -> bool:
+        return self.flavor == "cloud"
+
+    @property
+    def adf(self) -> bool:
+        """Cloud's v3 API speaks Atlassian Document Format for rich-text fields."""
+        return self.cloud and self.api == "3"
+
+    def url(self, path: str) -> str:
+        return f"{self.base}/rest/api/{self.api}/{path}"
+
+    def avatars(self, kind: str, ident: str | int) -> dict[str, str]:
+        return {
+            f"{n}x{n}": f"{self.base}/secure/{kind}avatar?size={n}&avatarId={ident}"
+            for n in (48, 24, 16, 32)
+        }
+
+    def user(self, user: User | None) -> dict[str, Any] | None:
+        if user is None:
+            return None
+        body: dict[str, Any] = {}
+        if self.cloud:
+            body["self"] = self.url(f"user?accountId={user.account_id}")
+            body["accountId"] = user.account_id
+            body["accountType"] = "atlassian"
+        else:
+            body["self"] = self.url(f"user?username={user.username}")
+            body["key"] = user.key
+            body["name"] = user.username
+        body["emailAddress"] = user.email
+        body["avatarUrls"] = self.avatars("user", user.id)
+        body["displayName"] = user.display_name
+        body["active"] = user.active
+        body["timeZone"] = "Etc/UTC"
+        return body
+
+    def issue_type(self, issue_type: catalog.IssueType) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "self": self.url(f"issuetype/{issue_type.id}"),
+            "id": issue_type.id,
+            "description": issue_type.description,
+            "iconUrl": f"{self.base}/secure/viewavatar?size=medium&avatarId="
+            f"{issue_type.avatar_id}&avatarType=issuetype",
+            "name": issue_type.name,
+            "subtask": issue_type.subtask,
+            "avatarId": issue_type.avatar_id,
+        }
+        if self.cloud:
+            body["hierarchyLevel"] = issue_type.hierarchy_level
+        return body
+
+    def status_category(self, category: catalog.StatusCategory) -> dict[str, Any]:
+        return {
+            "self": self.url(f"statuscategory/{category.id}"),
+            "id": category.id,
+            "key": category.key,
+            "colorName": category.color,
+            "name": category.name,
+        }
+
+    def status(self, status: catalog.Status) -> dict[str, Any]:
+        return {
+            "self": self.url(f"status/{status.id}"),
+            "description": "",
+            "iconUrl": f"{self.base}/",
+            "name": status.name,
+            "id": status.id,
+            "statusCategory": self.status_category(status.category),
+        }
+
+    def priority(self, priority: catalog.Priority) -> dict[str, Any]:
+        return {
+            "self": self.url(f"priority/{priority.id}"),
+            "iconUrl": f"{self.base}/images/icons/priorities/{priority.name.lower()}.svg",
+            "name": priority.name,
+            "id": priority.id,
+        }
+
+    def resolution(self, resolution_id: str | None) -> dict[str, Any] | None:
+        if resolution_id is None:
+            return None
+        return {"self": self.url(f"resolution/{resolution_id}"), **catalog.RESOLUTION_DONE}
+
+    def link_type(self, link_type: catalog.LinkType) -> dict[str, Any]:
+        return {
+            "id": link_type.id,
+            "name": link_type.name,
+            "inward": link_type.inward,
+            "outward": link_type.outward,
+            "self": self.url(f"issueLinkType/{link_type.id}"),
+        }
+
+    def project_ref(self, project_id: int, key: str, name: str) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "self": self.url(f"project/{project_id}"),
+            "id": str(project_id),
+            "key": key,
+            "name": name,
+            "projectTypeKey": "software",
+            "avatarUrls": self.avatars("project", 10400),
+        }
+        if self.cloud:
+            body["simplified"] = False
+        return body

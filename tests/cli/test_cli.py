@@ -1,0 +1,155 @@
+"""The commands as a user runs them: output on stdout, errors on stderr, exit codes."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from nivosync import __version__
+from nivosync.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = str(REPO / "config.example.yaml")
+PLAN_ARGS = ["plan", "--customer", "Acme Health", "--release", "2.4.0", "--start", "2026-12-07"]
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_version():
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_plan_table_and_json():
+    result = invoke("--config", EXAMPLE, *PLAN_ARGS)
+    assert result.exit_code == 0, result.output
+    assert "Perform Release Demo to SME" in result.stdout
+    assert "go-live 2027-01-12" in result.stdout
+    result = invoke("--config", EXAMPLE, *PLAN_ARGS, "--json")
+    data = json.loads(result.stdout)
+    assert data["release"]["customer"] == "Acme Health"
+    assert data["tasks"][8]["assignee"] == "sme@acme.example"  # customer override
+
+
+def test_plan_with_template_path(tmp_path):
+    template = yaml.safe_load((REPO / "plan_templates/nivomax-5-week.yaml").read_text())
+    template["title"] = "Short plan"
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump(template))
+    result = invoke("--config", EXAMPLE, *PLAN_ARGS, "--template", str(path), "--json")
+    assert json.loads(result.stdout)["release"]["template"]["title"] == "Short plan"
+
+
+def test_config_from_environment(monkeypatch):
+    monkeypatch.setenv("NIVOSYNC_CONFIG", EXAMPLE)
+    assert invoke(*PLAN_ARGS).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--start", "2026-12-05"],
+            "not a working day (Saturday); use the next working day, 2026-12-07",
+        ),
+        (["--start", "2026-13-01"], "Invalid value for '--start'"),
+        (["--template", "nope"], "no template named 'nope'"),
+        (["--customer", "acme health"], "but 'Acme Health' is"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_exit_2(args, message):
+    base = {"--customer": "Acme Health", "--release": "2.4.0", "--start": "2026-12-07"}
+    for flag, value in zip(args[::2], args[1::2], strict=True):
+        base[flag] = value
+    flat = [part for pair in base.items() for part in pair]
+    result = invoke("--config", EXAMPLE, "plan", *flat)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+
+
+def test_validate_ok_and_problems(tmp_path):
+    result = invoke("--config", EXAMPLE, "validate")
+    assert result.exit_code == 0
+    assert "nivomax-5-week.yaml: OK" in result.stdout
+    config = yaml.safe_load(Path(EXAMPLE).read_text())
+    del config["roles"]["Support Team"]
+    config["jira"]["projekt"] = "X"
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    result = invoke("--config", str(path), "validate")
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert any("unknown key 'jira.projekt'; did you mean 'project'?" in line for line in lines)
+    assert all(line.startswith("error: ") and ".yaml:" in line for line in lines)
+
+
+def test_validate_reports_template_and_role_problems_together(tmp_path):
+    config = yaml.safe_load(Path(EXAMPLE).read_text())
+    del config["roles"]["Support Team"]
+    conf = tmp_path / "c.yaml"
+    conf.write_text(yaml.safe_dump(config, sort_keys=False))
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema_version: 1\ntitle: x\nroles: []\nmilestones: []\ntasks: []\n")
+    result = invoke("--config", str(conf), "validate")
+    assert "role 'Support Team'" in result.stderr
+    result = invoke("--config", str(conf), "validate", "--template", str(bad))
+    assert result.exit_code == 2
+    assert "bad.yaml:3: roles: List should have at least 1 item" in result.stderr
+    assert "Support Team" not in result.stderr  # bad template: nothing to check roles against
+
+
+def test_templates_lists_shipped_and_own(tmp_path):
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "broken.yaml").write_text("title: x\n")
+    config = yaml.safe_load(Path(EXAMPLE).read_text())
+    config["templates_dir"] = str(own)
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(config))
+    result = invoke("--config", str(path), "templates")
+    assert result.exit_code == 0
+    rows = {line.split()[0]: line for line in result.stdout.splitlines() if line.strip()}
+    assert re.search(
+        r"NIVOMAX Release Deployment Plan\s+15\s+\S*nivomax-5-week.yaml \(shipped\)",
+        rows["nivomax-5-week"],
+    )
+    assert "(invalid: 4 problems found)" in rows["broken"]
+    assert "see `nivosync validate --template" in result.stdout
+
+
+def test_missing_config_file():
+    result = invoke("--config", "/nonexistent/c.yaml", "validate")
+    assert result.exit_code == 2
+    assert "config not found" in result.stderr
+
+
+def test_python_dash_m_and_logs_on_stderr(tmp_path):
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nivosync",
+            "--config",
+            EXAMPLE,
+            "--log-format",
+            "json",
+            *PLAN_ARGS,
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["release"]["slug"] == "acme-health--2.4.0"

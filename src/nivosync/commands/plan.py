@@ -7,12 +7,16 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+import structlog
+
 from nivosync.commands.common import load_settings, pick_template, template_roles
 from nivosync.config import Config
 from nivosync.errors import EXIT_OK, InvalidInput
 from nivosync.plan import Plan, ReleaseIdentity, build_plan, plan_to_json
 from nivosync.render.plan_text import plan_text
 from nivosync.template import PlanTemplate
+
+log = structlog.get_logger(__name__)
 
 
 def compute_plan(
@@ -40,6 +44,7 @@ def run_plan(
     config = load_settings(config_path)
     template = pick_template(config, template_name)
     plan = compute_plan(config, template, customer, release, start)
+    log.debug("plan computed", release=plan.release.slug, tasks=len(plan.tasks))
     if as_json:
         json.dump(plan_to_json(plan), out, indent=2, ensure_ascii=False)
         out.write("\n")

@@ -26,7 +26,7 @@ def plan_text(plan: Plan) -> str:
                 t.weeks,
                 t.name + (" [go-live]" if t.go_live else ""),
                 ", ".join(t.roles),
-                t.assignee or "(unassigned)",
+                " ".join([t.assignee or "(unassigned)", *(f"+{w}" for w in t.watchers)]),
                 t.start,
                 t.due,
                 ", ".join(t.depends_on),

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from nivosync.sandbox.jira.errors import error_shapes
+from nivosync.sandbox.jira.issue_extras import register_issue_extras
+from nivosync.sandbox.jira.issue_routes import register_issues
+from nivosync.sandbox.jira.links import register_links
 from nivosync.sandbox.jira.meta_routes import register_meta
 from nivosync.sandbox.jira.projects import get_project, list_projects
 from nivosync.sandbox.jira.routes import JiraRoutes
 from nivosync.sandbox.jira.schema import MIGRATIONS
 from nivosync.sandbox.jira.seeding import seed_jira
+from nivosync.sandbox.jira.transitions import register_transitions
 from nivosync.sandbox.jira.user_routes import register_users
 from nivosync.sandbox.jira.versions import (
     create_version,
@@ -25,6 +29,10 @@ def register(router: Router, seed: SiteSeed) -> None:
     routes = JiraRoutes(router, seed.flavor)
     register_meta(routes)
     register_users(routes)
+    register_issues(routes)
+    register_issue_extras(routes)
+    register_transitions(routes)
+    register_links(routes)
     routes.get("project", list_projects)
     routes.get("project/<key>", get_project)
     routes.get("project/<key>/versions", project_versions)

@@ -1,0 +1,423 @@
+"""Validating an issue payload (``fields``, ``update``, ``properties``) into changes.
+
+Errors are collected per field, worded like Jira's, and raised together as `FieldErrors`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from nivosync.sandbox.directory import User, user_by
+from nivosync.sandbox.jira import catalog
+from nivosync.sandbox.jira.adf import is_adf_document, text_to_adf
+from nivosync.sandbox.jira.errors import FieldErrors
+from nivosync.sandbox.jira.projects import Project, project_by_key
+from nivosync.sandbox.jira.records import find_issue_id
+from nivosync.sandbox.jira.view import JiraView
+
+MAX_PROPERTY_BYTES = 32768
+
+
+@dataclass
+class LinkAdd:
+    type_id: str
+    other_id: int
+    this_is_source: bool
+
+
+@dataclass
+class IssueChanges:
+    project: Project | None = None
+    issue_type: catalog.IssueType | None = None
+    columns: dict[str, Any] = field(default_factory=dict)
+    labels_set: list[str] | None = None
+    labels_add: list[str] = field(default_factory=list)
+    labels_remove: list[str] = field(default_factory=list)
+    fix_version_ids: list[int] | None = None
+    links: list[LinkAdd] = field(default_factory=list)
+    properties: dict[str, str] = field(default_factory=dict)
+
+
+def _ref(value: Any) -> str | None:
+    """``{"key": ..}``, ``{"id": ..}`` or ``{"name": ..}`` → the string given."""
+    if isinstance(value, dict):
+        for name in ("key", "id", "name"):
+            if value.get(name) not in (None, ""):
+                return str(value[name])
+    return None
+
+
+class PayloadParser:
+    """Parses one issue payload; `existing` is the issue row when editing."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, view: JiraView, existing: sqlite3.Row | None = None
+    ) -> None:
+        self.conn = conn
+        self.view = view
+        self.existing = existing
+        self.errors: dict[str, str] = {}
+        self.changes = IssueChanges()
+
+    def parse(self, body: Any) -> IssueChanges:
+        if not isinstance(body, dict):
+            raise FieldErrors({}, ["Can not deserialize the issue payload."])
+        fields = body.get("fields") or {}
+        update = body.get("update") or {}
+        if not isinstance(fields, dict) or not isinstance(update, dict):
+            raise FieldErrors({}, ["Can not deserialize the issue payload."])
+        if self.existing is None:
+            self._project(fields.get("project"))
+            self._issue_type(fields.get("issuetype"))
+        for name, value in fields.items():
+            self._field(name, value)
+        for name, operations in update.items():
+            self._update(name, operations)
+        self._properties(body.get("properties"))
+        if self.existing is None:
+            self._required_on_create(fields)
+        if self.errors:
+            raise FieldErrors(self.errors)
+        return self.changes
+
+    # fields ---------------------------------------------------------------------------------
+
+    def _field(self, name: str, value: Any) -> None:
+        handler = self._handlers().get(name)
+        if handler is None:
+            self.errors[name] = (
+                f"Field '{name}' cannot be set. It is not on the appropriate screen, or unknown."
+            )
+            return
+        handler(value)
+
+    def _handlers(self) -> dict[str, Any]:
+        handlers: dict[str, Any] = {
+            "summary": self._summary,
+            "description": self._description,
+            "assignee": lambda v: self._user("assignee", v),
+            "reporter": lambda v: self._user("reporter", v),
+            "priority": self._priority,
+            "labels": self._labels,
+            "duedate": lambda v: self._date("duedate", "duedate", v),
+            "fixVersions": self._fix_versions,
+            "parent": self._parent,
+        }
+        if self.existing is None:
+            handlers["project"] = lambda v: None
+            handlers["issuetype"] = lambda v: None
+        if self.view.cloud:
+            handlers[catalog.CLOUD_START_DATE] = lambda v: self._date(
+                catalog.CLOUD_START_DATE, "start_date", v
+            )
+        else:
+            handlers[catalog.DC_EPIC_LINK] = self._epic_link
+            handlers[catalog.DC_EPIC_NAME] = self._epic_name
+        return handlers
+
+    def _project(self, value: Any) -> None:
+        ref = _ref(value)
+        if value is None:
+            self.errors["project"] = "Specify a valid project ID or key"
+            return
+        project = project_by_key(self.conn, ref) if ref else None
+        if project is None:
+            self.errors["project"] = "Specify a valid project ID or key"
+        self.changes.project = project
+
+    def _issue_type(self, value: Any) -> None:
+        ref = _ref(value)
+        if value is None:
+            self.errors["issuetype"] = "Specify an issue type"
+            return
+        issue_type = catalog.ISSUE_TYPES_BY_ID.get(ref or "") or catalog.ISSUE_TYPES_BY_NAME.get(
+            (ref or "").lower()
+        )
+        if issue_type is None:
+            self.errors["issuetype"] = "The issue type selected is invalid."
+        self.changes.issue_type = issue_type
+
+    def _summary(self, value: Any) -> None:
+        if not isinstance(value, str) or not value.strip():
+            self.errors["summary"] = "You must specify a summary of the issue."
+        elif len(value) > 255:
+            self.errors["summary"] = "Summary must be less than 255 characters."
+        elif "\n" in value or "\r" in value:
+            self.errors["summary"] = (
+                "The summary is invalid because it contains newline characters."
+            )
+        else:
+            self.changes.columns["summary"] = value
+
+    def _description(self, value: Any) -> None:
+        if value is None:
+            self.changes.columns["description"] = None
+        elif self.view.adf:
+            if not is_adf_document(value):
+                self.errors["description"] = (
+                    "Operation value must be an Atlassian Document (see the Atlassian "
+                    "Document Format)"
+                )
+            else:
+                self.changes.columns["description"] = json.dumps(value)
+        elif not isinstance(value, str):
+            self.errors["description"] = "Operation value must be a string"
+        elif self.view.cloud:
+            self.changes.columns["description"] = json.dumps(text_to_adf(value))
+        else:
+            self.changes.columns["description"] = json.dumps(value)
+
+    def _user(self, name: str, value: Any) -> None:
+        column = f"{name}_id"
+        if value is None:
+            self.changes.columns[column] = None
+            return
+        user = self._find_user(value)
+        if isinstance(user, User):
+            self.changes.columns[column] = user.id
+        elif user is None:
+            self.changes.columns[column] = None
+        else:
+            self.errors[name] = user
+
+    def _find_user(self, value: Any) -> User | str | None:
+        """The user, None for "unassigned", or an error message."""
+        if not isinstance(value, dict):
+            return f"Could not find user for {name_of(value)}"
+        if self.view.cloud:
+            ident = value.get("accountId", value.get("id"))
+            if ident is None:
+                return None
+            user = user_by(self.conn, "account_id", str(ident))
+            return user or f"Specify a valid value for {ident}"
+        ident = value.get("name")
+        if ident is None:
+            return None if "name" in value else "Specify a valid user name"
+        user = user_by(self.conn, "username", str(ident))
+        return user or f"User '{ident}' does not exist."
+
+    def _priority(self, value: Any) -> None:
+        ref = _ref(value)
+        priority = next((p for p in catalog.PRIORITIES if ref in (p.id, p.name)), None)
+        if priority is None:
+            self.errors["priority"] = "Specify the Priority (id or name) in the valid format"
+        else:
+            self.changes.columns["priority_id"] = priority.id
+
+    def _labels(self, value: Any) -> None:
+        labels = self._valid_labels(value)
+        if labels is not None:
+            self.changes.labels_set = labels
+
+    def _valid_labels(self, value: Any) -> list[str] | None:
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.errors["labels"] = "Operation value must be a string"
+            return None
+        for label in value:
+            if " " in label or not label:
+                self.errors["labels"] = f"The label '{label}' contains spaces which is invalid."
+                return None
+            if len(label) > 255:
+                self.errors["labels"] = "The label must not exceed 255 characters."
+                return None
+        return list(dict.fromkeys(value))
+
+    def _date(self, name: str, column: str, value: Any) -> None:
+        if value in (None, ""):
+            self.changes.columns[column] = None
+            return
+        try:
+            self.changes.columns[column] = date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            self.errors[name] = f"Error parsing date string: {value}"
+
+    def _fix_versions(self, value: Any) -> None:
+        if value is None:
+            self.changes.fix_version_ids = []
+            return
+        project_id = self._project_id()
+        ids: list[int] = []
+        for item in value if isinstance(value, list) else [value]:
+            row = self._version_row(item, project_id)
+            if isinstance(row, str):
+                self.errors["fixVersions"] = row
+                return
+            ids.append(row)
+        self.changes.fix_version_ids = ids
+
+    def _version_row(self, item: Any, project_id: int | None) -> int | str:
+        if isinstance(item, dict) and item.get("id") is not None:
+            row = self.conn.execute(
+                "SELECT id FROM jira_versions WHERE id = ? AND project_id = ?",
+                (str(item["id"]), project_id),
+            ).fetchone()
+            return int(row[0]) if row else f"Version id '{item['id']}' is not valid"
+        name = item.get("name") if isinstance(item, dict) else None
+        row = self.conn.execute(
+            "SELECT id FROM jira_versions WHERE name = ? AND project_id = ?", (name, project_id)
+        ).fetchone()
+        return int(row[0]) if row else f"Version name '{name}' is not valid"
+
+    def _project_id(self) -> int | None:
+        if self.existing is not None:
+            return int(self.existing["project_id"])
+        return self.changes.project.id if self.changes.project else None
+
+    def _issue_row(self, ref: str | None) -> sqlite3.Row | None:
+        issue_id = find_issue_id(self.conn, ref) if ref else None
+        if issue_id is None:
+            return None
+        return self.conn.execute("SELECT * FROM jira_issues WHERE id = ?", (issue_id,)).fetchone()
+
+    def _parent(self, value: Any) -> None:
+        if value is None:
+            self.changes.columns["parent_id"] = None
+            return
+        parent = self._issue_row(_ref(value))
+        if parent is None:
+            self.errors["parent"] = "Could not find issue by id or key."
+            return
+        self.changes.columns["parent_id"] = parent["id"]
+
+    def _epic_link(self, value: Any) -> None:
+        if value in (None, ""):
+            self.changes.columns["epic_id"] = None
+            return
+        epic = self._issue_row(str(value))
+        if epic is None or epic["issue_type_id"] != "10000":
+            self.errors[catalog.DC_EPIC_LINK] = (
+                f"The issue key '{value}' for field 'Epic Link' is invalid."
+            )
+            return
+        self.changes.columns["epic_id"] = epic["id"]
+
+    def _epic_name(self, value: Any) -> None:
+        if value is not None and not isinstance(value, str):
+            self.errors[catalog.DC_EPIC_NAME] = "Operation value must be a string"
+        else:
+            self.changes.columns["epic_name"] = value or None
+
+    # update ---------------------------------------------------------------------------------
+
+    def _update(self, name: str, operations: Any) -> None:
+        if not isinstance(operations, list):
+            self.errors[name] = "Operation value must be a list of operations"
+            return
+        if name == "labels":
+            self._label_operations(operations)
+        elif name == "issuelinks":
+            for operation in operations:
+                self._link_operation(operation)
+        else:
+            self._field_operations(name, operations)
+
+    def _field_operations(self, name: str, operations: list[Any]) -> None:
+        for operation in operations:
+            if isinstance(operation, dict) and set(operation) == {"set"}:
+                self._field(name, operation["set"])
+            else:
+                self.errors[name] = (
+                    f"Field '{name}' cannot be set. It is not on the appropriate screen, or "
+                    "unknown."
+                )
+
+    def _label_operations(self, operations: list[Any]) -> None:
+        for operation in operations:
+            if not isinstance(operation, dict) or len(operation) != 1:
+                self.errors["labels"] = "Operation value must be a string"
+                return
+            verb, value = next(iter(operation.items()))
+            if verb == "set":
+                self._labels(value)
+                continue
+            labels = self._valid_labels([value])
+            if labels is None:
+                return
+            if verb == "add":
+                self.changes.labels_add += labels
+            elif verb == "remove":
+                self.changes.labels_remove += labels
+            else:
+                self.errors["labels"] = f"Unsupported operation '{verb}'."
+
+    def _link_operation(self, operation: Any) -> None:
+        add = operation.get("add") if isinstance(operation, dict) else None
+        if not isinstance(add, dict):
+            self.errors["issuelinks"] = "Operation value must be an object with 'add'."
+            return
+        type_ref = _ref(add.get("type"))
+        link_type = next((t for t in catalog.LINK_TYPES if type_ref in (t.id, t.name)), None)
+        if link_type is None:
+            self.errors["issuelinks"] = f"No issue link type with name '{type_ref}' found."
+            return
+        outward, inward = add.get("outwardIssue"), add.get("inwardIssue")
+        other = self._issue_row(_ref(outward if outward is not None else inward))
+        if other is None:
+            self.errors["issuelinks"] = (
+                "Issue does not exist or you do not have permission to see it."
+            )
+            return
+        self.changes.links.append(LinkAdd(link_type.id, other["id"], outward is not None))
+
+    # properties and create rules ----------------------------------------------------------
+
+    def _properties(self, value: Any) -> None:
+        if value is None:
+            return
+        if not isinstance(value, list):
+            self.errors["properties"] = "Properties must be a list of {key, value} objects."
+            return
+        for item in value:
+            key = item.get("key") if isinstance(item, dict) else None
+            if not isinstance(key, str) or not key or len(key) > 255:
+                self.errors["properties"] = "The property key must be between 1 and 255 characters."
+                return
+            encoded = json.dumps(item.get("value"))
+            if len(encoded.encode()) > MAX_PROPERTY_BYTES:
+                self.errors["properties"] = (
+                    f"The property '{key}' exceeds the maximum size of 32768 bytes."
+                )
+                return
+            self.changes.properties[key] = encoded
+
+    def _required_on_create(self, fields: dict[str, Any]) -> None:
+        issue_type = self.changes.issue_type
+        if "summary" not in self.errors and not fields.get("summary"):
+            self.errors["summary"] = "You must specify a summary of the issue."
+        if issue_type is None:
+            return
+        parent_id = self.changes.columns.get("parent_id")
+        if issue_type.subtask and parent_id is None and "parent" not in self.errors:
+            self.errors["issuetype"] = (
+                "Issue type is a sub-task but parent issue key or id not specified."
+            )
+        if (
+            not self.view.cloud
+            and issue_type.name == "Epic"
+            and not self.changes.columns.get("epic_name")
+        ):
+            self.errors[catalog.DC_EPIC_NAME] = "Epic Name is required."
+        if parent_id is not None:
+            self._check_hierarchy(issue_type, parent_id)
+
+    def _check_hierarchy(self, issue_type: catalog.IssueType, parent_id: int) -> None:
+        parent = self.conn.execute(
+            "SELECT issue_type_id FROM jira_issues WHERE id = ?", (parent_id,)
+        ).fetchone()
+        parent_level = catalog.ISSUE_TYPES_BY_ID[parent["issue_type_id"]].hierarchy_level
+        if not self.view.cloud and not issue_type.subtask:
+            self.errors["parent"] = "Only sub-tasks can have a parent; use the Epic Link field."
+        elif parent_level != issue_type.hierarchy_level + 1:
+            self.errors["parent"] = (
+                "Given parent work item does not belong to appropriate hierarchy."
+            )
+
+
+def name_of(value: Any) -> str:
+    return json.dumps(value)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.sandbox.conftest import Site
-
 from nivosync.sandbox.seed import account_id_for
+
+from .site import Site
 
 
 def user_ref(site: Site, email: str, username: str) -> dict[str, str]:

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 import requests
-from tests.sandbox.conftest import Site
 
 from nivosync.sandbox import AdminCredential, Sandbox, SiteSeed, UserSeed, reset_db
 from nivosync.sandbox.seed import account_id_for, demo_seed
+
+from .site import Site
 
 
 def test_urls_per_flavor(tmp_path: Path) -> None:

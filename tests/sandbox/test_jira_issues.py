@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tests.sandbox.conftest import Site
-from tests.sandbox.jira_payloads import create, description, epic_link, issue_fields, user_ref
+
+from .jira_payloads import create, description, epic_link, issue_fields, user_ref
+from .site import Site
 
 
 def test_create_and_get_round_trip(site: Site) -> None:

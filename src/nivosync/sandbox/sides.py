@@ -5,7 +5,8 @@ A side is a package under ``nivosync.sandbox`` that exposes ``SIDE: Side``:
 - ``seed(conn, seed, clock)``: add what the seed describes and is missing (idempotent), inside
   one write transaction;
 - ``register(router, seed)``: add its routes for the seed's flavor (see `routing.py`).
-The Confluence side is picked up automatically once ``nivosync.sandbox.confluence`` exists.
+The Confluence side is picked up automatically once ``nivosync.sandbox.confluence/__init__.py``
+exists (it must then define ``SIDE``).
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ DIRECTORY_SIDE = Side(
 def load_sides() -> list[Side]:
     sides = [DIRECTORY_SIDE]
     for name in _OPTIONAL_SIDES:
-        if importlib.util.find_spec(name) is not None:
+        spec = importlib.util.find_spec(name)
+        # No __init__.py yet (a namespace package) means a side still being written: skip it.
+        if spec is not None and spec.origin is not None:
             sides.append(importlib.import_module(name).SIDE)
     return sides

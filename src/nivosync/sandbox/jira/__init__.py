@@ -10,6 +10,7 @@ from nivosync.sandbox.jira.meta_routes import register_meta
 from nivosync.sandbox.jira.projects import get_project, list_projects
 from nivosync.sandbox.jira.routes import JiraRoutes
 from nivosync.sandbox.jira.schema import MIGRATIONS
+from nivosync.sandbox.jira.search import register_search
 from nivosync.sandbox.jira.seeding import seed_jira
 from nivosync.sandbox.jira.transitions import register_transitions
 from nivosync.sandbox.jira.user_routes import register_users
@@ -33,6 +34,7 @@ def register(router: Router, seed: SiteSeed) -> None:
     register_issue_extras(routes)
     register_transitions(routes)
     register_links(routes)
+    register_search(routes)
     routes.get("project", list_projects)
     routes.get("project/<key>", get_project)
     routes.get("project/<key>/versions", project_versions)

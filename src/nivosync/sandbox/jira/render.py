@@ -62,7 +62,7 @@ class IssueRenderer:
         }
         values = self._field_values(rec)
         chosen = {k: v for k, v in values.items() if self.selection.wants(k)}
-        if chosen or self.selection.everything or self.selection.include:
+        if chosen or self.selection.everything or self.selection.include - {"id", "key"}:
             body["fields"] = chosen
         expand = set(expand)
         if "names" in expand:

@@ -132,3 +132,49 @@ def plan(
         lambda: run_plan(opts.config, template, customer, release, start_date, as_json, sys.stdout),
         opts.verbose,
     )
+
+
+def _progress(message: str) -> None:
+    """Progress lines for people watching a terminal; schedulers' logs stay clean."""
+    if sys.stderr.isatty():
+        click.echo(message, err=True)
+
+
+@main.command()
+@click.option("--customer", required=True, help="Customer name, e.g. 'Acme Health'.")
+@click.option("--release", required=True, help="Release version, e.g. 2.4.0.")
+@click.option("--start", required=True, type=ISO_DATE, help="Release start date, YYYY-MM-DD.")
+@TEMPLATE_OPTION
+@click.option("--dry-run", is_flag=True, help="Print the exact actions; write nothing.")
+@click.option("--update", is_flag=True, help="Reset fields changed in Jira back to the plan.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (shape: README).")
+@click.pass_obj
+def create(
+    opts: GlobalOptions,
+    customer: str,
+    release: str,
+    start: datetime,
+    template: str | None,
+    dry_run: bool,
+    update: bool,
+    as_json: bool,
+) -> None:
+    """Create the release in Jira: one epic, one issue per task. Safe to re-run."""
+    from nivosync.commands.create import run_create
+
+    start_date = start.date()
+    run(
+        lambda: run_create(
+            opts.config,
+            template,
+            customer,
+            release,
+            start_date,
+            dry_run=dry_run,
+            update=update,
+            as_json=as_json,
+            out=sys.stdout,
+            progress=_progress,
+        ),
+        opts.verbose,
+    )

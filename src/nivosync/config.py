@@ -25,6 +25,8 @@ DEFAULT_CONFIG = Path("nivosync.yaml")
 SANDBOX = "sandbox"
 
 Flavor = Literal["cloud", "datacenter"]
+# basic = user + API token (Cloud) or password (DC); bearer = a DC personal access token.
+AuthScheme = Literal["basic", "bearer"]
 Text = Annotated[str, StringConstraints(min_length=1)]
 EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 ProjectKey = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,9}$")]
@@ -65,6 +67,7 @@ class JiraSettings(Strict):
     project: ProjectKey
     user: Text
     token_env: EnvName = "NIVOSYNC_JIRA_TOKEN"
+    auth: AuthScheme | None = None
     issue_type: Text = "Task"
 
 
@@ -75,6 +78,7 @@ class ConfluenceSettings(Strict):
     parent_page: Text
     user: Text
     token_env: EnvName = "NIVOSYNC_CONFLUENCE_TOKEN"
+    auth: AuthScheme | None = None
 
 
 class CalendarSettings(Strict):

@@ -1,0 +1,121 @@
+"""Where the Jira and Confluence sites are, and how to log in: a real site or the sandbox."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from nivosync.config import SANDBOX, Config, ConfluenceSettings, JiraSettings
+from nivosync.errors import InvalidInput
+from nivosync.http import Credentials, RetryPolicy, Transport
+from nivosync.jira.flavor import flavor_named
+from nivosync.jira.gateway import JiraGateway
+from nivosync.sandbox import AdminCredential, Sandbox, SiteSeed, UserSeed
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    url: str
+    flavor: str
+    credentials: Credentials
+
+
+@dataclass(frozen=True)
+class Sites:
+    jira: Endpoint
+    confluence: Endpoint | None
+    embedded: Sandbox | None = None
+
+
+@contextmanager
+def open_sites(config: Config, environ: Mapping[str, str] | None = None) -> Iterator[Sites]:
+    """The configured sites; `url: sandbox` starts the embedded sandbox for the duration."""
+    environ = os.environ if environ is None else environ
+    embedded = None
+    token = secrets.token_urlsafe(24)
+    jira, confluence = config.spec.jira, config.spec.confluence
+    if config.uses_sandbox:
+        config.sandbox_db.parent.mkdir(parents=True, exist_ok=True)
+        embedded = Sandbox.start(config.sandbox_db, site_seed(config, token))
+    try:
+        yield Sites(
+            jira=_endpoint(jira, embedded, embedded.jira_url if embedded else "", token, environ),
+            confluence=(
+                _endpoint(
+                    confluence,
+                    embedded,
+                    embedded.confluence_url if embedded else "",
+                    token,
+                    environ,
+                )
+                if confluence
+                else None
+            ),
+            embedded=embedded,
+        )
+    finally:
+        if embedded is not None:
+            embedded.stop()
+
+
+def _endpoint(
+    settings: JiraSettings | ConfluenceSettings,
+    embedded: Sandbox | None,
+    embedded_url: str,
+    token: str,
+    environ: Mapping[str, str],
+) -> Endpoint:
+    if settings.url == SANDBOX and embedded is not None:
+        return Endpoint(embedded_url, settings.flavor, Credentials(settings.user, token))
+    bearer = (
+        settings.auth or ("bearer" if settings.flavor == "datacenter" else "basic")
+    ) == "bearer"
+    secret = environ.get(settings.token_env, "").strip()
+    if not secret:
+        kind = "personal access token" if bearer else "API token"
+        raise InvalidInput(
+            f"${settings.token_env} is not set: export it with the {kind} of {settings.user} "
+            f"for {settings.url} (the config names the variable in token_env)"
+        )
+    return Endpoint(
+        settings.url,
+        settings.flavor,
+        Credentials(settings.user, secret, bearer=bearer, source=f"${settings.token_env}"),
+    )
+
+
+def site_seed(config: Config, token: str | None = None) -> SiteSeed:
+    """What the sandbox is seeded with: the configured project, space, admin and users."""
+    spec = config.spec
+    users = tuple(UserSeed(u.name, u.email, u.username) for u in spec.sandbox.users)
+    admins = []
+    for settings in filter(None, (spec.jira, spec.confluence)):
+        login = settings.user
+        match = next(
+            (u for u in users if login.casefold() in (u.email.casefold(), u.username.casefold())),
+            None,
+        )
+        email = match.email if match else (login if "@" in login else f"{login}@sandbox.invalid")
+        username = match.username if match else login.split("@")[0]
+        secret = token or os.environ.get(settings.token_env, "")
+        admins.append(AdminCredential(email, username, secret))
+    confluence = spec.confluence
+    return SiteSeed(
+        flavor=spec.jira.flavor,
+        project_key=spec.jira.project,
+        project_name=f"{spec.jira.project} releases",
+        space_key=confluence.space if confluence else "REL",
+        space_name=f"{confluence.space if confluence else 'REL'} releases",
+        parent_page=confluence.parent_page if confluence else None,
+        admins=tuple(dict.fromkeys(admins)),
+        users=users,
+    )
+
+
+def jira_gateway(sites: Sites, config: Config, retry: RetryPolicy | None = None) -> JiraGateway:
+    endpoint = sites.jira
+    transport = Transport(endpoint.url, endpoint.credentials, retry=retry)
+    return JiraGateway(transport, flavor_named(endpoint.flavor), config.spec.jira.project)

@@ -1,0 +1,377 @@
+"""Creating a release in Jira: one epic and one issue per task, idempotent and crash-safe.
+
+Everything is resolved before the first write (project, issue types, fields, people), so bad
+input exits 2 having written nothing. Then the release is reconciled: what exists is found
+by its labels and only what is missing is created, in dependency layers so that each issue's
+"is blocked by" links ride in its own create payload. A write that fails ambiguously is
+never re-sent: the release is searched again and the diff decides.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+
+from nivosync.errors import InvalidInput
+from nivosync.http import AmbiguousWrite, HttpError
+from nivosync.jira.gateway import BULK_LIMIT, JiraGateway
+from nivosync.jira.models import IssueTypeRef, JiraUser, SiteFacts
+from nivosync.jira.payloads import epic_payload, task_payload
+from nivosync.plan import Plan, PlannedTask
+from nivosync.reconcile import WATCHERS_PENDING, Drift, ReleaseDiff, creation_layers, diff_release
+
+log = structlog.get_logger(__name__)
+
+MAX_ROUNDS = 5  # searches after ambiguous failures before giving up (exit 1)
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What the site must provide before nivosync writes anything."""
+
+    facts: SiteFacts
+    epic_type: IssueTypeRef
+    task_type: IssueTypeRef
+    people: dict[str, JiraUser]  # configured person → Jira user
+
+    @property
+    def refs(self) -> dict[str, str]:
+        return {person: user.ref for person, user in self.people.items()}
+
+
+@dataclass
+class IssueOutcome:
+    task_id: str | None
+    summary: str
+    assignee: str | None
+    start: str
+    due: str
+    key: str | None = None
+    action: str = "pending"  # created | existing | failed | skipped | would create | updated
+
+
+@dataclass
+class CreateOutcome:
+    plan: Plan
+    epic: IssueOutcome
+    issues: list[IssueOutcome]
+    dry_run: bool
+    drift: list[Drift] = field(default_factory=list)
+    fixed: list[Drift] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)  # what a dry run would do
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def resolve(jira: JiraGateway, plan: Plan, issue_type: str) -> Resolved:
+    """Check the project, issue types, fields and people; InvalidInput lists every gap."""
+    try:
+        facts = jira.site_facts()
+    except HttpError as exc:
+        if exc.status is not None and 400 <= exc.status < 500:
+            raise InvalidInput(str(exc)) from None
+        raise
+    problems = []
+    types = ", ".join(t.name for t in facts.issue_types) or "none"
+    epic_type = facts.issue_type("Epic")
+    task_type = facts.issue_type(issue_type)
+    if epic_type is None:
+        problems.append(f"project {facts.project_key} has no Epic issue type (it has: {types})")
+    if task_type is None:
+        problems.append(
+            f"jira.issue_type '{issue_type}' is not an issue type of project "
+            f"{facts.project_key} (it has: {types})"
+        )
+    if not jira.flavor.cloud and not (facts.epic_link_field and facts.epic_name_field):
+        problems.append(
+            "this Jira has no 'Epic Link' / 'Epic Name' fields: nivosync needs Jira Software "
+            "to link tasks to the release epic"
+        )
+    people, missing = _find_people(jira, plan)
+    problems += [
+        f"{person} ({', '.join(roles)}) is not a user who can be assigned issues in project "
+        f"{facts.project_key}: check the person in roles, and that they have the "
+        "'Assignable User' permission"
+        for person, roles in missing.items()
+    ]
+    if problems:
+        raise InvalidInput("; ".join(problems), [])
+    assert epic_type is not None and task_type is not None
+    return Resolved(facts, epic_type, task_type, people)
+
+
+def _find_people(jira: JiraGateway, plan: Plan) -> tuple[dict[str, JiraUser], dict[str, list[str]]]:
+    roles_of: dict[str, list[str]] = {}
+    for role in plan.roles:
+        if role.person and any(role.role in t.roles for t in plan.tasks):
+            roles_of.setdefault(role.person, []).append(role.role)
+    found: dict[str, JiraUser] = {}
+    missing: dict[str, list[str]] = {}
+    for person, roles in roles_of.items():  # one lookup per distinct person
+        try:
+            user = jira.find_assignable(person)
+        except HttpError as exc:
+            if exc.status is not None and 400 <= exc.status < 500:
+                raise InvalidInput(str(exc)) from None
+            raise
+        if user is None:
+            missing[person] = roles
+        else:
+            found[person] = user
+    return found, missing
+
+
+def release_jql(jira: JiraGateway, plan: Plan) -> str:
+    return f'project = "{jira.project_key}" AND labels = "{plan.release.label}" ORDER BY key ASC'
+
+
+def create_release(
+    jira: JiraGateway,
+    plan: Plan,
+    resolved: Resolved,
+    *,
+    dry_run: bool = False,
+    update: bool = False,
+    progress: Progress = lambda _msg: None,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    settle: Callable[[float], None] = time.sleep,
+) -> CreateOutcome:
+    """Reconcile the release in Jira with the plan; safe to re-run after any failure."""
+    outcome = _outcome(plan, dry_run)
+    for round_number in range(MAX_ROUNDS):
+        found = list(jira.search(release_jql(jira, plan), properties=["nivosync"]))
+        diff = diff_release(plan, resolved.refs, found, resolved.facts.start_field is not None)
+        _check_identity(plan, diff)
+        if round_number == 0:
+            _report_found(outcome, diff, jira)
+        _mark_existing(outcome, diff)
+        if dry_run:
+            outcome.actions = _dry_run_actions(plan, diff, resolved, update)
+            return outcome
+        try:
+            _apply(jira, plan, resolved, diff, outcome, update, progress, now)
+            return outcome
+        except AmbiguousWrite as exc:
+            log.warning("write outcome unknown; searching again", error=str(exc))
+            progress(f"{exc}; checking what Jira has before going on")
+            settle(min(2.0 * (round_number + 1), 10.0))  # let the search index catch up
+    outcome.failures.append(
+        f"gave up after {MAX_ROUNDS} ambiguous failures; run `nivosync create` again to finish"
+    )
+    return outcome
+
+
+def _outcome(plan: Plan, dry_run: bool) -> CreateOutcome:
+    epic = IssueOutcome(None, plan.epic_summary, None, str(plan.start), str(plan.end))
+    issues = [
+        IssueOutcome(t.id, t.summary, t.assignee, str(t.start), str(t.due)) for t in plan.tasks
+    ]
+    return CreateOutcome(plan=plan, epic=epic, issues=issues, dry_run=dry_run)
+
+
+def _check_identity(plan: Plan, diff: ReleaseDiff) -> None:
+    """A different customer/release whose slug collides with ours is never written into."""
+    if diff.epic is None:
+        return
+    identity = diff.epic.identity
+    ours = (plan.release.customer, plan.release.release)
+    theirs = (identity.get("customer"), identity.get("release"))
+    if identity and theirs != ours:
+        raise InvalidInput(
+            f"epic {diff.epic.key} carries label {plan.release.label} but belongs to "
+            f"{theirs[0]} {theirs[1]}: customer '{ours[0]}' release '{ours[1]}' collides with it; "
+            "use a distinguishable customer or release name"
+        )
+
+
+def _report_found(outcome: CreateOutcome, diff: ReleaseDiff, jira: JiraGateway) -> None:
+    outcome.drift = list(diff.drift)
+    for issue in diff.strangers:
+        outcome.notes.append(
+            f"{issue.key} carries the release label but is not one of the plan's tasks: left alone"
+        )
+    for task_id, keys in diff.duplicates:
+        outcome.notes.append(
+            f"duplicate issues for {task_id}: {', '.join(keys)} (nivosync uses the oldest; "
+            "delete the others in Jira)"
+        )
+
+
+def _mark_existing(outcome: CreateOutcome, diff: ReleaseDiff) -> None:
+    if diff.epic is not None:
+        outcome.epic.key = diff.epic.key
+        if outcome.epic.action == "pending":
+            outcome.epic.action = "existing"
+    for item in outcome.issues:
+        key = diff.key_of(item.task_id or "")
+        if key is not None:
+            item.key = key
+            if item.action in ("pending", "failed", "skipped"):
+                item.action = "existing" if item.action == "pending" else "created"
+
+
+def _apply(
+    jira: JiraGateway,
+    plan: Plan,
+    resolved: Resolved,
+    diff: ReleaseDiff,
+    outcome: CreateOutcome,
+    update: bool,
+    progress: Progress,
+    now: Callable[[], datetime],
+) -> None:
+    epic_key = diff.epic.key if diff.epic else _create_epic(jira, plan, resolved, outcome, now)
+    keys = {task_id: issue.key for task_id, issue in diff.existing.items()}
+    _create_tasks(jira, plan, resolved, diff, epic_key, keys, outcome, progress)
+    pending = [t for t in plan.tasks if t.watchers and t.id in keys]
+    pending = [t for t in pending if t.id in diff.watchers_pending or t.id not in diff.existing]
+    _add_watchers(jira, pending, keys, resolved)
+    if update:
+        outcome.fixed = _fix_drift(jira, plan, resolved, diff)
+
+
+def _create_epic(
+    jira: JiraGateway,
+    plan: Plan,
+    resolved: Resolved,
+    outcome: CreateOutcome,
+    now: Callable[[], datetime],
+) -> str:
+    payload = epic_payload(plan, jira.flavor, resolved.facts, resolved.epic_type, now())
+    key, _ = jira.create_issue(payload)
+    outcome.epic.key, outcome.epic.action = key, "created"
+    log.info("epic created", key=key, release=plan.release.slug)
+    return key
+
+
+def _create_tasks(
+    jira: JiraGateway,
+    plan: Plan,
+    resolved: Resolved,
+    diff: ReleaseDiff,
+    epic_key: str,
+    keys: dict[str, str],
+    outcome: CreateOutcome,
+    progress: Progress,
+) -> None:
+    by_id = {t.id: t for t in plan.tasks}
+    items = {i.task_id: i for i in outcome.issues}
+    failed: set[str] = set()
+    layers = creation_layers(plan, diff.missing, list(diff.existing))
+    for number, layer in enumerate(layers, start=1):
+        blocked = [t for t in layer if set(by_id[t].depends_on) & failed]
+        for task_id in blocked:
+            failed.add(task_id)
+            items[task_id].action = "skipped"
+            waits = ", ".join(sorted(set(by_id[task_id].depends_on) & failed))
+            outcome.failures.append(f"{task_id}: not created because {waits} failed")
+        ready = [by_id[t] for t in layer if t not in failed]
+        for start in range(0, len(ready), BULK_LIMIT):
+            chunk = ready[start : start + BULK_LIMIT]
+            progress(f"creating issues: batch {number} of {len(layers)} ({len(chunk)} issues)")
+            payloads = [
+                task_payload(
+                    plan,
+                    task,
+                    jira.flavor,
+                    resolved.facts,
+                    resolved.task_type,
+                    epic_key,
+                    resolved.refs,
+                    [keys[d] for d in task.depends_on],
+                )
+                for task in chunk
+            ]
+            result = jira.bulk_create(payloads)
+            for index, key, _ in result.created:
+                keys[chunk[index].id] = key
+                items[chunk[index].id].key, items[chunk[index].id].action = key, "created"
+            for failure in result.failures:
+                task = chunk[failure.index] if 0 <= failure.index < len(chunk) else None
+                name = task.id if task else f"element {failure.index}"
+                if task:
+                    failed.add(task.id)
+                    items[task.id].action = "failed"
+                reasons = "; ".join(failure.messages) or f"HTTP {failure.status}"
+                outcome.failures.append(
+                    f"{name}: Jira refused it (failedElementNumber {failure.index}): {reasons}"
+                )
+
+
+def _add_watchers(
+    jira: JiraGateway, tasks: Sequence[PlannedTask], keys: dict[str, str], resolved: Resolved
+) -> None:
+    for task in tasks:
+        key = keys[task.id]
+        for person in task.watchers:
+            jira.add_watcher(key, resolved.refs[person])
+        # Only once every watcher is added does the issue stop saying some are pending.
+        jira.edit_issue(key, {}, {"labels": [{"remove": WATCHERS_PENDING}]})
+
+
+def _fix_drift(jira: JiraGateway, plan: Plan, resolved: Resolved, diff: ReleaseDiff) -> list[Drift]:
+    """--update: put drifted fields back to the plan (links are added, never removed)."""
+    by_key: dict[str, list[Drift]] = {}
+    for drift in diff.drift:
+        by_key.setdefault(drift.key, []).append(drift)
+    fixed: list[Drift] = []
+    for key, drifts in by_key.items():
+        fields: dict[str, Any] = {}
+        for drift in drifts:
+            if drift.field == "link":
+                assert drift.planned is not None
+                jira.link_blocks(drift.planned, key)
+            else:
+                fields.update(_field_value(jira, plan, resolved, drift))
+        if fields:
+            jira.edit_issue(key, fields, {})
+        fixed += drifts
+    return fixed
+
+
+def _field_value(jira: JiraGateway, plan: Plan, resolved: Resolved, drift: Drift) -> dict[str, Any]:
+    facts = resolved.facts
+    if drift.field == "assignee":
+        assert drift.planned is not None
+        return {"assignee": jira.flavor.user_field(drift.planned)}
+    if drift.field == "epic":
+        assert drift.planned is not None
+        return jira.flavor.epic_link(drift.planned, facts.epic_link_field)
+    if drift.field == "start" and facts.start_field:
+        return {facts.start_field: drift.planned}
+    return {drift.field: drift.planned}
+
+
+def _dry_run_actions(plan: Plan, diff: ReleaseDiff, resolved: Resolved, update: bool) -> list[str]:
+    actions = []
+    if diff.epic is None:
+        actions.append(f'create epic "{plan.epic_summary}" due {plan.end}')
+    by_id = {t.id: t for t in plan.tasks}
+    layers = creation_layers(plan, diff.missing, list(diff.existing))
+    for number, layer in enumerate(layers, start=1):
+        for task_id in layer:
+            task = by_id[task_id]
+            deps = ", ".join(task.depends_on) or "none"
+            actions.append(
+                f'create (batch {number}/{len(layers)}) "{task.summary}" assignee '
+                f"{task.assignee or '(none)'} {task.start}..{task.due} blocked by: {deps}"
+            )
+    for task in plan.tasks:
+        pending = task.id in diff.watchers_pending or task.id in diff.missing
+        for person in task.watchers if pending else ():
+            actions.append(f'add watcher {person} to "{task.name}"')
+    if update:
+        actions += [
+            f"update {d.key} {d.field}: {d.actual or '(empty)'} → {d.planned}" for d in diff.drift
+        ]
+    return actions or ["nothing to do"]

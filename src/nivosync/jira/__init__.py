@@ -1,0 +1,1 @@
+"""The Jira gateway: every Jira REST call, and every Cloud / Data Center difference."""

@@ -1,0 +1,279 @@
+"""JiraGateway: every Jira REST call nivosync makes, for Cloud and Data Center."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import requests
+
+from nivosync.http import HttpError, Transport, json_body
+from nivosync.jira.errors import explain, messages
+from nivosync.jira.flavor import EPIC_LINK_TYPE, EPIC_NAME_TYPE, START_DATE_TYPES, JiraFlavor
+from nivosync.jira.models import (
+    BulkFailure,
+    BulkResult,
+    IssueSnapshot,
+    IssueTypeRef,
+    JiraUser,
+    SiteFacts,
+)
+
+BULK_LIMIT = 50
+CREATE = "Create Issues"
+LINK_TYPE = "Blocks"
+
+
+class JiraGateway:
+    """One Jira site and project, spoken to in its flavour's dialect."""
+
+    def __init__(self, transport: Transport, flavor: JiraFlavor, project_key: str) -> None:
+        self.transport = transport
+        self.flavor = flavor
+        self.project_key = project_key
+        self._facts: SiteFacts | None = None  # set by site_facts(); custom field ids
+
+    @property
+    def base_url(self) -> str:
+        return self.transport.base_url
+
+    def browse_url(self, key: str) -> str:
+        return f"{self.base_url}/browse/{key}"
+
+    # --- reading -----------------------------------------------------------------------
+
+    def site_facts(self) -> SiteFacts:
+        """The project, its issue types and the custom fields nivosync writes (2 requests)."""
+        api = self.flavor.api
+        project = self._json("GET", f"{api}/project/{self.project_key}", what="project")
+        fields = self._json("GET", f"{api}/field", what="field list")
+        self._facts = SiteFacts(
+            project_id=str(project["id"]),
+            project_key=str(project["key"]),
+            project_name=str(project.get("name", project["key"])),
+            issue_types=tuple(
+                IssueTypeRef(str(t["id"]), str(t["name"])) for t in project.get("issueTypes", [])
+            ),
+            start_field=_start_field(fields),
+            epic_link_field=None if self.flavor.cloud else _field_of_type(fields, EPIC_LINK_TYPE),
+            epic_name_field=None if self.flavor.cloud else _field_of_type(fields, EPIC_NAME_TYPE),
+        )
+        return self._facts
+
+    def find_assignable(self, person: str) -> JiraUser | None:
+        """The user `person` (email on Cloud, username on DC) if they can be assigned issues."""
+        params = self.flavor.user_search_params(self.project_key, person)
+        path = f"{self.flavor.api}/user/assignable/search"
+        found = self._json("GET", path, params=params, what="user search")
+        users = [u for u in (self.flavor.user_from_json(d) for d in found or []) if u]
+        exact = [u for u in users if self.flavor.matches(u, person)]
+        if exact:
+            return exact[0]
+        # Cloud hides most emails; the email query itself is then the only match we can see.
+        hidden = [u for u in users if u.email is None]
+        return hidden[0] if self.flavor.cloud and len(hidden) == 1 == len(users) else None
+
+    def search(self, jql: str, properties: Sequence[str] = ()) -> Iterator[IssueSnapshot]:
+        """Every issue matching `jql`, as snapshots (paginated the flavour's way).
+
+        Only the fields a snapshot holds are asked for, never `*all`. Issue properties come
+        with the results on Cloud; Data Center's search cannot return them.
+        """
+        facts = self._facts
+        custom = [facts.start_field, facts.epic_link_field] if facts else []
+        fields = list(dict.fromkeys([*SNAPSHOT_FIELDS, *filter(None, custom)]))
+
+        def send(body: dict[str, Any]) -> Mapping[str, Any]:
+            path = self.flavor.search_path
+            return self._json("POST", path, body=body, idempotent=True, what="search")
+
+        props = list(properties) if self.flavor.cloud else []
+        for raw in self.flavor.search(send, jql, fields, props):
+            yield self._snapshot(raw)
+
+    def _snapshot(self, raw: Mapping[str, Any]) -> IssueSnapshot:
+        fields = raw.get("fields", {})
+        facts = self._facts
+        status = fields.get("status") or {}
+        blocked_by = frozenset(
+            link["inwardIssue"]["key"]
+            for link in fields.get("issuelinks") or []
+            if link.get("type", {}).get("name") == LINK_TYPE and "inwardIssue" in link
+        )
+        start_field = facts.start_field if facts else None
+        epic_field = facts.epic_link_field if facts else None
+        return IssueSnapshot(
+            key=str(raw["key"]),
+            id=str(raw["id"]),
+            summary=str(fields.get("summary", "")),
+            issue_type=str((fields.get("issuetype") or {}).get("name", "")),
+            status=str(status.get("name", "")),
+            status_category=str((status.get("statusCategory") or {}).get("key", "")),
+            assignee=self.flavor.user_from_json(fields.get("assignee")),
+            due=_date(fields.get("duedate")),
+            start=_date(fields.get(start_field)) if start_field else None,
+            resolved=_date(fields.get("resolutiondate")),
+            labels=tuple(fields.get("labels") or ()),
+            epic_key=self.flavor.epic_of(fields, epic_field),
+            blocked_by=blocked_by,
+            properties=dict(raw.get("properties") or {}),
+        )
+
+    def issue_property(self, key: str, name: str) -> Any:
+        """An issue property's value, or None when the issue has no such property."""
+        path = f"{self.flavor.api}/issue/{key}/properties/{name}"
+        response = self.transport.request("GET", path)
+        if response.status_code == 404:
+            return None
+        return self._checked(response, "GET", path, "issue property").get("value")
+
+    # --- writing -----------------------------------------------------------------------
+
+    def create_issue(self, payload: Mapping[str, Any]) -> tuple[str, str]:
+        """Create one issue; returns (key, id). Ambiguous failures propagate to the caller."""
+        created = self._json(
+            "POST", f"{self.flavor.api}/issue", body=payload, what="issue", permission=CREATE
+        )
+        return str(created["key"]), str(created["id"])
+
+    def bulk_create(self, payloads: Sequence[Mapping[str, Any]]) -> BulkResult:
+        """Create up to 50 issues in one request; partial failures are reported, not raised."""
+        if len(payloads) > BULK_LIMIT:
+            raise ValueError(f"bulk create takes at most {BULK_LIMIT} issues")
+        path = f"{self.flavor.api}/issue/bulk"
+        response = self.transport.request("POST", path, json={"issueUpdates": list(payloads)})
+        body = json_body(response) or {}
+        if response.status_code not in (200, 201) and not body.get("errors"):
+            self._checked(response, "POST", path, "issues", CREATE)
+        failures = tuple(
+            BulkFailure(
+                index=int(err.get("failedElementNumber", -1)),
+                status=int(err.get("status", response.status_code)),
+                messages=tuple(messages(err.get("elementErrors"))),
+            )
+            for err in body.get("errors", [])
+        )
+        failed = {f.index for f in failures}
+        ok_indexes = [i for i in range(len(payloads)) if i not in failed]
+        created = tuple(
+            (index, str(issue["key"]), str(issue["id"]))
+            for index, issue in zip(ok_indexes, body.get("issues", []), strict=False)
+        )
+        return BulkResult(created=created, failures=failures)
+
+    def add_watcher(self, key: str, ref: str) -> None:
+        path = f"{self.flavor.api}/issue/{key}/watchers"
+        # Adding a watcher twice is harmless, so the POST may be repeated safely.
+        response = self.transport.request("POST", path, json=ref, idempotent=True)
+        self._checked(response, "POST", path, "watchers", "Manage Watchers")
+
+    def edit_issue(self, key: str, fields: Mapping[str, Any], update: Mapping[str, Any]) -> None:
+        path = f"{self.flavor.api}/issue/{key}"
+        body: dict[str, Any] = {}
+        if fields:
+            body["fields"] = dict(fields)
+        if update:
+            body["update"] = dict(update)
+        response = self.transport.request("PUT", path, json=body, params={"notifyUsers": "false"})
+        self._checked(response, "PUT", path, f"issue {key}", "Edit Issues")
+
+    def link_blocks(self, blocker: str, blocked: str) -> None:
+        """Record that `blocker` blocks `blocked` (a missing dependency link)."""
+        path = f"{self.flavor.api}/issueLink"
+        body = {
+            "type": {"name": LINK_TYPE},
+            "inwardIssue": {"key": blocked},
+            "outwardIssue": {"key": blocker},
+        }
+        response = self.transport.request("POST", path, json=body)
+        self._checked(response, "POST", path, "issue links", "Link Issues")
+
+    # --- plumbing ----------------------------------------------------------------------
+
+    def _json(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+        idempotent: bool | None = None,
+        what: str = "resource",
+        permission: str | None = None,
+    ) -> Any:
+        response = self.transport.request(
+            method, path, params=params, json=body, idempotent=idempotent
+        )
+        return self._checked(response, method, path, what, permission)
+
+    def _checked(
+        self,
+        response: requests.Response,
+        method: str,
+        path: str,
+        what: str,
+        permission: str | None = None,
+    ) -> Any:
+        if response.status_code < 300:
+            return json_body(response) or {}
+        raise HttpError(
+            explain(
+                response.status_code, json_body(response), what, self._site_words(), permission
+            ),
+            response.status_code,
+            method,
+            path,
+            json_body(response),
+        )
+
+    def _site_words(self) -> dict[str, str]:
+        credentials = self.transport.credentials
+        return {
+            "site": self.base_url,
+            "user": credentials.user,
+            "secret": credentials.source,
+            "project": self.project_key,
+        }
+
+
+SNAPSHOT_FIELDS = (
+    "summary",
+    "issuetype",
+    "status",
+    "assignee",
+    "duedate",
+    "resolutiondate",
+    "labels",
+    "issuelinks",
+    "parent",
+)
+
+
+def _field_of_type(fields: Sequence[Mapping[str, Any]], custom_type: str) -> str | None:
+    for field in fields:
+        if (field.get("schema") or {}).get("custom") == custom_type:
+            return str(field["id"])
+    return None
+
+
+def _start_field(fields: Sequence[Mapping[str, Any]]) -> str | None:
+    """The site's "Start date" field: a start-date custom field, preferring that exact name."""
+    candidates = [f for f in fields if (f.get("schema") or {}).get("custom") in START_DATE_TYPES]
+    named = [f for f in candidates if str(f.get("name", "")).casefold() == "start date"]
+    jpo = [f for f in candidates if f["schema"]["custom"] == START_DATE_TYPES[1]]
+    chosen = named or jpo
+    return str(chosen[0]["id"]) if chosen else None
+
+
+def _date(value: Any) -> date | None:
+    if not value:
+        return None
+    text = str(value)
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        try:
+            return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z").date()
+        except ValueError:
+            return None

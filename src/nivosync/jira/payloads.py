@@ -1,0 +1,125 @@
+"""Create payloads for the release's epic and task issues (Cloud and DC shapes)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from nivosync.baseline import PROPERTY_KEY, epic_property, task_property
+from nivosync.jira.documents import Bullets, Document, Heading, Paragraph
+from nivosync.jira.flavor import JiraFlavor
+from nivosync.jira.gateway import LINK_TYPE
+from nivosync.jira.models import IssueTypeRef, SiteFacts
+from nivosync.plan import Plan, PlannedTask
+from nivosync.reconcile import epic_labels, task_labels
+
+
+def epic_document(plan: Plan) -> Document:
+    release = plan.release
+    return (
+        Paragraph(
+            f"Customer release {release.title}, planned with the template "
+            f"“{plan.template.spec.title}”. Managed by nivosync: its tasks are the child issues."
+        ),
+        Bullets(
+            (
+                f"Customer: {release.customer}",
+                f"Release: {release.release}",
+                f"Start: {plan.start.isoformat()}",
+                f"Go-live: {plan.go_live.isoformat()}",
+                f"Stabilisation ends: {plan.end.isoformat()}",
+            )
+        ),
+        Heading("Milestones"),
+        Bullets(
+            tuple(
+                f"Week {m.weeks} — {m.name}: {m.start.isoformat()} to {m.end.isoformat()}"
+                for m in plan.milestones
+            )
+        ),
+    )
+
+
+def task_document(plan: Plan, task: PlannedTask) -> Document:
+    milestone = next(m for m in plan.milestones if m.id == task.milestone)
+    blocks: list[Heading | Paragraph | Bullets] = []
+    if task.overview:
+        blocks.append(Paragraph(task.overview))
+    if task.description:
+        blocks.append(Bullets(task.description))
+    blocks += [
+        Heading("Plan"),
+        Bullets(
+            (
+                f"Release: {plan.release.title}",
+                f"Milestone: Week {milestone.weeks} — {milestone.name}",
+                f"Planned: {task.start.isoformat()} to {task.due.isoformat()}",
+                f"Responsible: {', '.join(task.roles)}",
+            )
+        ),
+    ]
+    return tuple(blocks)
+
+
+def epic_payload(
+    plan: Plan,
+    flavor: JiraFlavor,
+    facts: SiteFacts,
+    epic_type: IssueTypeRef,
+    created_at: datetime,
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "project": {"key": facts.project_key},
+        "issuetype": {"id": epic_type.id},
+        "summary": plan.epic_summary,
+        "description": flavor.description(epic_document(plan)),
+        "duedate": plan.end.isoformat(),
+        "labels": list(epic_labels(plan)),
+    }
+    if facts.start_field:
+        fields[facts.start_field] = plan.start.isoformat()
+    if facts.epic_name_field:
+        fields[facts.epic_name_field] = plan.release.title
+    return {
+        "fields": fields,
+        "properties": [{"key": PROPERTY_KEY, "value": epic_property(plan, created_at)}],
+    }
+
+
+def task_payload(
+    plan: Plan,
+    task: PlannedTask,
+    flavor: JiraFlavor,
+    facts: SiteFacts,
+    task_type: IssueTypeRef,
+    epic_key: str,
+    refs: Mapping[str, str],
+    blocker_keys: Sequence[str],
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "project": {"key": facts.project_key},
+        "issuetype": {"id": task_type.id},
+        "summary": task.summary,
+        "description": flavor.description(task_document(plan, task)),
+        "duedate": task.due.isoformat(),
+        "labels": list(task_labels(plan, task.id, watchers_pending=bool(task.watchers))),
+        **flavor.epic_link(epic_key, facts.epic_link_field),
+    }
+    if task.assignee:
+        fields["assignee"] = flavor.user_field(refs[task.assignee])
+    if facts.start_field:
+        fields[facts.start_field] = task.start.isoformat()
+    payload: dict[str, Any] = {
+        "fields": fields,
+        "properties": [{"key": PROPERTY_KEY, "value": task_property(plan, task)}],
+    }
+    if blocker_keys:
+        # Seen from the new issue, each blocker is linked inward ("is blocked by").
+        payload["update"] = {
+            "issuelinks": [
+                {"add": {"type": {"name": LINK_TYPE}, "inwardIssue": {"key": key}}}
+                for key in blocker_keys
+            ]
+        }
+    return payload

@@ -1,0 +1,201 @@
+"""What exists in Jira for a release versus the plan: what to create, what drifted (pure)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from nivosync.jira.models import IssueSnapshot
+from nivosync.plan import LABEL_PREFIX, Plan
+
+EPIC_LABEL = f"{LABEL_PREFIX}-epic"
+TASK_LABEL_PREFIX = f"{LABEL_PREFIX}-task-"
+WATCHERS_PENDING = f"{LABEL_PREFIX}-watchers-pending"
+
+
+def task_label(task_id: str) -> str:
+    return f"{TASK_LABEL_PREFIX}{task_id}"
+
+
+def epic_labels(plan: Plan) -> tuple[str, ...]:
+    return (LABEL_PREFIX, plan.release.label, EPIC_LABEL)
+
+
+def task_labels(plan: Plan, task_id: str, watchers_pending: bool) -> tuple[str, ...]:
+    labels = (LABEL_PREFIX, plan.release.label, task_label(task_id))
+    return (*labels, WATCHERS_PENDING) if watchers_pending else labels
+
+
+@dataclass(frozen=True)
+class Drift:
+    """A field of an existing issue that no longer says what the plan says."""
+
+    key: str
+    task_id: str | None  # None: the epic
+    field: str  # summary | assignee | duedate | start | epic | link
+    planned: str | None
+    actual: str | None
+
+
+@dataclass(frozen=True)
+class ReleaseDiff:
+    epic: IssueSnapshot | None
+    existing: Mapping[str, IssueSnapshot]  # task id → its issue
+    missing: tuple[str, ...]  # task ids to create, in template order
+    watchers_pending: tuple[str, ...]  # task ids whose watchers were not all added yet
+    drift: tuple[Drift, ...]
+    strangers: tuple[IssueSnapshot, ...]  # carry the release label, but no task of the plan
+    duplicates: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+
+    @property
+    def complete(self) -> bool:
+        """True when nothing needs creating (drift is reported separately)."""
+        return self.epic is not None and not self.missing and not self.watchers_pending
+
+    def key_of(self, task_id: str) -> str | None:
+        found = self.existing.get(task_id)
+        return found.key if found else None
+
+
+def diff_release(
+    plan: Plan,
+    refs: Mapping[str, str],
+    found: Sequence[IssueSnapshot],
+    check_start: bool,
+) -> ReleaseDiff:
+    """Compare the issues found under the release's label with the plan.
+
+    `refs` maps each configured person (email / username) to their Jira user ref.
+    """
+    epics, tasks, strangers = _classify(plan, found)
+    epic, duplicate_epics = _first(epics)
+    existing: dict[str, IssueSnapshot] = {}
+    duplicates: list[tuple[str, tuple[str, ...]]] = []
+    if duplicate_epics:
+        duplicates.append(("(epic)", tuple(i.key for i in duplicate_epics)))
+    for task_id, issues in tasks.items():
+        keep, extra = _first(issues)
+        assert keep is not None
+        existing[task_id] = keep
+        if extra:
+            duplicates.append((task_id, tuple(i.key for i in extra)))
+    drift: list[Drift] = []
+    if epic is not None:
+        drift += _epic_drift(plan, epic)
+    for task in plan.tasks:
+        issue = existing.get(task.id)
+        if issue is None:
+            continue
+        ref = refs.get(task.assignee) if task.assignee else None
+        drift += _task_drift(task.id, task.summary, ref, task.start, task.due, issue, check_start)
+        if epic is not None and issue.epic_key != epic.key:
+            drift.append(Drift(issue.key, task.id, "epic", epic.key, issue.epic_key))
+        for dep in task.depends_on:
+            blocker = existing.get(dep)
+            if blocker is not None and blocker.key not in issue.blocked_by:
+                drift.append(Drift(issue.key, task.id, "link", blocker.key, None))
+    return ReleaseDiff(
+        epic=epic,
+        existing=existing,
+        missing=tuple(t.id for t in plan.tasks if t.id not in existing),
+        watchers_pending=tuple(
+            task_id for task_id, issue in existing.items() if WATCHERS_PENDING in issue.labels
+        ),
+        drift=tuple(drift),
+        strangers=tuple(strangers),
+        duplicates=tuple(duplicates),
+    )
+
+
+def creation_layers(plan: Plan, missing: Sequence[str], existing: Sequence[str]) -> list[list[str]]:
+    """Missing tasks grouped so each group's dependencies exist before it is created.
+
+    Links to blockers ride in each issue's create payload, which needs the blockers' keys.
+    """
+    known = set(existing)
+    pending = [t for t in plan.tasks if t.id in set(missing)]
+    layers: list[list[str]] = []
+    while pending:
+        ready = [t.id for t in pending if set(t.depends_on) <= known]
+        if not ready:  # cannot happen for a validated (acyclic) template
+            raise ValueError(f"tasks wait on each other: {[t.id for t in pending]}")
+        layers.append(ready)
+        known.update(ready)
+        pending = [t for t in pending if t.id not in known]
+    return layers
+
+
+def _classify(
+    plan: Plan, found: Sequence[IssueSnapshot]
+) -> tuple[list[IssueSnapshot], dict[str, list[IssueSnapshot]], list[IssueSnapshot]]:
+    task_ids = {t.id for t in plan.tasks}
+    epics: list[IssueSnapshot] = []
+    tasks: dict[str, list[IssueSnapshot]] = {}
+    strangers: list[IssueSnapshot] = []
+    for issue in found:
+        task_id = _task_id(issue)
+        if EPIC_LABEL in issue.labels:
+            epics.append(issue)
+        elif task_id in task_ids:
+            tasks.setdefault(task_id, []).append(issue)
+        else:
+            strangers.append(issue)
+    return epics, tasks, strangers
+
+
+def _task_id(issue: IssueSnapshot) -> str | None:
+    identity = issue.identity.get("task_id")
+    if isinstance(identity, str):
+        return identity
+    for label in issue.labels:
+        if label.startswith(TASK_LABEL_PREFIX):
+            return label.removeprefix(TASK_LABEL_PREFIX)
+    return None
+
+
+def _first(issues: list[IssueSnapshot]) -> tuple[IssueSnapshot | None, list[IssueSnapshot]]:
+    """The oldest issue (lowest key number) and the rest (duplicates)."""
+    ordered = sorted(issues, key=_key_number)
+    return (ordered[0] if ordered else None), ordered[1:]
+
+
+def _key_number(issue: IssueSnapshot) -> tuple[int, str]:
+    match = re.search(r"(\d+)$", issue.key)
+    return (int(match.group(1)) if match else 0, issue.key)
+
+
+def _epic_drift(plan: Plan, epic: IssueSnapshot) -> list[Drift]:
+    drift = []
+    if epic.summary != plan.epic_summary:
+        drift.append(Drift(epic.key, None, "summary", plan.epic_summary, epic.summary))
+    if epic.due != plan.end:
+        drift.append(Drift(epic.key, None, "duedate", str(plan.end), _text(epic.due)))
+    return drift
+
+
+def _task_drift(
+    task_id: str,
+    summary: str,
+    ref: str | None,
+    start: date,
+    due: date,
+    issue: IssueSnapshot,
+    check_start: bool,
+) -> list[Drift]:
+    drift = []
+    if issue.summary != summary:
+        drift.append(Drift(issue.key, task_id, "summary", summary, issue.summary))
+    actual = issue.assignee.ref if issue.assignee else None
+    if ref is not None and actual != ref:
+        drift.append(Drift(issue.key, task_id, "assignee", ref, actual))
+    if issue.due != due:
+        drift.append(Drift(issue.key, task_id, "duedate", str(due), _text(issue.due)))
+    if check_start and issue.start != start:
+        drift.append(Drift(issue.key, task_id, "start", str(start), _text(issue.start)))
+    return drift
+
+
+def _text(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()

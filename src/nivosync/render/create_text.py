@@ -1,0 +1,98 @@
+"""The human and JSON views of a `nivosync create` run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from nivosync.creation import CreateOutcome, IssueOutcome
+from nivosync.reconcile import Drift
+from nivosync.render.table import text_table
+
+CREATE_JSON_SCHEMA = "nivosync.create/1"
+
+
+def create_text(outcome: CreateOutcome, url: Callable[[str], str], names: Mapping[str, str]) -> str:
+    plan = outcome.plan
+    lines = [f"Release {plan.release.title} (label {plan.release.label})"]
+    if outcome.dry_run:
+        lines += ["", "Dry run — nothing was written. Would do:"]
+        lines += [f"  {action}" for action in outcome.actions]
+    else:
+        rows = [_row(outcome.epic, "(epic)")] + [_row(i, i.task_id or "") for i in outcome.issues]
+        lines += ["", text_table(["Task", "Key", "Assignee", "Start", "Due", "Action"], rows)]
+        created = sum(i.action == "created" for i in [outcome.epic, *outcome.issues])
+        lines += ["", f"{created} created" if created else "Nothing to create: all issues exist."]
+    if outcome.epic.key:
+        lines.append(f"Epic: {url(outcome.epic.key)}")
+    if outcome.drift:
+        verb = "updated" if outcome.fixed else "changed in Jira (kept; --update resets them)"
+        lines += ["", f"Drift — {verb}:"]
+        lines += [f"  {_drift_text(d, names)}" for d in outcome.drift]
+    for note in outcome.notes:
+        lines.append(f"Note: {note}")
+    if outcome.failures:
+        lines += ["", "Failed (run `nivosync create` again to finish):"]
+        lines += [f"  {failure}" for failure in outcome.failures]
+    return "\n".join(lines) + "\n"
+
+
+def _row(item: IssueOutcome, task: str) -> list[object]:
+    return [task, item.key, item.assignee, item.start, item.due, item.action]
+
+
+def _drift_text(drift: Drift, names: Mapping[str, str]) -> str:
+    planned = names.get(drift.planned or "", drift.planned)
+    actual = names.get(drift.actual or "", drift.actual)
+    return f"{drift.key} {drift.field}: plan says {planned}, Jira has {actual or '(empty)'}"
+
+
+def create_json(
+    outcome: CreateOutcome, url: Callable[[str], str], names: Mapping[str, str]
+) -> dict[str, Any]:
+    """The documented, stable JSON shape of `nivosync create --json` (see README)."""
+    release = outcome.plan.release
+    epic = outcome.epic
+    return {
+        "schema": CREATE_JSON_SCHEMA,
+        "dry_run": outcome.dry_run,
+        "release": {
+            "customer": release.customer,
+            "release": release.release,
+            "slug": release.slug,
+            "label": release.label,
+        },
+        "epic": {
+            "key": epic.key,
+            "url": url(epic.key) if epic.key else None,
+            "summary": epic.summary,
+            "action": epic.action,
+        },
+        "issues": [
+            {
+                "task_id": i.task_id,
+                "key": i.key,
+                "url": url(i.key) if i.key else None,
+                "summary": i.summary,
+                "assignee": i.assignee,
+                "start": i.start,
+                "due": i.due,
+                "action": i.action,
+            }
+            for i in outcome.issues
+        ],
+        "actions": outcome.actions if outcome.dry_run else [],
+        "drift": [
+            {
+                "key": d.key,
+                "task_id": d.task_id,
+                "field": d.field,
+                "planned": names.get(d.planned or "", d.planned),
+                "actual": names.get(d.actual or "", d.actual),
+                "fixed": d in outcome.fixed,
+            }
+            for d in outcome.drift
+        ],
+        "notes": outcome.notes,
+        "failures": outcome.failures,
+    }

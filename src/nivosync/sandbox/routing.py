@@ -60,6 +60,23 @@ class Router:
                 return errors
         return self._default_errors
 
+    def api_rules(self) -> list[tuple[str, frozenset[str]]]:
+        """Every API rule with its methods (for route-coverage checks in tests)."""
+        return [
+            (rule.rule, frozenset(rule.methods or ()) - {"HEAD", "OPTIONS"})
+            for rule in self._map.iter_rules()
+            if rule.endpoint.api
+        ]
+
+    def rule_of(self, path: str, method: str) -> str | None:
+        """The rule string serving `method path`, or None."""
+        adapter = self._map.bind("sandbox", "/")
+        try:
+            rule, _ = adapter.match(path.rstrip("/") or "/", method=method, return_rule=True)
+        except Exception:
+            return None
+        return str(rule.rule)
+
     def match(self, path: str, method: str) -> tuple[Route, dict[str, Any]]:
         """The route for `path`; raises werkzeug's NotFound / MethodNotAllowed."""
         adapter = self._map.bind("sandbox", "/")

@@ -21,21 +21,21 @@ def server_info(ctx: RequestContext, api: str) -> Response:
         version, numbers, deployment, build = "1001.0.0-SNAPSHOT", [1001, 0, 0], "Cloud", 100285
     else:
         version, numbers, deployment, build = "10.3.6", [10, 3, 6], "Server", 10030006
-    return json_response(
-        {
-            "baseUrl": ctx.base_url,
-            "version": version,
-            "versionNumbers": numbers,
-            "deploymentType": deployment,
-            "buildNumber": build,
-            "buildDate": "2025-01-01T00:00:00.000+0000",
-            "serverTime": now,
-            "scmInfo": "0000000000000000000000000000000000000000",
-            "serverTitle": "Jira",
-            "defaultLocale": {"locale": "en_US"},
-            "serverTimeZone": "Etc/UTC",
-        }
-    )
+    body = {
+        "baseUrl": ctx.base_url,
+        "version": version,
+        "versionNumbers": numbers,
+        "deploymentType": deployment,
+        "buildNumber": build,
+        "buildDate": "2025-01-01T00:00:00.000+0000",
+        "serverTime": now,
+        "scmInfo": "0000000000000000000000000000000000000000",
+        "serverTitle": "Jira",
+        "serverTimeZone": "Etc/UTC",
+    }
+    if ctx.flavor == "datacenter":
+        body["defaultLocale"] = {"locale": "en_US"}
+    return json_response(body)
 
 
 def myself(ctx: RequestContext, api: str) -> Response:
@@ -65,8 +65,6 @@ def field_json(view: JiraView, field: catalog.FieldDef) -> dict[str, Any]:
     }
     if view.cloud:
         body["key"] = field.id
-        if field.custom:
-            body["untranslatedName"] = field.name
     if field.schema is not None:
         body["schema"] = field.schema
     return body

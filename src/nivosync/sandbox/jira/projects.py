@@ -60,7 +60,6 @@ def project_json(
             "assigneeType": "UNASSIGNED",
             "versions": list_project_versions(conn, view, project),
             "roles": {},
-            "projectKeys": [project.key],
         }
     )
     if view.cloud:

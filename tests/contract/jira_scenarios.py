@@ -1,0 +1,210 @@
+"""Jira traffic that exercises every route the sandbox serves (each flavor), one area per
+function, so each contract test replays one area and the coverage test replays them all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sandbox.jira_payloads import create, description, epic_link, issue_fields, user_ref
+from sandbox.site import Site
+
+
+def ok(response, *statuses: int):  # type: ignore[no-untyped-def]
+    assert response.status_code in (statuses or (200,)), response.text
+    return response
+
+
+def site_meta(site: Site) -> None:
+    for path in (
+        "serverInfo",
+        "myself",
+        "field",
+        "issuetype",
+        "issueLinkType",
+        "status",
+        "priority",
+        "project",
+        "project/NIVO",
+        "issueLinkType/10000",
+    ):
+        ok(site.get(site.rest(path)))
+    ok(site.get(site.rest("project/NOPE")), 404)
+
+
+def users(site: Site) -> None:
+    if site.flavor == "cloud":
+        ok(site.get(site.rest("user/search"), params={"query": "dana"}))
+        ok(site.get(site.rest("user/assignable/search"), params={"project": "NIVO", "query": "s"}))
+        dana = user_ref(site, "dana@example.com", "dana")["accountId"]
+        ok(site.get(site.rest("user"), params={"accountId": dana}))
+    else:
+        ok(site.get(site.rest("user/search"), params={"username": "dana"}))
+        ok(
+            site.get(
+                site.rest("user/assignable/search"), params={"project": "NIVO", "username": "s"}
+            )
+        )
+        ok(site.get(site.rest("user"), params={"username": "dana"}))
+
+
+def versions(site: Site) -> None:
+    body = {
+        "name": "Go-live",
+        "projectId": 10000,
+        "releaseDate": "2027-01-14",
+        "description": "Production deployment",
+    }
+    created = ok(site.post(site.rest("version"), json=body), 201).json()
+    ok(site.post(site.rest("version"), json=body), 400)
+    ok(site.get(site.rest(f"version/{created['id']}")))
+    ok(site.get(site.rest("project/NIVO/versions")))
+    if site.flavor == "cloud":
+        ok(site.get(site.rest("project/NIVO/version")))
+
+
+def issues(site: Site) -> None:
+    epic = create(site, "Release", "Epic", description=description(site, "All of it"))
+    dana = user_ref(site, "dana@example.com", "dana")
+    payload = {
+        "fields": issue_fields(
+            site,
+            "Kickoff",
+            assignee=dana,
+            labels=["r1"],
+            duedate="2026-12-08",
+            **epic_link(site, epic["key"]),
+        ),
+        "properties": [{"key": "nivosync", "value": {"task": "kickoff"}}],
+    }
+    ok(site.post(site.rest("issue"), json=payload), 201)
+    ok(site.post(site.rest("issue"), json={"fields": issue_fields(site, "")}), 400)
+    bulk = {
+        "issueUpdates": [
+            {
+                "fields": issue_fields(site, "Bulk ok", labels=["r1"]),
+                "update": {
+                    "issuelinks": [
+                        {"add": {"type": {"name": "Blocks"}, "inwardIssue": {"key": "NIVO-2"}}}
+                    ]
+                },
+            },
+            {"fields": issue_fields(site, "Bulk bad", issuetype={"name": "Saga"})},
+        ]
+    }
+    ok(site.post(site.rest("issue/bulk"), json=bulk), 201)
+    ok(site.post(site.rest("issue/bulk"), json={"issueUpdates": bulk["issueUpdates"][1:]}), 400)
+    ok(
+        site.get(
+            site.rest("issue/NIVO-2"),
+            params={"expand": "names,schema,transitions", "properties": "*all"},
+        )
+    )
+    ok(site.get(site.rest("issue/NIVO-3"), params={"fields": "summary,issuelinks"}))
+    ok(site.get(site.rest("issue/NIVO-99")), 404)
+    edit = {"fields": {"summary": "Kickoff meeting"}, "update": {"labels": [{"add": "week1"}]}}
+    ok(site.put(site.rest("issue/NIVO-2"), json=edit), 204)
+    ok(site.put(site.rest("issue/NIVO-2"), json={"fields": {"colour": "red"}}), 400)
+    sam = user_ref(site, "sam@example.com", "sam")
+    ok(site.put(site.rest("issue/NIVO-2/assignee"), json=sam), 204)
+
+
+def watchers_and_properties(site: Site) -> None:
+    create(site, "Watched")
+    sam = user_ref(site, "sam@example.com", "sam")
+    ident = sam.get("accountId", sam.get("name"))
+    ok(site.post(site.rest("issue/NIVO-1/watchers"), json=ident), 204)
+    ok(site.get(site.rest("issue/NIVO-1/watchers")))
+    param = "accountId" if site.flavor == "cloud" else "username"
+    ok(site.delete(site.rest("issue/NIVO-1/watchers"), params={param: ident}), 204)
+    url = site.rest("issue/NIVO-1/properties/baseline")
+    ok(site.put(url, json={"due": "2026-12-18", "start": "2026-12-07"}), 201)
+    ok(site.put(url, json={"due": "2026-12-19"}), 200)
+    ok(site.get(url))
+    ok(site.get(site.rest("issue/NIVO-1/properties")))
+    ok(site.delete(url), 204)
+    ok(site.get(url), 404)
+
+
+def transitions(site: Site) -> None:
+    create(site, "Move me")
+    ok(site.get(site.rest("issue/NIVO-1/transitions")))
+    ok(site.post(site.rest("issue/NIVO-1/transitions"), json={"transition": {"id": "21"}}), 204)
+    ok(site.post(site.rest("issue/NIVO-1/transitions"), json={"transition": {"id": "31"}}), 204)
+    ok(site.post(site.rest("issue/NIVO-1/transitions"), json={"transition": {"id": "99"}}), 400)
+    ok(site.get(site.rest("issue/NIVO-1"), params={"fields": "status,resolution,resolutiondate"}))
+
+
+def links(site: Site) -> None:
+    a, b = create(site, "a"), create(site, "b")
+    body = {
+        "type": {"name": "Blocks"},
+        "inwardIssue": {"key": a["key"]},
+        "outwardIssue": {"key": b["key"]},
+    }
+    ok(site.post(site.rest("issueLink"), json=body), 201)
+    (link,) = site.get(site.rest(f"issue/{a['key']}")).json()["fields"]["issuelinks"]
+    ok(site.get(site.rest(f"issueLink/{link['id']}")))
+    ok(site.delete(site.rest(f"issueLink/{link['id']}")), 204)
+
+
+def search(site: Site) -> None:
+    for i in range(3):
+        create(site, f"t{i}", labels=["r1"], duedate=f"2026-12-1{i}")
+    if site.flavor == "cloud":
+        page = ok(
+            site.get(
+                site.rest("search/jql"),
+                params={
+                    "jql": "labels = r1 ORDER BY key",
+                    "maxResults": 2,
+                    "fields": "summary,status",
+                    "properties": "nivosync",
+                },
+            )
+        ).json()
+        ok(
+            site.get(
+                site.rest("search/jql"),
+                params={"jql": "labels = r1 ORDER BY key", "nextPageToken": page["nextPageToken"]},
+            )
+        )
+        ok(
+            site.post(
+                site.rest("search/jql"),
+                json={
+                    "jql": "labels = r1 AND duedate >= 2026-12-11",
+                    "fields": ["*all"],
+                    "maxResults": 5,
+                },
+            )
+        )
+        ok(site.get(site.rest("search/jql"), params={"jql": "labels = nope ="}), 400)
+    else:
+        ok(
+            site.get(
+                site.rest("search"),
+                params={
+                    "jql": "labels = r1 ORDER BY key",
+                    "maxResults": 2,
+                    "fields": "summary,status",
+                },
+            )
+        )
+        ok(
+            site.post(
+                site.rest("search"), json={"jql": "labels = r1", "startAt": 1, "fields": ["*all"]}
+            )
+        )
+        ok(site.get(site.rest("search"), params={"jql": "labels = nope ="}), 400)
+
+
+AREAS: tuple[Callable[[Site], None], ...] = (
+    site_meta,
+    users,
+    versions,
+    issues,
+    watchers_and_properties,
+    transitions,
+    links,
+    search,
+)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import base64
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -221,3 +224,50 @@ def test_unknown_route_is_a_jira_404(site: Site) -> None:
 
 def test_unsupported_method_is_405(site: Site) -> None:
     assert site.delete(site.rest("serverInfo")).status_code == 405
+
+
+def test_commit_then_reset_stores_the_write_but_never_answers(cloud: Site) -> None:
+    rule = {"fault": "commit-then-reset", "method": "POST", "path": "^/rest/api/3/issue$"}
+    cloud.post("/_sandbox/faults", json={"rules": [rule]})
+    fields = {"project": {"key": "NIVO"}, "issuetype": {"name": "Task"}, "summary": "ghost"}
+    with pytest.raises(requests.ConnectionError):
+        requests.post(
+            cloud.url("/rest/api/3/issue"),
+            json={"fields": fields},
+            auth=cloud.sandbox.auth,
+            timeout=10,
+        )
+    cloud.delete("/_sandbox/faults")
+    assert cloud.get("/rest/api/3/issue/NIVO-1").json()["fields"]["summary"] == "ghost"
+    first = cloud.get("/_sandbox/requests").json()[0]
+    assert (first["status"], first["fault"]) == (201, "commit-then-reset")
+
+
+def test_serve_prints_url_and_stops_on_sigterm(tmp_path: Path) -> None:
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from nivosync.sandbox import serve\n"
+        "from nivosync.sandbox.seed import demo_seed\n"
+        "serve(Path(sys.argv[1]), demo_seed('cloud'), '127.0.0.1', 0, None,\n"
+        "      lambda url: print(url, flush=True))\n"
+        "print('stopped', flush=True)\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path / "serve.db")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:")
+        response = requests.get(
+            url + "/rest/api/3/serverInfo", auth=("admin", "sandbox-token"), timeout=10
+        )
+        assert response.json()["deploymentType"] == "Cloud"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+        assert proc.stdout.read().strip() == "stopped"
+    finally:
+        if proc.poll() is None:
+            proc.kill()

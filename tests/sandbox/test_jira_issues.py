@@ -341,3 +341,13 @@ def test_unknown_issue_is_a_404(site: Site) -> None:
     assert response.json()["errorMessages"] == [
         "Issue does not exist or you do not have permission to see it."
     ]
+
+
+def test_edit_parent_respects_the_hierarchy(cloud: Site) -> None:
+    epic, task, other = create(cloud, "E", "Epic"), create(cloud, "T"), create(cloud, "O")
+    ok = cloud.put("/rest/api/3/issue/NIVO-2", json={"fields": {"parent": {"key": epic["key"]}}})
+    assert ok.status_code == 204
+    bad = cloud.put(
+        f"/rest/api/3/issue/{other['key']}", json={"fields": {"parent": {"key": task["key"]}}}
+    )
+    assert bad.status_code == 400 and "parent" in bad.json()["errors"]

@@ -80,6 +80,9 @@ class PayloadParser:
         self._properties(body.get("properties"))
         if self.existing is None:
             self._required_on_create(fields)
+        elif self.changes.columns.get("parent_id") is not None and "parent" not in self.errors:
+            issue_type = catalog.ISSUE_TYPES_BY_ID[self.existing["issue_type_id"]]
+            self._check_hierarchy(issue_type, self.changes.columns["parent_id"])
         if self.errors:
             raise FieldErrors(self.errors)
         return self.changes

@@ -20,7 +20,7 @@ import requests
 import structlog
 from atlassian.rest_client import AtlassianRestAPI
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
-from tenacity.wait import wait_exponential_jitter
+from tenacity.wait import wait_exponential, wait_random
 from urllib3.exceptions import NewConnectionError
 
 from nivosync.errors import NivosyncError
@@ -83,7 +83,8 @@ class RetryPolicy:
         error = outcome.exception() if outcome else None
         if isinstance(error, _Retry) and error.retry_after is not None:
             return min(error.retry_after, self.max_wait)
-        return wait_exponential_jitter(initial=self.initial_wait, max=self.max_wait)(state)
+        backoff = wait_exponential(multiplier=self.initial_wait, max=self.max_wait)
+        return min(self.max_wait, (backoff + wait_random(0, self.initial_wait))(state))
 
 
 class Transport:

@@ -14,10 +14,8 @@ LogFormat = Literal["console", "json"]
 def configure_logging(log_format: LogFormat, verbose: bool) -> None:
     # People at a terminal read the command's output, not progress chatter; schedulers get
     # the INFO records (release, counts, durations) as JSON lines.
-    if verbose:
-        level = logging.DEBUG
-    else:
-        level = logging.INFO if log_format == "json" else logging.WARNING
+    quiet = logging.INFO if log_format == "json" else logging.WARNING
+    level = logging.DEBUG if verbose else quiet
     renderer: structlog.typing.Processor
     if log_format == "json":
         renderer = structlog.processors.JSONRenderer(sort_keys=True)

@@ -181,10 +181,12 @@ class JiraGateway:
     def link_blocks(self, blocker: str, blocked: str) -> None:
         """Record that `blocker` blocks `blocked` (a missing dependency link)."""
         path = f"{self.flavor.api}/issueLink"
+        # POST /issueLink reads "inwardIssue <outward description> outwardIssue", i.e. the
+        # inward issue is the blocker — the reverse of how a GET issue shows the same link.
         body = {
             "type": {"name": LINK_TYPE},
-            "inwardIssue": {"key": blocked},
-            "outwardIssue": {"key": blocker},
+            "inwardIssue": {"key": blocker},
+            "outwardIssue": {"key": blocked},
         }
         response = self.transport.request("POST", path, json=body)
         self._checked(response, "POST", path, "issue links", "Link Issues")

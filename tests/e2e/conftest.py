@@ -1,0 +1,82 @@
+"""End-to-end fixtures: a sandbox site per flavour and a config file pointing at it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from jira import JIRA
+
+from nivosync.commands.sites import site_seed
+from nivosync.config import load_config
+from nivosync.sandbox import Sandbox
+
+REPO = Path(__file__).resolve().parents[2]
+TOKEN = "e2e-secret-token-3f9a"  # sandbox-only; tests assert it never reaches output
+
+
+@dataclass
+class E2ESite:
+    sandbox: Sandbox
+    config_path: Path
+    flavor: str
+
+    def requests(self) -> list[dict[str, Any]]:
+        return self.sandbox.requests.entries()
+
+    def writes(self) -> list[dict[str, Any]]:
+        return [
+            r
+            for r in self.requests()
+            if r["method"] != "GET" and not r["path"].endswith(("/search/jql", "/search"))
+        ]
+
+    def clear(self) -> None:
+        self.sandbox.requests.clear()
+
+
+def reader(site: E2ESite) -> JIRA:
+    """An independent client (pycontribs' jira) to read back what nivosync wrote."""
+    if site.flavor == "cloud":
+        return JIRA(site.sandbox.jira_url, basic_auth=("admin@example.com", TOKEN))
+    return JIRA(site.sandbox.jira_url, token_auth=TOKEN)
+
+
+def example_config(flavor: str) -> dict[str, Any]:
+    data = yaml.safe_load((REPO / "config.example.yaml").read_text())
+    data["jira"]["flavor"] = data["confluence"]["flavor"] = flavor
+    if flavor == "datacenter":
+        data["jira"]["user"] = data["confluence"]["user"] = "admin"
+        users = {u["email"]: u["username"] for u in data["sandbox"]["users"]}
+        data["roles"] = {k: users.get(v, v) if v else v for k, v in data["roles"].items()}
+        for customer in data["customers"].values():
+            customer["roles"] = {k: users.get(v, v) for k, v in customer["roles"].items()}
+    return data
+
+
+def start_site(tmp_path: Path, flavor: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[E2ESite]:
+    data = example_config(flavor)
+    path = tmp_path / "nivosync.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    seed = site_seed(load_config(path), TOKEN)
+    with Sandbox.start(tmp_path / "site.db", seed) as sandbox:
+        data["jira"]["url"] = sandbox.jira_url
+        data["confluence"]["url"] = sandbox.confluence_url
+        path.write_text(yaml.safe_dump(data, sort_keys=False))
+        monkeypatch.setenv("NIVOSYNC_JIRA_TOKEN", TOKEN)
+        monkeypatch.setenv("NIVOSYNC_CONFLUENCE_TOKEN", TOKEN)
+        yield E2ESite(sandbox, path, flavor)
+
+
+@pytest.fixture(params=["cloud", "datacenter"])
+def site(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch) -> Iterator[E2ESite]:
+    yield from start_site(tmp_path, request.param, monkeypatch)
+
+
+@pytest.fixture
+def cloud_site(tmp_path: Path, monkeypatch) -> Iterator[E2ESite]:
+    yield from start_site(tmp_path, "cloud", monkeypatch)

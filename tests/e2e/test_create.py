@@ -1,0 +1,158 @@
+"""`nivosync create` against the sandbox over real HTTP, read back by an independent client."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from nivosync.cli import main
+
+from .conftest import TOKEN, E2ESite, reader
+
+ACME = ["--customer", "Acme Health", "--release", "2.4.0", "--start", "2026-12-07"]
+
+
+def run(site: E2ESite, *args: str):
+    return CliRunner().invoke(main, ["--config", str(site.config_path), *args])
+
+
+def create(site: E2ESite, *extra: str) -> dict:
+    result = run(site, "create", *ACME, "--json", *extra)
+    assert result.exit_code == 0, result.output
+    assert TOKEN not in result.output
+    return json.loads(result.stdout)
+
+
+def test_creates_epic_and_one_issue_per_task_then_nothing(site: E2ESite):
+    first = create(site)
+    assert first["epic"]["action"] == "created"
+    assert [i["action"] for i in first["issues"]] == ["created"] * 15
+    assert first["epic"]["url"].endswith(f"/browse/{first['epic']['key']}")
+
+    again = create(site)
+    assert again["epic"]["action"] == "existing"
+    assert {i["action"] for i in again["issues"]} == {"existing"}
+    assert [i["key"] for i in again["issues"]] == [i["key"] for i in first["issues"]]
+
+    client = reader(site)
+    issues = client.search_issues('labels = "nivosync-acme-health--2.4.0"', maxResults=100)
+    assert len(issues) == 16
+    keys = {i["task_id"]: i["key"] for i in first["issues"]}
+    deploy = client.issue(keys["production-deployment"])
+    assert deploy.fields.summary == "Acme Health 2.4.0: Production Deployment"
+    assert deploy.fields.duedate == "2027-01-12"
+    assert "nivosync-task-production-deployment" in deploy.fields.labels
+    assert "nivosync-watchers-pending" not in deploy.fields.labels
+    watchers = client.watchers(deploy.key)
+    watcher_ids = {getattr(w, "accountId", None) or w.name for w in watchers.watchers}
+    who = {"query": "dev@example.com"} if site.flavor == "cloud" else {"username": "dev"}
+    dev = client.search_assignable_users_for_issues(project="NVX", **who)
+    assert (getattr(dev[0], "accountId", None) or dev[0].name) in watcher_ids
+    links = [link for link in deploy.fields.issuelinks if hasattr(link, "inwardIssue")]
+    assert [link.inwardIssue.key for link in links] == [keys["change-advisory-approval"]]
+    assert link_type(links[0]) == "Blocks"
+
+
+def link_type(link) -> str:
+    return link.type.name
+
+
+def test_tasks_belong_to_the_epic(site: E2ESite):
+    result = create(site)
+    epic = result["epic"]["key"]
+    client = reader(site)
+    jql = f"parent = {epic}" if site.flavor == "cloud" else f'"Epic Link" = {epic}'
+    assert len(client.search_issues(jql, maxResults=100)) == 15
+
+
+def test_request_budget_on_a_fresh_cloud_site_and_a_rerun(cloud_site: E2ESite):
+    create(cloud_site)
+    fresh = cloud_site.requests()
+    assert len(fresh) <= 30, [f"{r['method']} {r['path']}" for r in fresh]
+    cloud_site.clear()
+    create(cloud_site)
+    rerun = cloud_site.requests()
+    assert len(rerun) <= 8, [f"{r['method']} {r['path']}" for r in rerun]
+    assert not [r for r in rerun if r["method"] != "GET" and "search" not in r["path"]]
+
+
+def test_dry_run_writes_nothing(site: E2ESite):
+    result = run(site, "create", *ACME, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert 'create epic "Acme Health 2.4.0' in result.stdout
+    assert "add watcher" in result.stdout
+    assert site.writes() == []
+
+
+def test_drift_is_reported_not_overwritten_unless_update(site: E2ESite):
+    first = create(site)
+    key = first["issues"][0]["key"]
+    client = reader(site)
+    client.issue(key).update(fields={"duedate": "2026-12-18"})
+    site.clear()
+    second = create(site)
+    assert [(d["key"], d["field"], d["planned"], d["actual"]) for d in second["drift"]] == [
+        (key, "duedate", "2026-12-11", "2026-12-18")
+    ]
+    assert site.writes() == []
+    assert client.issue(key).fields.duedate == "2026-12-18"
+    third = create(site, "--update")
+    assert third["drift"][0]["fixed"] is True
+    assert client.issue(key).fields.duedate == "2026-12-11"
+    assert create(site)["drift"] == []
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["roles"].update({"Testing Team": d["roles"]["Support Team"] + "x"}), "is not"),
+        (lambda d: d["jira"].update({"issue_type": "Chore"}), "'Chore' is not an issue type"),
+        (lambda d: d["jira"].update({"project": "NOPE"}), "project NOPE not found"),
+    ],
+)
+def test_bad_input_exits_2_and_writes_nothing(site: E2ESite, change, message):
+    import yaml
+
+    data = yaml.safe_load(site.config_path.read_text())
+    change(data)
+    if "x" in str(data["roles"]["Testing Team"])[-1:]:
+        data["sandbox"]["users"].append(
+            {"name": "Ghost", "email": "ghost@example.com", "username": "ghost"}
+        )
+        data["roles"]["Testing Team"] = "ghost@example.com" if site.flavor == "cloud" else "ghost"
+    site.config_path.write_text(yaml.safe_dump(data, sort_keys=False))
+    result = run(site, "create", *ACME)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert site.writes() == []
+
+
+def test_wrong_token_is_explained(site: E2ESite, monkeypatch):
+    monkeypatch.setenv("NIVOSYNC_JIRA_TOKEN", "wrong-token")
+    result = run(site, "create", *ACME)
+    assert result.exit_code == 2
+    assert "HTTP 401" in result.stderr
+    assert "$NIVOSYNC_JIRA_TOKEN" in result.stderr
+    assert "wrong-token" not in result.output
+
+
+def test_a_deleted_dependency_link_is_drift_and_update_restores_it(site: E2ESite):
+    first = create(site)
+    keys = {i["task_id"]: i["key"] for i in first["issues"]}
+    client = reader(site)
+    deploy = client.issue(keys["production-deployment"])
+    link = next(li for li in deploy.fields.issuelinks if hasattr(li, "inwardIssue"))
+    client.delete_issue_link(link.id)
+    second = create(site)
+    assert [(d["key"], d["field"], d["planned"]) for d in second["drift"]] == [
+        (keys["production-deployment"], "link", keys["change-advisory-approval"])
+    ]
+    create(site, "--update")
+    assert create(site)["drift"] == []
+    restored = client.issue(keys["production-deployment"]).fields.issuelinks
+    assert [li.inwardIssue.key for li in restored if hasattr(li, "inwardIssue")] == [
+        keys["change-advisory-approval"]
+    ]

@@ -1,0 +1,176 @@
+"""Faults, retries and crashes: every run ends with exactly one epic and one issue per task."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import date
+
+import pytest
+import yaml
+
+from nivosync.commands.plan import compute_plan
+from nivosync.commands.sites import jira_gateway, open_sites
+from nivosync.config import load_config
+from nivosync.creation import Resolved, create_release, resolve
+from nivosync.http import RetryPolicy
+from nivosync.template import load_template, shipped_templates_dir
+
+from .conftest import E2ESite, reader
+
+LABEL = "nivosync-acme-health--2.4.0"
+NO_WAIT = RetryPolicy(attempts=8, sleep=lambda _seconds: None)
+
+
+def run_once(site: E2ESite):
+    config = load_config(site.config_path)
+    template = load_template(shipped_templates_dir() / "nivomax-5-week.yaml")
+    plan = compute_plan(config, template, "Acme Health", "2.4.0", date(2026, 12, 7))
+    with open_sites(config) as sites:
+        jira = jira_gateway(sites, config, retry=NO_WAIT)
+        resolved = resolve(jira, plan, "Task")
+        return create_release(jira, plan, resolved, settle=lambda _s: None)
+
+
+def release_issues(site: E2ESite) -> Counter:
+    """How many issues carry each identity label (the epic's, and each task's)."""
+    found: Counter = Counter()
+    for issue in reader(site).search_issues(f'labels = "{LABEL}"', maxResults=200):
+        found.update(
+            label
+            for label in issue.fields.labels
+            if label.startswith("nivosync-task-") or label == "nivosync-epic"
+        )
+    return found
+
+
+def assert_exactly_one_of_each(site: E2ESite) -> None:
+    counts = release_issues(site)
+    assert counts["nivosync-epic"] == 1
+    tasks = {k: v for k, v in counts.items() if k.startswith("nivosync-task-")}
+    assert len(tasks) == 15 and set(tasks.values()) == {1}, counts
+
+
+def run_until_complete(site: E2ESite, limit: int = 12) -> int:
+    for attempt in range(1, limit + 1):
+        try:
+            outcome = run_once(site)
+        except Exception as exc:  # an operational failure this run; the next one goes on
+            print(f"run {attempt} failed: {exc}")
+            continue
+        if outcome.ok and all(i.key for i in outcome.issues):
+            return attempt
+    raise AssertionError(f"not complete after {limit} runs")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_commit_then_reset_on_creates_never_duplicates(site: E2ESite, seed: int):
+    site.sandbox.faults.configure(
+        {
+            "seed": seed,
+            "rules": [
+                {
+                    "fault": "commit-then-reset",
+                    "rate": 0.5,
+                    "method": "POST",
+                    "path": r"^/rest/api/\d/issue(/bulk)?$",
+                },
+            ],
+        }
+    )
+    run_until_complete(site)
+    site.sandbox.faults.clear()
+    assert_exactly_one_of_each(site)
+    faults = [r for r in site.requests() if r["fault"] == "commit-then-reset"]
+    assert faults, "the scenario injected no fault"
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_rate_limits_resets_and_server_errors(site: E2ESite, seed: int):
+    site.sandbox.faults.configure(
+        {
+            "seed": seed,
+            "rules": [
+                {"fault": "429", "rate": 0.2, "retry_after": 1},
+                {"fault": "503", "rate": 0.2, "method": "GET"},
+                {"fault": "502", "rate": 0.2, "method": "POST"},
+                {"fault": "reset", "rate": 0.15},
+                {"fault": "500", "rate": 0.1, "method": "PUT"},
+            ],
+        }
+    )
+    run_until_complete(site)
+    site.sandbox.faults.clear()
+    assert_exactly_one_of_each(site)
+    kinds = {r["fault"] for r in site.requests()} - {None}
+    assert "429" in kinds and "reset" in kinds
+
+
+def test_partial_bulk_failure_reports_then_next_run_completes(site: E2ESite):
+    # Jira refuses one element of the bulk request: its assignee vanished after resolution.
+    data = yaml.safe_load(site.config_path.read_text())
+    config = load_config(site.config_path)
+    template = load_template(shipped_templates_dir() / "nivomax-5-week.yaml")
+    plan = compute_plan(config, template, "Acme Health", "2.4.0", date(2026, 12, 7))
+    with open_sites(config) as sites:
+        jira = jira_gateway(sites, config, retry=NO_WAIT)
+        resolved = resolve(jira, plan, "Task")
+        qa = data["roles"]["Testing Team"]
+        broken = dict(resolved.people)
+        broken[qa] = type(broken[qa])("no-such-user", "Nobody")
+        outcome = create_release(
+            jira, plan, Resolved(resolved.facts, resolved.epic_type, resolved.task_type, broken)
+        )
+    assert not outcome.ok
+    by_task = {i.task_id: i.action for i in outcome.issues}
+    assert by_task["uat-form-preparation"] == "failed"
+    assert by_task["customer-uat-engagement"] == "skipped"  # it waits on the failed one
+    assert by_task["upgrade-release-kickoff"] == "created"
+    assert any("uat-form-preparation" in f and "failedElementNumber" in f for f in outcome.failures)
+    final = run_once(site)
+    assert final.ok
+    assert {i.action for i in final.issues} <= {"created", "existing"}
+    assert_exactly_one_of_each(site)
+
+
+def test_killing_a_real_create_process_at_any_moment(site: E2ESite, tmp_path):
+    # Each process is killed once the sandbox has answered its N-th request, N growing, so
+    # kills land between (and, with latency, during) reads, the epic create and task batches.
+    site.sandbox.faults.configure({"latency_ms": 30})
+    command = [
+        sys.executable,
+        "-m",
+        "nivosync",
+        "--config",
+        str(site.config_path),
+        "create",
+        "--customer",
+        "Acme Health",
+        "--release",
+        "2.4.0",
+        "--start",
+        "2026-12-07",
+    ]
+    seen = []
+    for requests_before_kill in (9, 10, 11, 13, 15):
+        site.clear()
+        proc = subprocess.Popen(
+            command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 30
+        while len(site.requests()) < requests_before_kill and proc.poll() is None:
+            assert time.monotonic() < deadline, "the create process made no progress"
+            time.sleep(0.002)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        seen.append(sum(release_issues(site).values()))
+    assert any(0 < n < 16 for n in seen), f"no kill landed mid-creation: {seen}"
+    site.sandbox.faults.clear()
+    finished = subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert finished.returncode == 0, finished.stderr
+    assert_exactly_one_of_each(site)

@@ -12,7 +12,7 @@ from nivosync.sandbox.confluence.cloud_pages import register_cloud_pages
 from nivosync.sandbox.confluence.dc_content import register_dc_content
 from nivosync.sandbox.confluence.dc_properties import register_dc_properties
 from nivosync.sandbox.confluence.dc_spaces import register_dc_spaces
-from nivosync.sandbox.confluence.errors import V1_ERRORS, V2_ERRORS
+from nivosync.sandbox.confluence.errors import DC_ERRORS, V1_ERRORS, V2_ERRORS
 from nivosync.sandbox.confluence.routes import ConfluenceRoutes
 from nivosync.sandbox.confluence.schema import MIGRATIONS
 from nivosync.sandbox.confluence.seeding import seed_confluence
@@ -25,7 +25,7 @@ from nivosync.sandbox.sides import Side
 
 def register(router: Router, seed: SiteSeed) -> None:
     context = "/wiki" if seed.flavor == "cloud" else "/confluence"
-    router.product(context, V1_ERRORS)
+    router.product(context, V1_ERRORS if seed.flavor == "cloud" else DC_ERRORS)
     v1 = ConfluenceRoutes(router, context + "/rest/api", v2=False)
     if seed.flavor == "cloud":
         router.product("/wiki/api/v2", V2_ERRORS)

@@ -52,13 +52,14 @@ def v2_error(status: int, message: str) -> Response:
     return json_response({"errors": [error]}, status)
 
 
-def v1_error(status: int, message: str) -> Response:
-    data = {
+def v1_error(status: int, message: str, datacenter: bool = False) -> Response:
+    data: dict[str, object] = {
         "authorized": status not in (401, 403, 404),
         "valid": status != 400,
-        "errors": [],
-        "successful": False,
     }
+    if datacenter:
+        data["allowedInReadOnlyMode"] = True
+    data.update({"errors": [], "successful": False})
     body = {"statusCode": status, "data": data, "message": message, "reason": _reason(status)}
     return json_response(body, status)
 
@@ -69,9 +70,15 @@ V2_ERRORS = ErrorShapes(
 )
 V1_ERRORS = ErrorShapes(
     unauthorized=lambda: _with_challenge(
-        v1_error(401, "This request requires authentication (a valid API token or PAT).")
+        v1_error(401, "This request requires authentication (a valid API token).")
     ),
     error=v1_error,
+)
+DC_ERRORS = ErrorShapes(
+    unauthorized=lambda: _with_challenge(
+        v1_error(401, "This request requires authentication (a valid API token or PAT).", True)
+    ),
+    error=lambda status, message: v1_error(status, message, datacenter=True),
 )
 
 

@@ -14,6 +14,7 @@ from nivosync.sandbox.confluence.errors import Problem
 from nivosync.sandbox.confluence.pages import timestamp
 from nivosync.sandbox.context import RequestContext
 from nivosync.sandbox.directory import User, user_by
+from nivosync.sandbox.responses import HttpError, text_response
 
 
 def caller(ctx: RequestContext, conn: sqlite3.Connection) -> User:
@@ -98,8 +99,11 @@ def json_object(ctx: RequestContext) -> dict[str, Any]:
 
 def upload(ctx: RequestContext, author: User) -> Upload:
     """The ``file`` part of a multipart attachment upload (XSRF header required, as for real)."""
-    if ctx.request.headers.get("X-Atlassian-Token", "").lower() != "no-check":
-        raise Problem(403, "XSRF check failed")
+    # DC accepts only "no-check"; Cloud's own examples send "nocheck" and it accepts both.
+    accepted = ("no-check", "nocheck") if ctx.flavor == "cloud" else ("no-check",)
+    if ctx.request.headers.get("X-Atlassian-Token", "").lower() not in accepted:
+        # Refused by the XSRF filter before the REST layer: plain text, not the REST error shape.
+        raise HttpError(text_response("XSRF check failed", 403))
     file = ctx.request.files.get("file")
     if file is None or not file.filename:
         raise Problem(400, "At least one attachment file must be included")

@@ -178,3 +178,73 @@ def create(
         ),
         opts.verbose,
     )
+
+
+@main.group()
+def sandbox() -> None:
+    """The embedded Jira + Confluence site (demo default and test backend)."""
+
+
+DB_OPTION = click.option(
+    "--db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="SQLite file (default: the config's sandbox.db).",
+)
+
+
+@sandbox.command("serve")
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=0, type=click.IntRange(0, 65535), help="Port (0 = any free).")
+@click.option(
+    "--flavor",
+    type=click.Choice(["cloud", "datacenter"]),
+    help="Site flavour (default: the config's jira.flavor).",
+)
+@click.option(
+    "--fault",
+    "faults",
+    multiple=True,
+    metavar="KIND[:RATE[:METHOD[:PATH_REGEX]]]",
+    help="Inject a fault (429, 500, 502, 503, reset, commit-then-reset); repeatable.",
+)
+@click.option("--latency-ms", default=0, type=click.IntRange(0), help="Delay every API answer.")
+@click.option("--fault-seed", type=int, help="Seed for repeatable fault draws.")
+@click.option("--retry-after", type=click.IntRange(0), help="Retry-After seconds sent with 429s.")
+@click.pass_obj
+def sandbox_serve(
+    opts: GlobalOptions,
+    db: Path | None,
+    host: str,
+    port: int,
+    flavor: str | None,
+    faults: tuple[str, ...],
+    latency_ms: int,
+    fault_seed: int | None,
+    retry_after: int | None,
+) -> None:
+    """Serve the sandbox until Ctrl-C / SIGTERM, seeded from the config."""
+    from nivosync.commands.sandbox import fault_spec, run_serve
+
+    run(
+        lambda: run_serve(
+            opts.config,
+            db,
+            host,
+            port,
+            flavor,
+            fault_spec(faults, latency_ms, fault_seed, retry_after),
+            sys.stdout,
+        ),
+        opts.verbose,
+    )
+
+
+@sandbox.command("reset")
+@DB_OPTION
+@click.pass_obj
+def sandbox_reset(opts: GlobalOptions, db: Path | None) -> None:
+    """Wipe the sandbox's data (it is re-seeded from the config on next use)."""
+    from nivosync.commands.sandbox import run_reset
+
+    run(lambda: run_reset(opts.config, db, sys.stdout), opts.verbose)

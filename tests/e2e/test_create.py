@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from nivosync.cli import main
 
-from .conftest import TOKEN, E2ESite, reader
+from .conftest import REPO, TOKEN, E2ESite, reader
 
 ACME = ["--customer", "Acme Health", "--release", "2.4.0", "--start", "2026-12-07"]
 
@@ -156,3 +156,17 @@ def test_a_deleted_dependency_link_is_drift_and_update_restores_it(site: E2ESite
     assert [li.inwardIssue.key for li in restored if hasattr(li, "inwardIssue")] == [
         keys["change-advisory-approval"]
     ]
+
+
+def test_embedded_sandbox_mode_persists_between_runs(tmp_path, monkeypatch):
+    """`url: sandbox`: an in-process site on a loopback port, kept in sandbox.db; no token."""
+    monkeypatch.delenv("NIVOSYNC_JIRA_TOKEN", raising=False)
+    config = tmp_path / "nivosync.yaml"
+    config.write_text((REPO / "config.example.yaml").read_text())
+    args = ["--config", str(config), "create", *ACME, "--json"]
+    first = json.loads(CliRunner().invoke(main, args).stdout)
+    assert first["epic"]["action"] == "created"
+    assert (tmp_path / ".nivosync" / "sandbox.db").is_file()
+    second = json.loads(CliRunner().invoke(main, args).stdout)
+    assert second["epic"]["key"] == first["epic"]["key"]
+    assert {i["action"] for i in second["issues"]} == {"existing"}

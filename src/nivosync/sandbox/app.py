@@ -66,7 +66,7 @@ class SandboxApp:
         except MethodNotAllowed:
             return self._api(request, errors, None, {}, not_found=405)
         if route is not None and not route.api:
-            return self._dispatch(request, errors, route.handler, args)
+            return self._dispatch(request, route.errors or errors, route.handler, args)
         return self._api(request, errors, route.handler if route else None, args)
 
     def _api(

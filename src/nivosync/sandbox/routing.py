@@ -38,6 +38,7 @@ class ErrorShapes:
 class Route:
     handler: Handler
     api: bool
+    errors: ErrorShapes | None = None
 
 
 class Router:
@@ -46,8 +47,18 @@ class Router:
         self._products: list[tuple[str, ErrorShapes]] = []
         self._default_errors = default_errors
 
-    def add(self, rule: str, methods: Iterable[str], handler: Handler, *, api: bool = True) -> None:
-        self._map.add(Rule(rule, methods=list(methods), endpoint=Route(handler, api)))
+    def add(
+        self,
+        rule: str,
+        methods: Iterable[str],
+        handler: Handler,
+        *,
+        api: bool = True,
+        errors: ErrorShapes | None = None,
+    ) -> None:
+        """`errors` overrides the product's shapes for this one non-API route (the HTML view
+        answers a browser's Basic-auth challenge wherever it lives)."""
+        self._map.add(Rule(rule, methods=list(methods), endpoint=Route(handler, api, errors)))
 
     def product(self, prefix: str, errors: ErrorShapes) -> None:
         """Use `errors` for every path under `prefix` (the longest matching prefix wins)."""

@@ -22,7 +22,7 @@ from nivosync.sandbox.clock import Clock
 from nivosync.sandbox.routing import Router
 from nivosync.sandbox.seed import SiteSeed
 
-_OPTIONAL_SIDES = ("nivosync.sandbox.jira", "nivosync.sandbox.confluence")
+_OPTIONAL_SIDES = ("nivosync.sandbox.jira", "nivosync.sandbox.confluence", "nivosync.sandbox.web")
 
 
 @dataclass(frozen=True)

@@ -262,3 +262,9 @@ def test_property_listing_pages_with_a_cursor(cloud: Site) -> None:
     second = cloud.get(first["_links"]["next"]).json()
     keys = [p["key"] for p in first["results"] + second["results"]]
     assert keys == ["k0", "k1", "k2"]
+
+
+def test_v1_page_endpoints_are_gone_from_cloud(cloud: Site) -> None:
+    gone = cloud.get("/wiki/rest/api/content", params={"spaceKey": "NIVO", "title": "Releases"})
+    assert gone.status_code == 410 and "/wiki/api/v2/pages" in gone.json()["message"]
+    assert cloud.put("/wiki/rest/api/content/65539", json={}).status_code == 410

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from nivosync.sandbox.confluence.cloud_page_parts import register_cloud_page_parts
 from nivosync.sandbox.confluence.cloud_pages import register_cloud_pages
+from nivosync.sandbox.confluence.cloud_removed import register_cloud_removed
 from nivosync.sandbox.confluence.dc_content import register_dc_content
 from nivosync.sandbox.confluence.dc_properties import register_dc_properties
 from nivosync.sandbox.confluence.dc_spaces import register_dc_spaces
@@ -32,6 +33,7 @@ def register(router: Router, seed: SiteSeed) -> None:
         v2 = ConfluenceRoutes(router, "/wiki/api/v2", v2=True)
         register_cloud_pages(v2)
         register_cloud_page_parts(v2)
+        register_cloud_removed(v1)
     else:
         register_dc_content(v1)
         register_dc_properties(v1)

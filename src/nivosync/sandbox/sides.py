@@ -6,7 +6,8 @@ A side is a package under ``nivosync.sandbox`` that exposes ``SIDE: Side``:
   one write transaction;
 - ``register(router, seed)``: add its routes for the seed's flavor (see `routing.py`).
 The Confluence side is picked up automatically once ``nivosync.sandbox.confluence/__init__.py``
-exists (it must then define ``SIDE``).
+exists (it must then define ``SIDE``); so is the HTML browsing view ``nivosync.sandbox.web``
+(routes only, no tables).
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from typing import Any
 
 import structlog
 
+from nivosync.baseline import PROPERTY_KEY
 from nivosync.errors import InvalidInput
 from nivosync.http import AmbiguousWrite, HttpError
 from nivosync.jira.gateway import BULK_LIMIT, JiraGateway
@@ -24,6 +25,7 @@ from nivosync.jira.models import IssueTypeRef, JiraUser, SiteFacts
 from nivosync.jira.payloads import epic_payload, task_payload
 from nivosync.plan import Plan, PlannedTask
 from nivosync.reconcile import WATCHERS_PENDING, Drift, ReleaseDiff, creation_layers, diff_release
+from nivosync.releases import PAGES_PROPERTY, release_jql
 
 log = structlog.get_logger(__name__)
 
@@ -131,10 +133,6 @@ def _find_people(jira: JiraGateway, plan: Plan) -> tuple[dict[str, JiraUser], di
     return found, missing
 
 
-def release_jql(jira: JiraGateway, plan: Plan) -> str:
-    return f'project = "{jira.project_key}" AND labels = "{plan.release.label}" ORDER BY key ASC'
-
-
 def create_release(
     jira: JiraGateway,
     plan: Plan,
@@ -149,7 +147,8 @@ def create_release(
     """Reconcile the release in Jira with the plan; safe to re-run after any failure."""
     outcome = _outcome(plan, dry_run)
     for round_number in range(MAX_ROUNDS):
-        found = list(jira.search(release_jql(jira, plan), properties=["nivosync"]))
+        jql = release_jql(jira.project_key, plan.release.label)
+        found = list(jira.search(jql, properties=[PROPERTY_KEY, PAGES_PROPERTY]))
         diff = diff_release(plan, resolved.refs, found, resolved.facts.start_field is not None)
         _check_identity(plan, diff)
         if round_number == 0:

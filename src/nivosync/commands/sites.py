@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from nivosync.config import SANDBOX, Config, ConfluenceSettings, JiraSettings
+from nivosync.confluence.gateway import ConfluenceGateway, confluence_gateway
 from nivosync.errors import InvalidInput
 from nivosync.http import Credentials, RetryPolicy, Transport
 from nivosync.jira.flavor import flavor_named
@@ -119,3 +120,16 @@ def jira_gateway(sites: Sites, config: Config, retry: RetryPolicy | None = None)
     endpoint = sites.jira
     transport = Transport(endpoint.url, endpoint.credentials, retry=retry)
     return JiraGateway(transport, flavor_named(endpoint.flavor), config.spec.jira.project)
+
+
+def confluence_gateway_for(
+    sites: Sites, config: Config, retry: RetryPolicy | None = None
+) -> ConfluenceGateway:
+    endpoint, settings = sites.confluence, config.spec.confluence
+    if endpoint is None or settings is None:
+        raise InvalidInput(
+            f"{config.name} has no confluence section: add one (space, parent_page, url, user) "
+            "to publish pages"
+        )
+    transport = Transport(endpoint.url, endpoint.credentials, retry=retry)
+    return confluence_gateway(transport, endpoint.flavor, settings.space)

@@ -130,6 +130,11 @@ class JiraGateway:
 
     # --- writing -----------------------------------------------------------------------
 
+    def set_issue_property(self, key: str, name: str, value: Any) -> None:
+        path = f"{self.flavor.api}/issue/{key}/properties/{name}"
+        response = self.transport.request("PUT", path, json=value)
+        self._checked(response, "PUT", path, f"issue {key} property", "Edit Issues")
+
     def create_issue(self, payload: Mapping[str, Any]) -> tuple[str, str]:
         """Create one issue; returns (key, id). Ambiguous failures propagate to the caller."""
         created = self._json(

@@ -1,0 +1,336 @@
+"""ConfluenceGateway: pages, page properties, labels and attachments on Cloud and Data Center.
+
+Cloud uses /wiki/api/v2 for spaces, pages and properties and the v1 endpoints it still has for
+attachments and labels; Data Center uses /rest/api/content for all of it. atlassian-python-api
+only provides the session: its page helpers call v1 content endpoints Cloud no longer has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import requests
+
+from nivosync.confluence.errors import explain
+from nivosync.confluence.models import Attachment, Page, PageProperty, Space, StaleVersion
+from nivosync.http import HttpError, Transport, json_body
+
+NO_CHECK = {"X-Atlassian-Token": "no-check"}  # required for multipart uploads (XSRF guard)
+
+
+class ConfluenceGateway:
+    """Shared plumbing; `CloudConfluence` and `DataCenterConfluence` speak each dialect."""
+
+    def __init__(self, transport: Transport, space_key: str) -> None:
+        self.transport = transport
+        self.space_key = space_key
+
+    @property
+    def base_url(self) -> str:
+        return self.transport.base_url
+
+    def display_name(self, user: str) -> str:
+        return user
+
+    # Each dialect implements these.
+    def space(self) -> Space:
+        raise NotImplementedError
+
+    def page(self, page_id: str) -> Page | None:
+        raise NotImplementedError
+
+    def find_page(self, space: Space, title: str) -> Page | None:
+        raise NotImplementedError
+
+    def create_page(self, space: Space, parent_id: str, title: str, body: str) -> Page:
+        raise NotImplementedError
+
+    def update_page(self, page: Page, title: str, body: str, message: str) -> Page:
+        raise NotImplementedError
+
+    def page_property(self, page_id: str, key: str) -> PageProperty | None:
+        raise NotImplementedError
+
+    def set_page_property(
+        self, page_id: str, key: str, value: Any, current: PageProperty | None
+    ) -> None:
+        raise NotImplementedError
+
+    # Shared by both dialects (the v1 endpoints Cloud keeps).
+    @property
+    def v1(self) -> str:
+        return "/rest/api"
+
+    def add_labels(self, page_id: str, labels: Sequence[str]) -> None:
+        path = f"{self.v1}/content/{page_id}/label"
+        body = [{"prefix": "global", "name": label} for label in labels]
+        self._checked(
+            self.transport.request("POST", path, json=body, idempotent=True), "POST", path, "labels"
+        )
+
+    def attachments(self, page_id: str) -> list[Attachment]:
+        path = f"{self.v1}/content/{page_id}/child/attachment"
+        found: list[Attachment] = []
+        for item in self._v1_pages(path, {"expand": "metadata"}):
+            comment = ((item.get("metadata") or {}).get("comment")) or ""
+            found.append(Attachment(str(item["id"]), str(item["title"]), str(comment)))
+        return found
+
+    def upload_attachment(
+        self,
+        page_id: str,
+        name: str,
+        data: bytes,
+        content_type: str,
+        comment: str,
+        existing: Attachment | None,
+    ) -> None:
+        """Add a file, or a new version of an existing one (`existing`)."""
+        base = f"{self.v1}/content/{page_id}/child/attachment"
+        path = f"{base}/{existing.id}/data" if existing else base
+        files = {
+            "file": (name, data, content_type),
+            "comment": (None, comment),
+            "minorEdit": (None, "true"),
+        }
+        # Re-sending the same file only adds an identical version: safe to retry.
+        response = self.transport.request(
+            "POST", path, files=files, headers=NO_CHECK, idempotent=True
+        )
+        self._checked(response, "POST", path, f"attachment {name}")
+
+    def _v1_pages(self, path: str, params: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+        start, limit = 0, 50
+        while True:
+            page = self._json("GET", path, params={**params, "start": start, "limit": limit})
+            results = page.get("results", [])
+            yield from results
+            if len(results) < limit or not (page.get("_links") or {}).get("next"):
+                return
+            start += len(results)
+
+    def _json(self, method: str, path: str, *, what: str = "resource", **kwargs: Any) -> Any:
+        response = self.transport.request(method, path, **kwargs)
+        return self._checked(response, method, path, what)
+
+    def _checked(self, response: requests.Response, method: str, path: str, what: str) -> Any:
+        if response.status_code < 300:
+            return json_body(response) or {}
+        if response.status_code == 409:
+            raise StaleVersion(f"{method} {path}: the page changed since it was read")
+        credentials = self.transport.credentials
+        words = {
+            "site": self.base_url,
+            "user": credentials.user,
+            "secret": credentials.source,
+            "space": self.space_key,
+        }
+        raise HttpError(
+            explain(response.status_code, json_body(response), what, words),
+            response.status_code,
+            method,
+            path,
+            json_body(response),
+        )
+
+
+class CloudConfluence(ConfluenceGateway):
+    v2 = "/api/v2"
+
+    def space(self) -> Space:
+        found = self._json(
+            "GET", f"{self.v2}/spaces", params={"keys": self.space_key}, what="space"
+        )
+        results = found.get("results") or []
+        if not results:
+            raise HttpError(
+                explain(404, None, "space", self._words()), 404, "GET", f"{self.v2}/spaces"
+            )
+        item = results[0]
+        return Space(str(item["id"]), str(item["key"]), str(item.get("name", item["key"])))
+
+    def _words(self) -> dict[str, str]:
+        credentials = self.transport.credentials
+        return {
+            "site": self.base_url,
+            "user": credentials.user,
+            "secret": credentials.source,
+            "space": self.space_key,
+        }
+
+    def page(self, page_id: str) -> Page | None:
+        path = f"{self.v2}/pages/{page_id}"
+        response = self.transport.request("GET", path, params={"body-format": "storage"})
+        if response.status_code == 404:
+            return None
+        return self._page(self._checked(response, "GET", path, "page"))
+
+    def find_page(self, space: Space, title: str) -> Page | None:
+        params = {
+            "space-id": space.id,
+            "title": title,
+            "status": "current",
+            "body-format": "storage",
+            "limit": 25,
+        }
+        found = self._json("GET", f"{self.v2}/pages", params=params, what="page search")
+        results = [r for r in found.get("results") or [] if r.get("title") == title]
+        return self._page(results[0]) if results else None
+
+    def create_page(self, space: Space, parent_id: str, title: str, body: str) -> Page:
+        payload = {
+            "spaceId": space.id,
+            "status": "current",
+            "title": title,
+            "parentId": parent_id,
+            "body": {"representation": "storage", "value": body},
+        }
+        return self._page(self._json("POST", f"{self.v2}/pages", json=payload, what="page"))
+
+    def update_page(self, page: Page, title: str, body: str, message: str) -> Page:
+        payload = {
+            "id": page.id,
+            "status": "current",
+            "title": title,
+            "body": {"representation": "storage", "value": body},
+            "version": {"number": page.version + 1, "message": message},
+        }
+        return self._page(
+            self._json("PUT", f"{self.v2}/pages/{page.id}", json=payload, what="page")
+        )
+
+    def page_property(self, page_id: str, key: str) -> PageProperty | None:
+        found = self._json(
+            "GET",
+            f"{self.v2}/pages/{page_id}/properties",
+            params={"key": key},
+            what="page property",
+        )
+        for item in found.get("results") or []:
+            if item.get("key") == key:
+                version = int((item.get("version") or {}).get("number", 1))
+                return PageProperty(str(item["id"]), key, item.get("value"), version)
+        return None
+
+    def set_page_property(
+        self, page_id: str, key: str, value: Any, current: PageProperty | None
+    ) -> None:
+        base = f"{self.v2}/pages/{page_id}/properties"
+        if current is None:
+            self._json("POST", base, json={"key": key, "value": value}, what="page property")
+            return
+        body = {"key": key, "value": value, "version": {"number": current.version + 1}}
+        self._json("PUT", f"{base}/{current.id}", json=body, what="page property")
+
+    def _page(self, item: Mapping[str, Any]) -> Page:
+        version = item.get("version") or {}
+        author = str(version.get("authorId", ""))
+        webui = (
+            (item.get("_links") or {}).get("webui")
+        ) or f"/pages/viewpage.action?pageId={item['id']}"
+        return Page(
+            id=str(item["id"]),
+            title=str(item.get("title", "")),
+            version=int(version.get("number", 1)),
+            author=author,
+            author_name=author,
+            body=str(((item.get("body") or {}).get("storage") or {}).get("value", "")),
+            parent_id=str(item["parentId"]) if item.get("parentId") else None,
+            url=self.base_url + webui,
+        )
+
+
+class DataCenterConfluence(ConfluenceGateway):
+    EXPAND = "body.storage,version,ancestors"
+
+    def space(self) -> Space:
+        item = self._json("GET", f"{self.v1}/space/{self.space_key}", what="space")
+        return Space(str(item.get("id", item["key"])), str(item["key"]), str(item.get("name", "")))
+
+    def page(self, page_id: str) -> Page | None:
+        path = f"{self.v1}/content/{page_id}"
+        response = self.transport.request("GET", path, params={"expand": self.EXPAND})
+        if response.status_code == 404:
+            return None
+        return self._page(self._checked(response, "GET", path, "page"))
+
+    def find_page(self, space: Space, title: str) -> Page | None:
+        params = {"spaceKey": space.key, "title": title, "type": "page", "expand": self.EXPAND}
+        found = self._json("GET", f"{self.v1}/content", params=params, what="page search")
+        results = [r for r in found.get("results") or [] if r.get("title") == title]
+        return self._page(results[0]) if results else None
+
+    def create_page(self, space: Space, parent_id: str, title: str, body: str) -> Page:
+        payload = {
+            "type": "page",
+            "title": title,
+            "space": {"key": space.key},
+            "ancestors": [{"id": parent_id}],
+            "body": {"storage": {"value": body, "representation": "storage"}},
+        }
+        created = self._json(
+            "POST", f"{self.v1}/content", json=payload, params={"expand": self.EXPAND}, what="page"
+        )
+        return self._page(created)
+
+    def update_page(self, page: Page, title: str, body: str, message: str) -> Page:
+        payload = {
+            "id": page.id,
+            "type": "page",
+            "title": title,
+            "body": {"storage": {"value": body, "representation": "storage"}},
+            "version": {"number": page.version + 1, "message": message},
+        }
+        updated = self._json(
+            "PUT",
+            f"{self.v1}/content/{page.id}",
+            json=payload,
+            params={"expand": self.EXPAND},
+            what="page",
+        )
+        return self._page(updated)
+
+    def page_property(self, page_id: str, key: str) -> PageProperty | None:
+        path = f"{self.v1}/content/{page_id}/property/{key}"
+        response = self.transport.request("GET", path)
+        if response.status_code == 404:
+            return None
+        item = self._checked(response, "GET", path, "page property")
+        version = int((item.get("version") or {}).get("number", 1))
+        return PageProperty(str(item.get("id", key)), key, item.get("value"), version)
+
+    def set_page_property(
+        self, page_id: str, key: str, value: Any, current: PageProperty | None
+    ) -> None:
+        if current is None:
+            path = f"{self.v1}/content/{page_id}/property"
+            self._json("POST", path, json={"key": key, "value": value}, what="page property")
+            return
+        body = {"key": key, "value": value, "version": {"number": current.version + 1}}
+        self._json(
+            "PUT", f"{self.v1}/content/{page_id}/property/{key}", json=body, what="page property"
+        )
+
+    def _page(self, item: Mapping[str, Any]) -> Page:
+        version = item.get("version") or {}
+        by = version.get("by") or {}
+        ancestors = item.get("ancestors") or []
+        webui = (
+            (item.get("_links") or {}).get("webui")
+        ) or f"/pages/viewpage.action?pageId={item['id']}"
+        return Page(
+            id=str(item["id"]),
+            title=str(item.get("title", "")),
+            version=int(version.get("number", 1)),
+            author=str(by.get("username") or by.get("userKey") or ""),
+            author_name=str(by.get("displayName") or by.get("username") or ""),
+            body=str(((item.get("body") or {}).get("storage") or {}).get("value", "")),
+            parent_id=str(ancestors[-1]["id"]) if ancestors else None,
+            url=self.base_url + webui,
+        )
+
+
+def confluence_gateway(transport: Transport, flavor: str, space_key: str) -> ConfluenceGateway:
+    cls = CloudConfluence if flavor == "cloud" else DataCenterConfluence
+    return cls(transport, space_key)

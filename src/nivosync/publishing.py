@@ -1,0 +1,291 @@
+"""Publishing pages to Confluence: found by identity, written only when changed, never over a
+human's edit.
+
+Each page nivosync makes carries (a) a page property `nivosync` with the release, the page kind,
+the hash of the body last written and the version that write produced, and (b) an invisible
+anchor macro naming the release and kind, so that a page created just before a crash (its
+property not yet set) is still recognised as ours and never duplicated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+from xml.sax.saxutils import escape
+
+import structlog
+
+from nivosync.confluence.gateway import ConfluenceGateway
+from nivosync.confluence.models import Page, PageProperty, Space, StaleVersion
+from nivosync.errors import NivosyncError
+from nivosync.http import AmbiguousWrite
+
+log = structlog.get_logger(__name__)
+
+PROPERTY_KEY = "nivosync"
+Action = Literal[
+    "created", "updated", "unchanged", "skipped-edited", "conflict", "would create", "would update"
+]
+
+
+@dataclass(frozen=True)
+class FileToAttach:
+    name: str
+    data: bytes
+    content_type: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page as nivosync wants it."""
+
+    kind: str  # plan | notes | change-advisory | uat | status | portfolio
+    title: str
+    body: str  # storage format, already rendered and escaped
+    labels: tuple[str, ...] = ()
+    attachments: tuple[FileToAttach, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageIdentity:
+    """Whose page it is: a release (slug) or the portfolio (slug 'portfolio')."""
+
+    slug: str
+    customer: str | None = None
+    release: str | None = None
+
+    def anchor(self, kind: str) -> str:
+        return f"nivosync-{self.slug}-{kind}"
+
+    def labels(self, kind: str) -> tuple[str, ...]:
+        # Confluence labels may not contain dots (Jira's may): versions use '_' here.
+        return ("nivosync", f"nivosync-{self.slug.replace('.', '_')}", f"nivosync-page-{kind}")
+
+
+@dataclass
+class PageResult:
+    kind: str
+    title: str
+    action: Action
+    page_id: str | None = None
+    url: str | None = None
+    message: str = ""
+
+
+@dataclass
+class Publisher:
+    """Publishes PageSpecs for one identity into one space."""
+
+    confluence: ConfluenceGateway
+    space: Space
+    identity: PageIdentity
+    force: bool = False
+    dry_run: bool = False
+    on_write: Callable[[str], None] = field(default=lambda _msg: None)
+
+    def publish(self, spec: PageSpec, parent_id: str, known_id: str | None) -> PageResult:
+        body = with_anchor(spec.body, self.identity.anchor(spec.kind))
+        digest = hashlib.sha256(body.encode()).hexdigest()
+        located = self._locate(spec, known_id)
+        if isinstance(located, PageResult):
+            return located
+        page, prop = located
+        if page is None:
+            return self._create(spec, parent_id, body, digest)
+        return self._update(spec, page, prop, body, digest)
+
+    # --- finding --------------------------------------------------------------------------
+
+    def _locate(
+        self, spec: PageSpec, known_id: str | None
+    ) -> tuple[Page | None, PageProperty | None] | PageResult:
+        anchor = self.identity.anchor(spec.kind)
+        if known_id:
+            page = self.confluence.page(known_id)
+            if page is not None:
+                prop = self.confluence.page_property(page.id, PROPERTY_KEY)
+                if self._ours(prop, spec.kind) or anchor in page.body:
+                    return page, prop
+        page = self.confluence.find_page(self.space, spec.title)
+        if page is None:
+            return None, None
+        prop = self.confluence.page_property(page.id, PROPERTY_KEY)
+        if self._ours(prop, spec.kind) or anchor in page.body:
+            return page, prop
+        return PageResult(
+            spec.kind,
+            spec.title,
+            "conflict",
+            page.id,
+            page.url,
+            f"a page titled '{spec.title}' already exists in space {self.space.key} and was not "
+            "made by nivosync for this release: rename or move that page, then publish again",
+        )
+
+    def _ours(self, prop: PageProperty | None, kind: str) -> bool:
+        value = prop.value if prop else None
+        return isinstance(value, dict) and (value.get("slug"), value.get("kind")) == (
+            self.identity.slug,
+            kind,
+        )
+
+    # --- writing --------------------------------------------------------------------------
+
+    def _create(self, spec: PageSpec, parent_id: str, body: str, digest: str) -> PageResult:
+        if self.dry_run:
+            return PageResult(spec.kind, spec.title, "would create")
+        self.on_write(f"creating page {spec.title}")
+        try:
+            page = self.confluence.create_page(self.space, parent_id, spec.title, body)
+        except AmbiguousWrite:
+            found = self.confluence.find_page(self.space, spec.title)
+            if found is None or self.identity.anchor(spec.kind) not in found.body:
+                raise
+            page = found  # the create did happen
+        self._after_write(spec, page, None, digest, {})
+        self.confluence.add_labels(page.id, [*self.identity.labels(spec.kind), *spec.labels])
+        return PageResult(spec.kind, spec.title, "created", page.id, page.url)
+
+    def _update(
+        self, spec: PageSpec, page: Page, prop: PageProperty | None, body: str, digest: str
+    ) -> PageResult:
+        recorded = prop.value if prop and isinstance(prop.value, dict) else {}
+        editor = self._human_editor(page, recorded)
+        if editor and not self.force:
+            editor = (
+                page.author_name
+                if page.author_name != page.author
+                else (self.confluence.display_name(page.author))
+            )
+            return PageResult(
+                spec.kind,
+                spec.title,
+                "skipped-edited",
+                page.id,
+                page.url,
+                f"'{page.title}' was edited in Confluence by {editor} since nivosync wrote it "
+                f"(version {recorded.get('version')} → {page.version}); kept as it is. "
+                "Use --force to overwrite it",
+            )
+        files_done = dict(recorded.get("attachments") or {})
+        files_pending = [f for f in spec.attachments if files_done.get(f.name) != f.sha256]
+        same = recorded.get("hash") == digest and page.title == spec.title
+        if same and not files_pending:
+            return PageResult(spec.kind, spec.title, "unchanged", page.id, page.url)
+        if not recorded and page.body == body and page.title == spec.title and not files_pending:
+            # Ours, made just before a crash: only its property is missing.
+            if not self.dry_run:
+                self._after_write(spec, page, prop, digest, files_done)
+            return PageResult(spec.kind, spec.title, "unchanged", page.id, page.url)
+        if self.dry_run:
+            return PageResult(spec.kind, spec.title, "would update", page.id, page.url)
+        if not same:
+            self.on_write(f"updating page {spec.title}")
+            page = self._write_body(spec, page, body, recorded)
+        self._after_write(spec, page, prop, digest, files_done)
+        return PageResult(spec.kind, spec.title, "updated", page.id, page.url)
+
+    def _write_body(
+        self, spec: PageSpec, page: Page, body: str, recorded: Mapping[str, Any]
+    ) -> Page:
+        message = "Updated by nivosync"
+        try:
+            return self.confluence.update_page(page, spec.title, body, message)
+        except StaleVersion:
+            fresh = self.confluence.page(page.id)
+            if fresh is None:
+                raise NivosyncError(f"page '{page.title}' was deleted while publishing") from None
+            editor = self._human_editor(fresh, recorded)
+            if editor and not self.force:
+                raise NivosyncError(
+                    f"'{page.title}' was edited by {editor} while publishing; run again to "
+                    "see it reported, or use --force"
+                ) from None
+            try:
+                return self.confluence.update_page(fresh, spec.title, body, message)
+            except StaleVersion:
+                raise NivosyncError(
+                    f"'{page.title}' keeps changing in Confluence (HTTP 409 twice); "
+                    "publish again later"
+                ) from None
+
+    def _after_write(
+        self,
+        spec: PageSpec,
+        page: Page,
+        prop: PageProperty | None,
+        digest: str,
+        files_done: dict[str, str],
+    ) -> None:
+        """Upload changed files, then record what this write produced (the last step)."""
+        existing = (
+            {a.title: a for a in self.confluence.attachments(page.id)}
+            if any(files_done.get(f.name) != f.sha256 for f in spec.attachments)
+            else {}
+        )
+        for item in spec.attachments:
+            if files_done.get(item.name) == item.sha256:
+                continue
+            self.confluence.upload_attachment(
+                page.id,
+                item.name,
+                item.data,
+                item.content_type,
+                f"nivosync sha256:{item.sha256}",
+                existing.get(item.name),
+            )
+            files_done[item.name] = item.sha256
+        value = {
+            "schema": 1,
+            "slug": self.identity.slug,
+            "customer": self.identity.customer,
+            "release": self.identity.release,
+            "kind": spec.kind,
+            "hash": digest,
+            "version": page.version,
+            "writer": page.author,
+            "attachments": files_done,
+        }
+        self.confluence.set_page_property(page.id, PROPERTY_KEY, value, prop)
+
+    @staticmethod
+    def _human_editor(page: Page, recorded: Mapping[str, Any]) -> str | None:
+        """Who changed the page after nivosync's last write, if anyone else did."""
+        version = recorded.get("version")
+        if not isinstance(version, int) or page.version <= version:
+            return None
+        if page.author and page.author == recorded.get("writer"):
+            return None  # nivosync's own write, whose property update did not happen
+        return page.author_name or page.author or "someone"
+
+
+def with_anchor(body: str, anchor: str) -> str:
+    """The body with an invisible anchor macro naming what the page is."""
+    macro = (
+        '<ac:structured-macro ac:name="anchor" ac:schema-version="1">'
+        f'<ac:parameter ac:name="">{escape(anchor)}</ac:parameter></ac:structured-macro>'
+    )
+    return macro + body
+
+
+def publish_all(
+    publisher: Publisher,
+    specs: Sequence[PageSpec],
+    root_parent_id: str,
+    known: Mapping[str, str],
+) -> list[PageResult]:
+    """The first spec is the release's page; the others become its children."""
+    first, *rest = specs
+    head = publisher.publish(first, root_parent_id, known.get(first.kind))
+    if head.action == "conflict":
+        reason = f"not published: its parent page '{first.title}' is not nivosync's"
+        return [head, *(PageResult(s.kind, s.title, "conflict", message=reason) for s in rest)]
+    if head.page_id is None:  # a dry run that would create the release page
+        return [head, *(PageResult(s.kind, s.title, "would create") for s in rest)]
+    return [head, *(publisher.publish(s, head.page_id, known.get(s.kind)) for s in rest)]

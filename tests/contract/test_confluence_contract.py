@@ -323,7 +323,11 @@ def cloud_scenario(site: ConfluenceSite) -> None:
     human = site.as_user("dana@example.com", "dana@example.com")
     update["version"] = {"number": 3, "message": "by hand"}
     assert human.put(site.url(f"{v2}/pages/{page['id']}"), json=update, timeout=10).ok
-    assert site.get(f"{v2}/pages/{page['id']}/versions", params={"limit": 1}).ok
+    versions = site.get(f"{v2}/pages/{page['id']}/versions", params={"limit": 1}).json()
+    editor = versions["results"][0]["authorId"]
+    assert site.post(f"{v2}/users-bulk", json={"accountIds": [editor]}).ok
+    assert site.get(f"{v1}/user", params={"accountId": editor}).ok
+    assert site.get(f"{v1}/user/current").ok
     assert site.get(f"{v2}/pages/{page['id']}/children", params={"limit": 1}).ok
     assert site.get(f"{v2}/pages/{page['id']}/direct-children").ok
 
@@ -399,7 +403,10 @@ def dc_scenario(site: ConfluenceSite) -> None:
     human = site.as_user("dana@example.com", "dana")
     update["version"] = {"number": 3}
     assert human.put(site.url(f"{api}/content/{page['id']}"), json=update, timeout=10).ok
-    assert site.get(f"{api}/content/{page['id']}/history").ok
+    by = site.get(f"{api}/content/{page['id']}/history").json()["lastUpdated"]["by"]
+    assert site.get(f"{api}/user", params={"username": by["username"]}).ok
+    assert site.get(f"{api}/user", params={"key": by["userKey"]}).ok
+    assert site.get(f"{api}/user/current").ok
     assert site.get(f"{api}/content/{page['id']}/child/page", params={"limit": 5}).ok
 
     props = f"{api}/content/{page['id']}/property"

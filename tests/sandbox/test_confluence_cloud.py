@@ -268,3 +268,15 @@ def test_v1_page_endpoints_are_gone_from_cloud(cloud: Site) -> None:
     gone = cloud.get("/wiki/rest/api/content", params={"spaceKey": "NIVO", "title": "Releases"})
     assert gone.status_code == 410 and "/wiki/api/v2/pages" in gone.json()["message"]
     assert cloud.put("/wiki/rest/api/content/65539", json={}).status_code == 410
+
+
+def test_editors_can_be_named_from_their_account_ids(cloud: Site) -> None:
+    bulk = cloud.post(f"{V2}/users-bulk", json={"accountIds": [DANA, "712020:nobody"]})
+    assert [(u["accountId"], u["displayName"]) for u in bulk.json()["results"]] == [
+        (DANA, "Dana Delivery")
+    ]
+    one = cloud.get("/wiki/rest/api/user", params={"accountId": DANA}).json()
+    assert (one["displayName"], one["type"]) == ("Dana Delivery", "known")
+    assert cloud.get("/wiki/rest/api/user", params={"accountId": "x"}).status_code == 404
+    me = as_user(cloud, "dana@example.com").get(cloud.url("/wiki/rest/api/user/current"))
+    assert me.json()["accountId"] == DANA

@@ -189,3 +189,12 @@ def test_bad_payloads_are_400(dc: Site) -> None:
 def test_unauthenticated_is_401(dc: Site) -> None:
     response = requests.get(dc.url(f"{API}/space/NIVO"), timeout=10)
     assert response.status_code == 401 and response.json()["statusCode"] == 401
+
+
+def test_users_by_username_key_and_current(dc: Site) -> None:
+    dana = dc.get(f"{API}/user", params={"username": "dana"}).json()
+    assert (dana["username"], dana["displayName"]) == ("dana", "Dana Delivery")
+    by_key = dc.get(f"{API}/user", params={"key": dana["userKey"]}).json()
+    assert by_key["username"] == "dana"
+    assert dc.get(f"{API}/user", params={"username": "ghost"}).status_code == 404
+    assert dc.get(f"{API}/user/current").json()["username"] == "admin"

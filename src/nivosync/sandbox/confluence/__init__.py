@@ -17,6 +17,7 @@ from nivosync.sandbox.confluence.errors import DC_ERRORS, V1_ERRORS, V2_ERRORS
 from nivosync.sandbox.confluence.routes import ConfluenceRoutes
 from nivosync.sandbox.confluence.schema import MIGRATIONS
 from nivosync.sandbox.confluence.seeding import seed_confluence
+from nivosync.sandbox.confluence.user_routes import register_user_routes
 from nivosync.sandbox.confluence.v1_attachments import register_v1_attachments
 from nivosync.sandbox.confluence.v1_labels import register_v1_labels
 from nivosync.sandbox.routing import Router
@@ -28,6 +29,7 @@ def register(router: Router, seed: SiteSeed) -> None:
     context = "/wiki" if seed.flavor == "cloud" else "/confluence"
     router.product(context, V1_ERRORS if seed.flavor == "cloud" else DC_ERRORS)
     v1 = ConfluenceRoutes(router, context + "/rest/api", v2=False)
+    v2 = None
     if seed.flavor == "cloud":
         router.product("/wiki/api/v2", V2_ERRORS)
         v2 = ConfluenceRoutes(router, "/wiki/api/v2", v2=True)
@@ -40,6 +42,7 @@ def register(router: Router, seed: SiteSeed) -> None:
         register_dc_spaces(v1)
     register_v1_attachments(v1, router, context)
     register_v1_labels(v1)
+    register_user_routes(v1, v2)
 
 
 SIDE = Side(namespace="confluence", migrations=MIGRATIONS, seed=seed_confluence, register=register)

@@ -94,4 +94,6 @@ MIGRATIONS = (
         PRIMARY KEY (attachment_id, number)
     );
     """,
+    # Title lookups without a space filter (v2 ?title=, DC ?title= without spaceKey).
+    "CREATE INDEX conf_pages_title ON conf_pages (title, id);",
 )

@@ -12,8 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from nivosync.calendar import CalendarError, WorkCalendar
 from nivosync.errors import InvalidInput, Problem
@@ -103,6 +104,23 @@ class SandboxSettings(Strict):
     users: list[SandboxUser] = []
 
 
+def _time_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"'{name}' is not a time zone name: use an IANA name such as Europe/Berlin or UTC"
+        ) from None
+    return name
+
+
+class SyncSettings(Strict):
+    # A release stops being synced this many days after its stabilisation ended.
+    inactive_after_days: Annotated[int, Field(ge=0)] = 14
+    # Status pages are written by this many workers at once.
+    page_workers: Annotated[int, Field(ge=1, le=16)] = 4
+
+
 class ConfigSpec(Strict):
     jira: JiraSettings
     confluence: ConfluenceSettings | None = None
@@ -112,6 +130,8 @@ class ConfigSpec(Strict):
     templates_dir: Path | None = None
     default_template: Text = "nivomax-5-week"
     sandbox: SandboxSettings = SandboxSettings()
+    timezone: Annotated[str, AfterValidator(_time_zone)] = "UTC"
+    sync: SyncSettings = SyncSettings()
 
 
 @dataclass(frozen=True)

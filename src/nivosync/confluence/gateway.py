@@ -200,6 +200,12 @@ class CloudConfluence(ConfluenceGateway):
             self._json("PUT", f"{self.v2}/pages/{page.id}", json=payload, what="page")
         )
 
+    def display_name(self, user: str) -> str:
+        """A person's name for messages; the accountId when the site will not say."""
+        response = self.transport.request("GET", f"{self.v1}/user", params={"accountId": user})
+        body = json_body(response) if response.status_code == 200 else None
+        return str(body.get("displayName") or user) if isinstance(body, dict) else user
+
     def page_property(self, page_id: str, key: str) -> PageProperty | None:
         found = self._json(
             "GET",

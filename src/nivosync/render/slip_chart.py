@@ -1,0 +1,75 @@
+"""The status page's chart: planned vs actual / projected dates per task and milestone (PNG)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display; must precede pyplot
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+
+from nivosync.slippage import ReleaseSlippage, TaskSlippage
+
+PLANNED = "#B3D4FF"
+ON_TIME = "#36B37E"
+LATE = "#FF5630"
+PROJECTED = "#FFAB00"
+
+
+def slip_chart_png(slippage: ReleaseSlippage, title: str) -> bytes:
+    """A Gantt-like chart: planned bars, actual/projected ends, milestones, the as-of line."""
+    tasks = list(slippage.tasks)
+    rows = len(tasks) + len(slippage.milestones)
+    fig, ax = plt.subplots(figsize=(10, 0.32 * rows + 1.4), dpi=100)
+    labels: list[str] = []
+    y = 0
+    for milestone in slippage.milestones:
+        own = [t for t in tasks if t.milestone == milestone.id]
+        for task in own:
+            _task_row(ax, y, task.planned_start, task.planned_end, _actual_end(task, slippage))
+            late = task.slip_days > 0
+            labels.append(
+                f"{task.summary or task.task_id}" + (f"  (+{task.slip_days})" if late else "")
+            )
+            y += 1
+        ax.scatter([milestone.planned_end], [y], marker="D", color="#6554C0", zorder=3)
+        if milestone.projected_end != milestone.planned_end:
+            ax.scatter([milestone.projected_end], [y], marker="D", color=LATE, zorder=3)
+            ax.plot([milestone.planned_end, milestone.projected_end], [y, y], color=LATE, lw=1)
+        labels.append(f"◆ {milestone.name}")
+        y += 1
+    ax.axvline(slippage.as_of, color="#172B4D", lw=1, ls="--")
+    ax.set_yticks(range(len(labels)), labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %d"))
+    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO))
+    ax.tick_params(axis="x", labelsize=7)
+    ax.grid(axis="x", color="#DFE1E6", lw=0.5)
+    ax.set_title(f"{title} — as of {slippage.as_of.isoformat()}", fontsize=9)
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png", metadata={"Software": None})
+    plt.close(fig)
+    return out.getvalue()
+
+
+def _actual_end(task: TaskSlippage, slippage: ReleaseSlippage) -> tuple[date, str] | None:
+    """Where the task really ended (green on time, red late) or is now projected to (amber)."""
+    if task.resolved is not None:
+        return task.resolved, ON_TIME if task.slip_days == 0 else LATE
+    if task.slip_days > 0:
+        return max(slippage.as_of, task.planned_end), PROJECTED
+    return None
+
+
+def _task_row(
+    ax: plt.Axes, y: int, start: date, end: date, actual: tuple[date, str] | None
+) -> None:
+    width = (end - start) + timedelta(days=1)
+    ax.barh(y, width, left=start, height=0.5, color=PLANNED, edgecolor="none")
+    if actual is not None:
+        day, colour = actual
+        ax.scatter([day + timedelta(hours=12)], [y], marker="|", s=120, color=colour, zorder=3)

@@ -1,0 +1,265 @@
+"""The nightly sync: find active releases in Jira, measure their slippage, report and publish.
+
+Releases are handled in batches: one search finds the epics (with their baselines), one
+batched search per 50 releases fetches their tasks, so memory holds a batch of issues at a
+time and only each release's summary beyond it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import structlog
+
+from nivosync.confluence.gateway import ConfluenceGateway
+from nivosync.confluence.models import Space
+from nivosync.errors import NivosyncError
+from nivosync.http import HttpError
+from nivosync.jira.gateway import JiraGateway
+from nivosync.jira.models import IssueSnapshot
+from nivosync.publishing import FileToAttach, PageIdentity, PageResult, PageSpec, Publisher
+from nivosync.reconcile import TASK_LABEL_PREFIX
+from nivosync.releases import PAGES_PROPERTY, ReleaseRecord, tasks_by_release
+from nivosync.render.slip_chart import slip_chart_png
+from nivosync.render.status_page import CHART_FILE, HistoryEntry, status_page_body
+from nivosync.slippage import (
+    BaselineError,
+    ReleaseSlippage,
+    TaskStatus,
+    compute_slippage,
+    parse_baseline,
+    slippage_to_json,
+)
+
+log = structlog.get_logger(__name__)
+
+HISTORY_PROPERTY = "nivosync.history"
+HISTORY_LIMIT = 120  # nightly entries kept on the epic (about four months)
+BATCH = 50
+
+
+@dataclass
+class ReleaseSync:
+    """One release's outcome tonight."""
+
+    record: ReleaseRecord
+    slippage: ReleaseSlippage | None = None
+    error: str | None = None
+    history: list[HistoryEntry] = field(default_factory=list)
+    page: PageResult | None = None
+    publish_error: str | None = None
+
+    @property
+    def title(self) -> str:
+        return f"{self.record.customer} {self.record.release}"
+
+    def to_json(self) -> dict[str, Any]:
+        if self.slippage is None:
+            return {
+                "customer": self.record.customer,
+                "release": self.record.release,
+                "epic": self.record.epic.key,
+                "status": "error",
+                "error": self.error,
+            }
+        return slippage_to_json(
+            self.slippage, self.record.customer, self.record.release, self.record.epic.key
+        )
+
+
+def is_active(record: ReleaseRecord, as_of: date, inactive_after_days: int) -> bool:
+    """Open epic, and stabilisation not over for more than `inactive_after_days`."""
+    if record.epic.status_category == "done":
+        return False
+    end = record.baseline.get("baseline", {}).get("end")
+    try:
+        return date.fromisoformat(str(end)) + timedelta(days=inactive_after_days) >= as_of
+    except ValueError:
+        return True  # a damaged baseline is reported by the sync itself, not skipped silently
+
+
+def task_statuses(issues: Sequence[IssueSnapshot]) -> dict[str, TaskStatus]:
+    """The tasks' state as the slippage rules read it, keyed by template task id."""
+    found: dict[str, TaskStatus] = {}
+    for issue in sorted(issues, key=lambda i: i.key, reverse=True):  # the oldest key wins
+        task_id = _task_id(issue)
+        if task_id is None:
+            continue
+        assignee = issue.assignee.email or issue.assignee.display_name if issue.assignee else None
+        found[task_id] = TaskStatus(
+            task_id,
+            issue.key,
+            issue.summary,
+            assignee,
+            issue.status,
+            issue.status_category,
+            issue.due,
+            issue.resolved,
+        )
+    return found
+
+
+def _task_id(issue: IssueSnapshot) -> str | None:
+    value = issue.identity.get("task_id")
+    if isinstance(value, str):
+        return value
+    return next(
+        (
+            label.removeprefix(TASK_LABEL_PREFIX)
+            for label in issue.labels
+            if label.startswith(TASK_LABEL_PREFIX)
+        ),
+        None,
+    )
+
+
+def measure(
+    jira: JiraGateway, records: Sequence[ReleaseRecord], as_of: date
+) -> Iterator[ReleaseSync]:
+    """Slippage of every release, batch by batch; a failure marks its releases, not the run."""
+    for start in range(0, len(records), BATCH):
+        batch = records[start : start + BATCH]
+        began = time.monotonic()
+        try:
+            tasks = tasks_by_release(jira, batch)
+        except (HttpError, NivosyncError) as exc:
+            for record in batch:
+                yield ReleaseSync(
+                    record, error=f"could not read its issues: {exc}", history=history_of(record)
+                )
+            continue
+        for record in batch:
+            yield _measure_one(record, tasks.get(record.slug, []), as_of)
+        log.info(
+            "batch measured",
+            releases=len(batch),
+            issues=sum(len(v) for v in tasks.values()),
+            duration_ms=round(1000 * (time.monotonic() - began)),
+        )
+
+
+def _measure_one(record: ReleaseRecord, issues: list[IssueSnapshot], as_of: date) -> ReleaseSync:
+    outcome = ReleaseSync(record, history=history_of(record))
+    try:
+        baseline = parse_baseline(record.baseline)
+    except BaselineError as exc:
+        outcome.error = f"its baseline on {record.epic.key} is unreadable: {exc}"
+        return outcome
+    outcome.slippage = compute_slippage(baseline, task_statuses(issues), as_of)
+    return outcome
+
+
+def history_of(record: ReleaseRecord) -> list[HistoryEntry]:
+    entries = []
+    for item in record.epic.properties.get(HISTORY_PROPERTY) or record.history or []:
+        try:
+            entries.append(HistoryEntry.from_json(item))
+        except (KeyError, ValueError, TypeError):
+            continue  # one damaged entry must not hide the others
+    return sorted(entries, key=lambda h: h.as_of)
+
+
+@dataclass
+class StatusPublisher:
+    """Writes status pages (bounded concurrency) and each release's history entry."""
+
+    jira: JiraGateway
+    confluence_factory: Callable[[], ConfluenceGateway]
+    space: Space
+    root_id: str
+    workers: int = 4
+    force: bool = False
+
+    def publish(self, results: Sequence[ReleaseSync]) -> None:
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="pages") as pool:
+            list(pool.map(self._publish_one, results))
+
+    def _publish_one(self, item: ReleaseSync) -> None:
+        try:
+            self._write(item)
+        except (HttpError, NivosyncError) as exc:
+            item.publish_error = str(exc)
+            log.warning("status page not published", release=item.record.slug, error=str(exc))
+
+    def _write(self, item: ReleaseSync) -> None:
+        record = item.record
+        identity = PageIdentity(record.slug, record.customer, record.release)
+        title = f"{item.title} — Status Report"
+        spec = self._spec(item, title)
+        if spec is None:
+            return
+        publisher = Publisher(self.confluence_factory(), self.space, identity, force=self.force)
+        parent = record.pages.get("plan") or self.root_id
+        item.page = publisher.publish(spec, parent, record.pages.get("status"))
+        if item.page.page_id and record.pages.get("status") != item.page.page_id:
+            pages = {**record.pages, "status": item.page.page_id}
+            self.jira.set_issue_property(record.epic.key, PAGES_PROPERTY, pages)
+        if item.slippage is not None:
+            self._record_history(item)
+
+    def _spec(self, item: ReleaseSync, title: str) -> PageSpec | None:
+        browse = self.jira.browse_url
+        if item.slippage is not None:
+            body = status_page_body(title, item.slippage, item.history, browse)
+            chart = FileToAttach(CHART_FILE, slip_chart_png(item.slippage, item.title), "image/png")
+            return PageSpec("status", title, body, attachments=(chart,))
+        if not item.history:
+            return None  # never measured: nothing trustworthy to show yet
+        last = item.history[-1]
+        body = stale_page_body(last, item.history, item.error or "unknown error")
+        return PageSpec("status", title, body)
+
+    def _record_history(self, item: ReleaseSync) -> None:
+        slip = item.slippage
+        assert slip is not None
+        today = HistoryEntry(slip.as_of, slip.status, slip.slip_days, slip.projected_go_live)
+        kept = [h for h in item.history if h.as_of != today.as_of]
+        if today in item.history:
+            return  # already recorded: a re-run writes nothing
+        entries = sorted([*kept, today], key=lambda h: h.as_of)[-HISTORY_LIMIT:]
+        self.jira.set_issue_property(
+            item.record.epic.key, HISTORY_PROPERTY, [h.to_json() for h in entries]
+        )
+        item.history = entries
+
+
+def stale_page_body(last: HistoryEntry, history: Sequence[HistoryEntry], reason: str) -> str:
+    from nivosync.render.status_page import lozenge
+    from nivosync.render.storage import heading, key_value_table, p, panel, render, table
+
+    return render(
+        panel(
+            "warning",
+            p(
+                f"This report is stale: the data is from {last.as_of.isoformat()}. "
+                f"The latest sync failed: {reason}"
+            ),
+            title="Stale data",
+        ),
+        key_value_table(
+            [
+                ("Status", lozenge(last.status)),
+                ("Projected go-live", last.projected_go_live.isoformat()),
+                ("Slip", f"{last.slip_days} working days"),
+                ("As of", last.as_of.isoformat()),
+            ]
+        ),
+        heading(2, "History"),
+        table(
+            ["As of", "Status", "Slip (working days)", "Projected go-live"],
+            [
+                [
+                    h.as_of.isoformat(),
+                    lozenge(h.status),
+                    str(h.slip_days),
+                    h.projected_go_live.isoformat(),
+                ]
+                for h in reversed(history[-30:])
+            ],
+        ),
+    )

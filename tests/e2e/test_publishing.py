@@ -1,0 +1,197 @@
+"""The page publisher against the sandbox: identity, changes only, human edits, 409, crashes."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from nivosync.commands.sites import confluence_gateway_for, open_sites
+from nivosync.config import load_config
+from nivosync.http import RetryPolicy
+from nivosync.publishing import (
+    PROPERTY_KEY,
+    FileToAttach,
+    PageIdentity,
+    PageSpec,
+    Publisher,
+    publish_all,
+)
+from nivosync.sandbox.auth import user_token
+
+from .conftest import E2ESite
+
+IDENTITY = PageIdentity("acme-health--2.4.0", "Acme Health", "2.4.0")
+PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+
+
+def specs(version: str = "one") -> list[PageSpec]:
+    return [
+        PageSpec(
+            "plan",
+            "Acme Health 2.4.0 — Release Plan",
+            f"<p>plan {version}</p>",
+            labels=("customer-release",),
+        ),
+        PageSpec(
+            "notes",
+            "Acme Health 2.4.0 — Release Notes",
+            "<p>notes</p>",
+            attachments=(FileToAttach("shot.png", PNG, "image/png"),),
+        ),
+    ]
+
+
+@pytest.fixture
+def gateway(site: E2ESite):
+    config = load_config(site.config_path)
+    with open_sites(config) as sites:
+        yield confluence_gateway_for(sites, config, RetryPolicy(sleep=lambda _s: None))
+
+
+def publisher(gateway, **kwargs) -> Publisher:
+    return Publisher(gateway, gateway.space(), IDENTITY, **kwargs)
+
+
+def root(gateway) -> str:
+    return gateway.find_page(gateway.space(), "Customer Releases").id
+
+
+def confluence_writes(site: E2ESite) -> list[str]:
+    return [
+        f"{r['method']} {r['path']}"
+        for r in site.requests()
+        if r["method"] != "GET" and r["path"].startswith(("/wiki", "/confluence"))
+    ]
+
+
+def human_session(site: E2ESite) -> requests.Session:
+    session = requests.Session()
+    login = "dana@example.com" if site.flavor == "cloud" else "dana"
+    session.auth = (login, user_token(site.sandbox.seed, "dana@example.com"))
+    return session
+
+
+def human_edit(site: E2ESite, gateway, page_id: str, text: str) -> None:
+    page = gateway.page(page_id)
+    session = human_session(site)
+    base = site.sandbox.confluence_url
+    if site.flavor == "cloud":
+        body = {
+            "id": page_id,
+            "status": "current",
+            "title": page.title,
+            "body": {"representation": "storage", "value": text},
+            "version": {"number": page.version + 1},
+        }
+        response = session.put(f"{base}/api/v2/pages/{page_id}", json=body, timeout=10)
+    else:
+        body = {
+            "id": page_id,
+            "type": "page",
+            "title": page.title,
+            "body": {"storage": {"value": text, "representation": "storage"}},
+            "version": {"number": page.version + 1},
+        }
+        response = session.put(f"{base}/rest/api/content/{page_id}", json=body, timeout=10)
+    assert response.status_code == 200, response.text
+
+
+def test_create_then_unchanged_with_zero_writes_then_update(site: E2ESite, gateway):
+    results = publish_all(publisher(gateway), specs(), root(gateway), {})
+    assert [r.action for r in results] == ["created", "created"]
+    plan = gateway.page(results[0].page_id)
+    notes = gateway.page(results[1].page_id)
+    assert notes.parent_id == plan.id
+    assert "plan one" in plan.body and "nivosync-acme-health--2.4.0-plan" in plan.body
+    assert [a.title for a in gateway.attachments(notes.id)] == ["shot.png"]
+    known = {r.kind: r.page_id for r in results}
+
+    site.clear()
+    again = publish_all(publisher(gateway), specs(), root(gateway), known)
+    assert [r.action for r in again] == ["unchanged", "unchanged"]
+    assert confluence_writes(site) == []
+
+    changed = publish_all(publisher(gateway), specs("two"), root(gateway), known)
+    assert [r.action for r in changed] == ["updated", "unchanged"]
+    page = gateway.page(known["plan"])
+    assert "plan two" in page.body and page.version == plan.version + 1
+
+
+def test_renamed_page_is_found_by_id_not_duplicated(site: E2ESite, gateway):
+    results = publish_all(publisher(gateway), specs(), root(gateway), {})
+    known = {r.kind: r.page_id for r in results}
+    renamed = [
+        PageSpec("plan", "Acme Health 2.4.0 — Plan (renamed)", "<p>plan one</p>"),
+        specs()[1],
+    ]
+    again = publish_all(publisher(gateway), renamed, root(gateway), known)
+    assert again[0].action == "updated" and again[0].page_id == known["plan"]
+    assert gateway.find_page(gateway.space(), "Acme Health 2.4.0 — Release Plan") is None
+
+
+def test_human_edit_is_kept_and_named_unless_force(site: E2ESite, gateway):
+    results = publish_all(publisher(gateway), specs(), root(gateway), {})
+    known = {r.kind: r.page_id for r in results}
+    human_edit(site, gateway, known["plan"], "<p>Dana's careful notes</p>")
+    site.clear()
+    again = publish_all(publisher(gateway), specs("two"), root(gateway), known)
+    assert again[0].action == "skipped-edited"
+    assert "Dana" in again[0].message and "--force" in again[0].message
+    assert "Dana's careful notes" in gateway.page(known["plan"]).body
+    assert confluence_writes(site) == []
+    forced = publish_all(publisher(gateway, force=True), specs("two"), root(gateway), known)
+    assert forced[0].action == "updated"
+    assert "plan two" in gateway.page(known["plan"]).body
+    after = publish_all(publisher(gateway), specs("two"), root(gateway), known)
+    assert after[0].action == "unchanged"
+
+
+def test_title_collision_with_a_human_page_is_reported_not_overwritten(site: E2ESite, gateway):
+    space = gateway.space()
+    human = gateway.create_page(
+        space, root(gateway), "Acme Health 2.4.0 — Release Plan", "<p>mine</p>"
+    )
+    results = publish_all(publisher(gateway), specs(), root(gateway), {})
+    assert [r.action for r in results] == ["conflict", "conflict"]
+    assert "already exists" in results[0].message
+    assert gateway.page(human.id).body == "<p>mine</p>"
+
+
+def test_page_created_before_a_crash_is_adopted_not_duplicated(site: E2ESite, gateway):
+    space = gateway.space()
+    first = specs()[0]
+    from nivosync.publishing import with_anchor
+
+    orphan = gateway.create_page(
+        space, root(gateway), first.title, with_anchor(first.body, IDENTITY.anchor("plan"))
+    )
+    assert gateway.page_property(orphan.id, PROPERTY_KEY) is None
+    results = publish_all(publisher(gateway), specs(), root(gateway), {})
+    assert results[0].page_id == orphan.id and results[0].action == "unchanged"
+    assert gateway.page_property(orphan.id, PROPERTY_KEY).value["kind"] == "plan"
+
+
+def test_stale_version_is_reread_and_retried_once(site: E2ESite, gateway, monkeypatch):
+    results = publish_all(publisher(gateway), specs(), root(gateway), {})
+    known = {r.kind: r.page_id for r in results}
+    real_update = type(gateway).update_page
+    calls = []
+
+    def racing_update(self, page, title, body, message):
+        calls.append(page.version)
+        if len(calls) == 1:  # our own earlier write lands first: the version we hold is stale
+            real_update(self, page, title, "<p>interleaved</p>", "race")
+        return real_update(self, page, title, body, message)
+
+    monkeypatch.setattr(type(gateway), "update_page", racing_update)
+    again = publish_all(publisher(gateway), specs("two"), root(gateway), known)
+    assert again[0].action == "updated"
+    assert len(calls) == 2 and calls[1] == calls[0] + 1
+    assert "plan two" in gateway.page(known["plan"]).body
+
+
+def test_dry_run_writes_nothing(site: E2ESite, gateway):
+    site.clear()
+    results = publish_all(publisher(gateway, dry_run=True), specs(), root(gateway), {})
+    assert [r.action for r in results] == ["would create", "would create"]
+    assert confluence_writes(site) == []

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# matplotlib caches fonts under $HOME at import; tests keep it in a temporary folder.
+os.environ["MPLCONFIGDIR"] = tempfile.mkdtemp(prefix="nivosync-mpl-")
 
 _real_connect = socket.socket.connect
 

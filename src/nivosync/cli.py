@@ -248,3 +248,41 @@ def sandbox_reset(opts: GlobalOptions, db: Path | None) -> None:
     from nivosync.commands.sandbox import run_reset
 
     run(lambda: run_reset(opts.config, db, sys.stdout), opts.verbose)
+
+
+@main.command()
+@click.option("--customer", help="Customer of the one release to sync.")
+@click.option("--release", help="Release version of the one release to sync.")
+@click.option("--all", "everything", is_flag=True, help="Every active release in the project.")
+@click.option("--as-of", type=ISO_DATE, help="Measure as of this date (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (shape: README).")
+@click.option("--no-publish", is_flag=True, help="Report only; write nothing to Confluence/Jira.")
+@click.option("--fail-on-slip", is_flag=True, help="Exit 3 when any release slips.")
+@click.pass_obj
+def sync(
+    opts: GlobalOptions,
+    customer: str | None,
+    release: str | None,
+    everything: bool,
+    as_of: datetime | None,
+    as_json: bool,
+    no_publish: bool,
+    fail_on_slip: bool,
+) -> None:
+    """Poll the releases' issues, measure milestone slippage, publish status pages."""
+    from nivosync.commands.sync import run_sync
+
+    run(
+        lambda: run_sync(
+            opts.config,
+            customer,
+            release,
+            everything=everything,
+            as_of=_as_date(as_of),
+            as_json=as_json,
+            publish=not no_publish,
+            fail_on_slip=fail_on_slip,
+            out=sys.stdout,
+        ),
+        opts.verbose,
+    )

@@ -17,7 +17,6 @@ from typing import Any
 
 import structlog
 
-from nivosync.baseline import PROPERTY_KEY
 from nivosync.errors import InvalidInput
 from nivosync.http import AmbiguousWrite, HttpError
 from nivosync.jira.gateway import BULK_LIMIT, JiraGateway
@@ -25,7 +24,7 @@ from nivosync.jira.models import IssueTypeRef, JiraUser, SiteFacts
 from nivosync.jira.payloads import epic_payload, task_payload
 from nivosync.plan import Plan, PlannedTask
 from nivosync.reconcile import WATCHERS_PENDING, Drift, ReleaseDiff, creation_layers, diff_release
-from nivosync.releases import PAGES_PROPERTY, release_jql
+from nivosync.releases import EPIC_PROPERTIES, release_jql
 
 log = structlog.get_logger(__name__)
 
@@ -148,7 +147,7 @@ def create_release(
     outcome = _outcome(plan, dry_run)
     for round_number in range(MAX_ROUNDS):
         jql = release_jql(jira.project_key, plan.release.label)
-        found = list(jira.search(jql, properties=[PROPERTY_KEY, PAGES_PROPERTY]))
+        found = list(jira.search(jql, properties=EPIC_PROPERTIES))
         diff = diff_release(plan, resolved.refs, found, resolved.facts.start_field is not None)
         _check_identity(plan, diff)
         if round_number == 0:

@@ -13,6 +13,8 @@ from nivosync.plan import LABEL_PREFIX, ReleaseIdentity
 from nivosync.reconcile import EPIC_LABEL
 
 PAGES_PROPERTY = "nivosync.pages"  # on the epic: Confluence page ids by page kind
+HISTORY_PROPERTY = "nivosync.history"  # on the epic: one entry per nightly sync
+EPIC_PROPERTIES = [PROPERTY_KEY, PAGES_PROPERTY, HISTORY_PROPERTY]
 LABELS_PER_SEARCH = 50  # releases per batched task search: keeps the JQL short
 
 
@@ -23,6 +25,7 @@ class ReleaseRecord:
     epic: IssueSnapshot
     baseline: dict[str, Any]
     pages: dict[str, str] = field(default_factory=dict)
+    history: list[Any] = field(default_factory=list)
 
     @property
     def slug(self) -> str:
@@ -52,7 +55,7 @@ def find_release(
     found = list(
         jira.search(
             release_jql(jira.project_key, identity.label),
-            properties=[PROPERTY_KEY, PAGES_PROPERTY],
+            properties=EPIC_PROPERTIES,
         )
     )
     epics = sorted((i for i in found if EPIC_LABEL in i.labels), key=_key_order)
@@ -65,7 +68,7 @@ def find_release(
 def epics(jira: JiraGateway) -> Iterator[ReleaseRecord]:
     """Every release epic nivosync created in the project (one paginated search)."""
     jql = f'project = "{jira.project_key}" AND labels = "{EPIC_LABEL}" ORDER BY key ASC'
-    for epic in jira.search(jql, properties=[PROPERTY_KEY, PAGES_PROPERTY]):
+    for epic in jira.search(jql, properties=EPIC_PROPERTIES):
         yield _record(jira, epic)
 
 
@@ -90,15 +93,15 @@ def tasks_by_release(
 
 
 def _record(jira: JiraGateway, epic: IssueSnapshot) -> ReleaseRecord:
-    baseline = epic.properties.get(PROPERTY_KEY)
-    pages = epic.properties.get(PAGES_PROPERTY)
+    values = {name: epic.properties.get(name) for name in EPIC_PROPERTIES}
     if not jira.flavor.cloud:  # Data Center's search cannot return issue properties
-        baseline = jira.issue_property(epic.key, PROPERTY_KEY)
-        pages = jira.issue_property(epic.key, PAGES_PROPERTY)
+        values = {name: jira.issue_property(epic.key, name) for name in EPIC_PROPERTIES}
+    baseline, pages, history = (values[name] for name in EPIC_PROPERTIES)
     return ReleaseRecord(
         epic=epic,
         baseline=baseline if isinstance(baseline, dict) else {},
-        pages={str(k): str(v) for k, v in (pages or {}).items()} if isinstance(pages, dict) else {},
+        pages={str(k): str(v) for k, v in pages.items()} if isinstance(pages, dict) else {},
+        history=history if isinstance(history, list) else [],
     )
 
 

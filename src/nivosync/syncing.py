@@ -24,7 +24,7 @@ from nivosync.jira.gateway import JiraGateway
 from nivosync.jira.models import IssueSnapshot
 from nivosync.publishing import FileToAttach, PageIdentity, PageResult, PageSpec, Publisher
 from nivosync.reconcile import TASK_LABEL_PREFIX
-from nivosync.releases import PAGES_PROPERTY, ReleaseRecord, tasks_by_release
+from nivosync.releases import HISTORY_PROPERTY, PAGES_PROPERTY, ReleaseRecord, tasks_by_release
 from nivosync.render.slip_chart import slip_chart_png
 from nivosync.render.status_page import CHART_FILE, HistoryEntry, status_page_body
 from nivosync.slippage import (
@@ -38,7 +38,6 @@ from nivosync.slippage import (
 
 log = structlog.get_logger(__name__)
 
-HISTORY_PROPERTY = "nivosync.history"
 HISTORY_LIMIT = 120  # nightly entries kept on the epic (about four months)
 BATCH = 50
 
@@ -156,7 +155,7 @@ def _measure_one(record: ReleaseRecord, issues: list[IssueSnapshot], as_of: date
 
 def history_of(record: ReleaseRecord) -> list[HistoryEntry]:
     entries = []
-    for item in record.epic.properties.get(HISTORY_PROPERTY) or record.history or []:
+    for item in record.history:
         try:
             entries.append(HistoryEntry.from_json(item))
         except (KeyError, ValueError, TypeError):

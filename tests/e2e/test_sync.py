@@ -1,0 +1,167 @@
+"""`nivosync sync` against the sandbox: the issue's worked example, pages, history, budget."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+
+from click.testing import CliRunner
+
+from nivosync.cli import main
+
+from .conftest import E2ESite, reader
+
+ACME = ["--customer", "Acme Health", "--release", "2.4.0"]
+WEEK_ONE = [
+    "upgrade-release-kickoff",
+    "release-schedule-sharing",
+    "release-documentation-and-demo-scheduling",
+    "environment-review",
+]
+
+
+def cli(site: E2ESite, *args: str):
+    return CliRunner().invoke(main, ["--config", str(site.config_path), *args])
+
+
+def create(site: E2ESite) -> dict[str, str]:
+    result = cli(site, "create", *ACME, "--start", "2026-12-07", "--json")
+    assert result.exit_code == 0, result.output
+    return {i["task_id"]: i["key"] for i in json.loads(result.stdout)["issues"]}
+
+
+def resolve_on(site: E2ESite, key: str, day: date) -> None:
+    site.sandbox.clock.set(datetime(day.year, day.month, day.day, 15, tzinfo=timezone.utc))
+    client = reader(site)
+    done = next(t["id"] for t in client.transitions(key) if t["name"].lower() == "done")
+    client.transition_issue(key, done)
+    site.sandbox.clock.set(None)
+
+
+def sync(site: E2ESite, *args: str) -> tuple[int, dict]:
+    result = cli(site, "sync", *args, "--json")
+    assert "Traceback" not in result.output
+    return result.exit_code, json.loads(result.stdout) if result.stdout.startswith("{") else {}
+
+
+def test_issue_worked_example(site: E2ESite):
+    keys = create(site)
+    for task in WEEK_ONE[:-1]:
+        resolve_on(site, keys[task], date(2026, 12, 11))
+    resolve_on(site, keys[WEEK_ONE[-1]], date(2026, 12, 15))
+    site.clear()
+    code, report = sync(site, *ACME, "--as-of", "2026-12-16", "--no-publish")
+    assert code == 0
+    assert report["as_of"] == "2026-12-16"
+    (release,) = report["releases"]
+    week1, week23, *_ = release["milestones"]
+    assert (week1["status"], week1["slip_days"]) == ("done", 2)
+    assert week23["projected_end"] == "2026-12-30"
+    assert release["projected_go_live"] == "2027-01-14"
+    assert release["slip_days"] == 2
+    assert release["status"] == "slipping"
+    assert site.writes() == []  # --no-publish writes nothing
+
+
+def test_publishes_status_and_portfolio_pages_with_history(site: E2ESite):
+    create(site)
+    code, report = sync(site, "--all", "--as-of", "2026-12-14")
+    assert code == 0, report
+    page = report["releases"][0]["status_page"]
+    assert page["action"] == "created"
+    assert report["portfolio_page"]["action"] == "created"
+    site.clear()
+    code, again = sync(site, "--all", "--as-of", "2026-12-14")
+    assert again["releases"][0]["status_page"]["action"] == "unchanged"
+    assert site.writes() == []  # same night again: nothing to write
+    code, later = sync(site, "--all", "--as-of", "2026-12-16", "--fail-on-slip")
+    assert code == 3
+    assert later["releases"][0]["status_page"]["action"] == "updated"
+    body = page_body(site, later["releases"][0]["status_page"]["id"])
+    assert "slipped 2 more days since 2026-12-14" in body
+    assert "slippage.png" in body
+
+
+def page_body(site: E2ESite, page_id: str) -> str:
+    import requests
+
+    base = site.sandbox.confluence_url
+    auth = site.sandbox.auth
+    if site.flavor == "cloud":
+        data = requests.get(
+            f"{base}/api/v2/pages/{page_id}",
+            params={"body-format": "storage"},
+            auth=auth,
+            timeout=10,
+        ).json()
+        return data["body"]["storage"]["value"]
+    data = requests.get(
+        f"{base}/rest/api/content/{page_id}",
+        params={"expand": "body.storage"},
+        auth=auth,
+        timeout=10,
+    ).json()
+    return data["body"]["storage"]["value"]
+
+
+def test_unknown_release_and_bad_options_exit_2(site: E2ESite):
+    result = cli(site, "sync", "--customer", "Nobody", "--release", "1")
+    assert result.exit_code == 2 and "create it first" in result.stderr
+    result = cli(site, "sync", "--all", "--customer", "Acme Health")
+    assert result.exit_code == 2 and "either --all" in result.stderr
+
+
+def test_finished_releases_are_inactive(site: E2ESite):
+    create(site)
+    code, report = sync(site, "--all", "--as-of", "2027-03-01", "--no-publish")
+    assert report["releases"] == []
+
+
+def seed_releases(site: E2ESite, count: int) -> None:
+    """`count` releases as `create` makes them, written in bulk (links left out for speed)."""
+    from nivosync.commands.plan import compute_plan
+    from nivosync.commands.sites import jira_gateway, open_sites
+    from nivosync.config import load_config
+    from nivosync.creation import resolve
+    from nivosync.jira.payloads import epic_payload, task_payload
+    from nivosync.template import load_template, shipped_templates_dir
+
+    config = load_config(site.config_path)
+    template = load_template(shipped_templates_dir() / "nivomax-5-week.yaml")
+    plans = [
+        compute_plan(config, template, f"Customer {n:03d}", "1.0", date(2026, 12, 7))
+        for n in range(count)
+    ]
+    with open_sites(config) as sites:
+        jira = jira_gateway(sites, config)
+        resolved = resolve(jira, plans[0], "Task")
+        now = datetime(2026, 11, 30, tzinfo=timezone.utc)
+        epics = [
+            epic_payload(p, jira.flavor, resolved.facts, resolved.epic_type, now) for p in plans
+        ]
+        keys = []
+        for start in range(0, len(epics), 50):
+            keys += [key for _, key, _ in jira.bulk_create(epics[start : start + 50]).created]
+        tasks = [
+            task_payload(
+                p, t, jira.flavor, resolved.facts, resolved.task_type, key, resolved.refs, []
+            )
+            for p, key in zip(plans, keys, strict=True)
+            for t in p.tasks
+        ]
+        for start in range(0, len(tasks), 50):
+            assert not jira.bulk_create(tasks[start : start + 50]).failures
+
+
+def test_two_hundred_releases_within_the_search_budget(cloud_site: E2ESite):
+    seed_releases(cloud_site, 200)
+    cloud_site.clear()
+    code, report = sync(cloud_site, "--all", "--as-of", "2026-12-16", "--no-publish")
+    assert code == 0
+    assert len(report["releases"]) == 200
+    assert all(len(r["tasks"]) == 15 for r in report["releases"])
+    searches = [r for r in cloud_site.requests() if r["path"].endswith("/search/jql")]
+    assert len(searches) <= 40, len(searches)
+    print(f"searches for 200 releases: {len(searches)}")
+    others = [f"{r['method']} {r['path']}" for r in cloud_site.requests() if r not in searches]
+    assert len(others) <= 2, others  # the project and its fields: no request per issue

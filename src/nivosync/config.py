@@ -70,6 +70,8 @@ class JiraSettings(Strict):
     token_env: EnvName = "NIVOSYNC_JIRA_TOKEN"
     auth: AuthScheme | None = None
     issue_type: Text = "Task"
+    # One Jira version per milestone (due on the milestone's end), set as the tasks' fixVersion.
+    milestone_versions: bool = False
 
 
 class ConfluenceSettings(Strict):

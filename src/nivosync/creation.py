@@ -40,6 +40,7 @@ class Resolved:
     epic_type: IssueTypeRef
     task_type: IssueTypeRef
     people: dict[str, JiraUser]  # configured person → Jira user
+    versions: dict[str, str] = field(default_factory=dict)  # milestone id → Jira version id
 
     @property
     def refs(self) -> dict[str, str]:
@@ -72,6 +73,32 @@ class CreateOutcome:
     @property
     def ok(self) -> bool:
         return not self.failures
+
+
+def milestone_version_name(plan: Plan, milestone_id: str) -> str:
+    milestone = next(m for m in plan.milestones if m.id == milestone_id)
+    return f"{plan.release.title} — {milestone.name}"
+
+
+def ensure_milestone_versions(
+    jira: JiraGateway, plan: Plan, resolved: Resolved, dry_run: bool
+) -> None:
+    """One version per milestone, found by name first so re-runs and crashes make no twins."""
+    existing = jira.versions()
+    for milestone in plan.milestones:
+        name = milestone_version_name(plan, milestone.id)
+        if name not in existing and not dry_run:
+            text = f"nivosync milestone of {plan.release.title}: weeks {milestone.weeks}"
+            try:
+                existing[name] = jira.create_version(
+                    resolved.facts.project_id, name, milestone.end.isoformat(), text
+                )
+            except (AmbiguousWrite, HttpError):
+                existing = jira.versions()  # it may exist after all; else fail clearly
+                if name not in existing:
+                    raise
+        if name in existing:
+            resolved.versions[milestone.id] = existing[name]
 
 
 def resolve(jira: JiraGateway, plan: Plan, issue_type: str) -> Resolved:
@@ -139,12 +166,19 @@ def create_release(
     *,
     dry_run: bool = False,
     update: bool = False,
+    milestone_versions: bool = False,
     progress: Progress = lambda _msg: None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     settle: Callable[[float], None] = time.sleep,
 ) -> CreateOutcome:
     """Reconcile the release in Jira with the plan; safe to re-run after any failure."""
     outcome = _outcome(plan, dry_run)
+    if milestone_versions:
+        ensure_milestone_versions(jira, plan, resolved, dry_run)
+        missing = [m for m in plan.milestones if m.id not in resolved.versions]
+        outcome.actions += [
+            f'create version "{milestone_version_name(plan, m.id)}" due {m.end}' for m in missing
+        ]
     for round_number in range(MAX_ROUNDS):
         jql = release_jql(jira.project_key, plan.release.label)
         found = list(jira.search(jql, properties=EPIC_PROPERTIES))
@@ -154,7 +188,8 @@ def create_release(
             _report_found(outcome, diff, jira)
         _mark_existing(outcome, diff)
         if dry_run:
-            outcome.actions = _dry_run_actions(plan, diff, resolved, update)
+            outcome.actions += _dry_run_actions(plan, diff, resolved, update)
+            outcome.actions = outcome.actions or ["nothing to do"]
             return outcome
         try:
             _apply(jira, plan, resolved, diff, outcome, update, progress, now)
@@ -287,6 +322,7 @@ def _create_tasks(
                     epic_key,
                     resolved.refs,
                     [keys[d] for d in task.depends_on],
+                    resolved.versions.get(task.milestone),
                 )
                 for task in chunk
             ]
@@ -372,4 +408,4 @@ def _dry_run_actions(plan: Plan, diff: ReleaseDiff, resolved: Resolved, update: 
         actions += [
             f"update {d.key} {d.field}: {d.actual or '(empty)'} → {d.planned}" for d in diff.drift
         ]
-    return actions or ["nothing to do"]
+    return actions

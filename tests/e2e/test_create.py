@@ -170,3 +170,28 @@ def test_embedded_sandbox_mode_persists_between_runs(tmp_path, monkeypatch):
     second = json.loads(CliRunner().invoke(main, args).stdout)
     assert second["epic"]["key"] == first["epic"]["key"]
     assert {i["action"] for i in second["issues"]} == {"existing"}
+
+
+def test_optional_milestone_versions(site: E2ESite):
+    import yaml
+
+    data = yaml.safe_load(site.config_path.read_text())
+    data["jira"]["milestone_versions"] = True
+    site.config_path.write_text(yaml.safe_dump(data, sort_keys=False))
+    dry = run(site, "create", *ACME, "--dry-run")
+    assert 'create version "Acme Health 2.4.0 — Release Kickoff" due 2026-12-11' in dry.stdout
+    first = create(site)
+    client = reader(site)
+    versions = {v.name: v for v in client.project_versions("NVX")}
+    kickoff = versions["Acme Health 2.4.0 — Release Kickoff"]
+    assert kickoff.releaseDate == "2026-12-11"
+    assert len([n for n in versions if n.startswith("Acme Health 2.4.0")]) == 4
+    deploy = client.issue(
+        next(i["key"] for i in first["issues"] if i["task_id"] == "production-deployment")
+    )
+    assert [v.name for v in deploy.fields.fixVersions] == [
+        "Acme Health 2.4.0 — Production Deployment and Stabilization Completed"
+    ]
+    site.clear()
+    create(site)
+    assert not [r for r in site.writes() if r["path"].endswith("/version")]

@@ -36,7 +36,13 @@ def run_create(
         jira = jira_gateway(sites, config)
         resolved = resolve(jira, plan, config.spec.jira.issue_type)
         outcome = create_release(
-            jira, plan, resolved, dry_run=dry_run, update=update, progress=progress
+            jira,
+            plan,
+            resolved,
+            dry_run=dry_run,
+            update=update,
+            milestone_versions=config.spec.jira.milestone_versions,
+            progress=progress,
         )
     names = {user.ref: person for person, user in resolved.people.items()}
     if as_json:

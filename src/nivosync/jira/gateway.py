@@ -120,6 +120,13 @@ class JiraGateway:
             properties=dict(raw.get("properties") or {}),
         )
 
+    def versions(self) -> dict[str, str]:
+        """The project's versions: name → id."""
+        found = self._json(
+            "GET", f"{self.flavor.api}/project/{self.project_key}/versions", what="versions"
+        )
+        return {str(v["name"]): str(v["id"]) for v in found or []}
+
     def issue_property(self, key: str, name: str) -> Any:
         """An issue property's value, or None when the issue has no such property."""
         path = f"{self.flavor.api}/issue/{key}/properties/{name}"
@@ -129,6 +136,23 @@ class JiraGateway:
         return self._checked(response, "GET", path, "issue property").get("value")
 
     # --- writing -----------------------------------------------------------------------
+
+    def create_version(self, project_id: str, name: str, release_date: str, text: str) -> str:
+        body = {
+            "name": name,
+            "projectId": int(project_id),
+            "releaseDate": release_date,
+            "description": text,
+            "released": False,
+        }
+        created = self._json(
+            "POST",
+            f"{self.flavor.api}/version",
+            body=body,
+            what="version",
+            permission="Administer Projects",
+        )
+        return str(created["id"])
 
     def set_issue_property(self, key: str, name: str, value: Any) -> None:
         path = f"{self.flavor.api}/issue/{key}/properties/{name}"

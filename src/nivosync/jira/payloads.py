@@ -96,6 +96,7 @@ def task_payload(
     epic_key: str,
     refs: Mapping[str, str],
     blocker_keys: Sequence[str],
+    version_id: str | None = None,
 ) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "project": {"key": facts.project_key},
@@ -110,6 +111,8 @@ def task_payload(
         fields["assignee"] = flavor.user_field(refs[task.assignee])
     if facts.start_field:
         fields[facts.start_field] = task.start.isoformat()
+    if version_id:
+        fields["fixVersions"] = [{"id": version_id}]
     payload: dict[str, Any] = {
         "fields": fields,
         "properties": [{"key": PROPERTY_KEY, "value": task_property(plan, task)}],

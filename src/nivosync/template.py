@@ -14,7 +14,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, 
 from nivosync.calendar import DAYS_PER_WEEK
 from nivosync.errors import InvalidInput, Problem, display_path
 from nivosync.schema import Strict, parse_document
-from nivosync.yamlfile import YamlDocument, load_yaml_mapping
+from nivosync.yamlfile import Location, YamlDocument, load_yaml_mapping
 
 SUPPORTED_SCHEMA_VERSIONS = (1,)
 TEMPLATE_SUFFIXES = (".yaml", ".yml")
@@ -95,6 +95,23 @@ class RiskSpec(Strict):
     mitigation: Text
 
 
+class ChangeAdvisorySpec(Strict):
+    """What every Change Advisory of this plan shares; release specifics come from a file."""
+
+    owner: Text | None = None  # the role that completes it; default: the first approver
+    approvers: list[Text] = []
+    rollback_plan: Text | None = None  # the standard procedure, if the plan has one
+    downtime: Text | None = None  # the usual expectation, if the plan states one
+
+
+class UatScenarioSpec(Strict):
+    id: Identifier
+    title: Text
+    steps: Annotated[list[Text], Field(min_length=1)]
+    expected: Text
+    roles: list[Text] = []  # who tests it (and signs the UAT off)
+
+
 class TemplateSpec(Strict):
     schema_version: int
     name: Identifier | None = None
@@ -104,6 +121,8 @@ class TemplateSpec(Strict):
     milestones: Annotated[list[MilestoneSpec], Field(min_length=1)]
     tasks: Annotated[list[TaskSpec], Field(min_length=1)]
     risks: list[RiskSpec] = []
+    change_advisory: ChangeAdvisorySpec = ChangeAdvisorySpec()
+    uat_scenarios: list[UatScenarioSpec] = []
 
     @field_validator("schema_version")
     @classmethod
@@ -151,6 +170,21 @@ class PlanTemplate:
     def go_live_task(self) -> TaskSpec:
         return next(t for t in self.spec.tasks if t.go_live)
 
+    @property
+    def change_advisory(self) -> ChangeAdvisorySpec:
+        return self.spec.change_advisory
+
+    @property
+    def change_advisory_owner(self) -> str:
+        """Who completes the Change Advisory: `owner`, else the first approver, else the
+        go-live task's first role."""
+        advisory = self.spec.change_advisory
+        return advisory.owner or next(iter(advisory.approvers), self.go_live_task.roles[0])
+
+    @property
+    def uat_scenarios(self) -> list[UatScenarioSpec]:
+        return self.spec.uat_scenarios
+
 
 def load_template(path: Path) -> PlanTemplate:
     """Load and fully check a template file; InvalidInput lists every problem with its line."""
@@ -186,6 +220,36 @@ def template_problems(template: PlanTemplate, doc: YamlDocument) -> Iterable[Pro
             where, f"exactly one task must have go_live: true (found {len(go_lives)})"
         )
     yield from _dependency_problems(template, doc)
+    yield from _change_advisory_problems(doc, spec.change_advisory, roles)
+    scenario_ids = [u.id for u in spec.uat_scenarios]
+    yield from _duplicates(doc, "uat_scenarios", scenario_ids, "id", "UAT scenario")
+    for i, scenario in enumerate(spec.uat_scenarios):
+        yield from _unknown_roles(doc, ("uat_scenarios", i, "roles"), scenario.roles, roles)
+
+
+def _change_advisory_problems(
+    doc: YamlDocument, advisory: ChangeAdvisorySpec, roles: set[str]
+) -> Iterable[Problem]:
+    at = ("change_advisory",)
+    yield from _unknown_roles(doc, (*at, "approvers"), advisory.approvers, roles)
+    if advisory.owner is not None and advisory.owner not in roles:
+        yield _unknown_role(doc, (*at, "owner"), advisory.owner, roles)
+
+
+def _unknown_roles(
+    doc: YamlDocument, at: Location, names: list[str], roles: set[str]
+) -> Iterable[Problem]:
+    seen: set[str] = set()
+    for j, name in enumerate(names):
+        if name not in roles:
+            yield _unknown_role(doc, (*at, j), name, roles)
+        elif name in seen:
+            yield doc.problem((*at, j), f"role '{name}' is listed twice")
+        seen.add(name)
+
+
+def _unknown_role(doc: YamlDocument, at: Location, role: str, roles: set[str]) -> Problem:
+    return doc.problem(at, f"unknown role '{role}' (template roles: {', '.join(sorted(roles))})")
 
 
 def _duplicates(
@@ -220,8 +284,7 @@ def _task_problems(
     at = ("tasks", index)
     for j, role in enumerate(task.roles):
         if role not in roles:
-            known = ", ".join(sorted(roles))
-            yield doc.problem((*at, "roles", j), f"unknown role '{role}' (template roles: {known})")
+            yield _unknown_role(doc, (*at, "roles", j), role, roles)
     milestone = milestones.get(task.milestone)
     if milestone is None:
         known = ", ".join(milestones)

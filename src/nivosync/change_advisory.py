@@ -1,0 +1,64 @@
+"""The `--change-advisory FILE`: what only a person can say about one release's deployment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import StringConstraints
+
+from nivosync.errors import display_path
+from nivosync.plan import Risk
+from nivosync.schema import Strict, parse_document
+from nivosync.template import RiskSpec
+from nivosync.yamlfile import load_yaml_mapping
+
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+class ChangeAdvisoryFileSpec(Strict):
+    impact: Text | None = None
+    rollback_plan: Text | None = None
+    downtime: Text | None = None
+    deployment_window: Text | None = None
+    risks: list[RiskSpec] = []  # noqa: RUF012 - pydantic copies defaults
+
+
+@dataclass(frozen=True)
+class ChangeAdvisoryDetails:
+    """Release-specific Change Advisory content; None = not provided yet (the page says so)."""
+
+    source: str  # where it was written, for the page: a file name or "config"
+    impact: str | None = None
+    rollback_plan: str | None = None
+    downtime: str | None = None
+    deployment_window: str | None = None  # e.g. "Saturday 22:00-02:00 CET", beside the dates
+    risks: tuple[Risk, ...] = ()
+
+
+def load_change_advisory(path: Path) -> ChangeAdvisoryDetails:
+    """Load a Change Advisory file; unknown keys and bad values are FILE:LINE problems."""
+    doc = load_yaml_mapping(path, "change advisory file")
+    spec = parse_document(doc, ChangeAdvisoryFileSpec)
+    return ChangeAdvisoryDetails(
+        source=display_path(path),
+        impact=spec.impact,
+        rollback_plan=spec.rollback_plan,
+        downtime=spec.downtime,
+        deployment_window=spec.deployment_window,
+        risks=tuple(Risk(r.risk, r.mitigation) for r in spec.risks),
+    )
+
+
+def combine(*sources: ChangeAdvisoryDetails) -> ChangeAdvisoryDetails:
+    """Several sources (e.g. config, then the file): a later text replaces an earlier one,
+    risks add up."""
+    result = ChangeAdvisoryDetails(source=", ".join(s.source for s in sources if s.source))
+    for source in sources:
+        texts = {
+            name: getattr(source, name) or getattr(result, name)
+            for name in ("impact", "rollback_plan", "downtime", "deployment_window")
+        }
+        result = replace(result, **texts, risks=result.risks + source.risks)
+    return result

@@ -1,0 +1,183 @@
+"""The Change Advisory page: what changes in production, its risks, rollback, and approvals.
+
+What only a person can write (impact, rollback specifics, downtime) comes from
+ChangeAdvisoryDetails; where it is missing the page names who still has to write it.
+"""
+
+from __future__ import annotations
+
+from nivosync.change_advisory import ChangeAdvisoryDetails
+from nivosync.notes import SECTIONS
+from nivosync.plan import Plan
+from nivosync.render.pages.common import (
+    NONE,
+    IssueRef,
+    RenderedPage,
+    day,
+    issue_key,
+    issue_status,
+    page_title,
+    people,
+    role_person,
+    to_be_completed,
+)
+from nivosync.render.pages.release_notes import ChangeItem, ReleaseChanges, source_statements
+from nivosync.render.storage import (
+    Content,
+    Element,
+    code,
+    heading,
+    key_value_table,
+    lines,
+    link,
+    p,
+    panel,
+    paragraphs,
+    render,
+    strong,
+    table,
+    toc,
+    ul,
+)
+
+FILE_OPTION = "--change-advisory"
+
+
+def render_change_advisory(
+    plan: Plan,
+    changes: ReleaseChanges,
+    details: ChangeAdvisoryDetails | None = None,
+    approval: IssueRef | None = None,
+) -> RenderedPage:
+    """`approval` is the "Change Advisory Approval" issue; `details` (see
+    `change_advisory.combine` for config + file) fills in what only people can say."""
+    page = _Page(plan, details or ChangeAdvisoryDetails(source=""))
+    body = render(
+        toc(),
+        heading(2, "Summary"),
+        page.summary(approval),
+        heading(2, "Planned changes"),
+        _planned_changes(changes),
+        heading(2, "Impact on the system"),
+        page.human("impact", "the impact of these changes on the system"),
+        heading(2, "Risks and mitigations"),
+        page.risks(),
+        heading(2, "Rollback plan"),
+        page.rollback(),
+        heading(2, "Downtime expectations"),
+        page.downtime(),
+        heading(2, "Approvals"),
+        page.approvals(approval),
+    )
+    return RenderedPage("change-advisory", page_title("change-advisory", plan.release), body)
+
+
+class _Page:
+    def __init__(self, plan: Plan, details: ChangeAdvisoryDetails) -> None:
+        self.plan = plan
+        self.details = details
+        self.advisory = plan.template.change_advisory
+        self.owner = plan.template.change_advisory_owner
+        self.people = people(plan)
+
+    def summary(self, approval: IssueRef | None) -> Element:
+        plan = self.plan
+        go_live = next(t for t in plan.tasks if t.go_live)
+        window = f"{day(go_live.start)} to {day(go_live.due)} ({go_live.name})"
+        if self.details.deployment_window:
+            window += "\n" + self.details.deployment_window
+        rows: list[tuple[str, Content]] = [
+            ("Customer", plan.release.customer),
+            ("Release", plan.release.release),
+            ("Deployment window", lines(window)),
+            ("Go-live", day(plan.go_live)),
+            ("Prepared by", role_person(self.owner, self.people)),
+            ("Approval", [issue_key(approval), " ", issue_status(approval)] if approval else NONE),
+            ("Release details from", self.details.source or f"No {FILE_OPTION} file given"),
+        ]
+        return key_value_table(rows)
+
+    def human(self, field: str, what: str) -> list[Element]:
+        """A file-provided text, or the statement of who still has to write it."""
+        text = getattr(self.details, field)
+        if text:
+            return paragraphs(text)
+        return [self.missing(f"Describe {what}.", field)]
+
+    def missing(self, what: str, field: str) -> Element:
+        return to_be_completed(
+            self.owner,
+            self.people,
+            p(what),
+            p(
+                "Write it as ",
+                code(f"{field}:"),
+                " in the file given with ",
+                code(FILE_OPTION),
+                ".",
+            ),
+        )
+
+    def risks(self) -> Element:
+        rows = [(r.risk, r.mitigation, "Plan template") for r in self.plan.risks]
+        rows += [(r.risk, r.mitigation, self.details.source) for r in self.details.risks]
+        if not rows:
+            return p("Neither the plan template nor the release details list any risk.")
+        return table(("Risk", "Mitigation", "From"), rows)
+
+    def rollback(self) -> list[Content]:
+        standard = self.advisory.rollback_plan
+        blocks: list[Content] = []
+        if standard:
+            blocks += [heading(3, "Standard procedure"), paragraphs(standard)]
+            blocks.append(heading(3, "For this release"))
+        return [*blocks, self.human("rollback_plan", "the rollback plan for this release")]
+
+    def downtime(self) -> list[Content]:
+        if self.details.downtime:
+            return paragraphs(self.details.downtime)
+        if self.advisory.downtime:
+            return [*paragraphs(self.advisory.downtime), p("(From the plan template.)")]
+        return [self.missing("State the downtime users should expect.", "downtime")]
+
+    def approvals(self, approval: IssueRef | None) -> list[Content]:
+        if not self.advisory.approvers:
+            return [
+                to_be_completed(
+                    self.owner,
+                    self.people,
+                    p("List who approves this change: the plan template names no approvers."),
+                )
+            ]
+        intro: Content = p("Approval is recorded in Jira: ", issue_key(approval), ".")
+        if approval is None:
+            intro = p("The Change Advisory Approval issue is not known yet.")
+        date = day(approval.resolved) if approval and approval.done else NONE
+        rows = [
+            (role, self.people.get(role) or "(unassigned)", issue_status(approval), date)
+            for role in self.advisory.approvers
+        ]
+        return [intro, table(("Approver", "Person", "Status", "Date"), rows)]
+
+
+def _planned_changes(changes: ReleaseChanges) -> list[Content]:
+    if not changes.items:
+        return [
+            panel(
+                "warning",
+                p("The release notes list no changes yet:"),
+                ul(source_statements(changes)),
+                title="No planned changes found",
+            )
+        ]
+    blocks: list[Content] = [p("Summarised from the release notes.")]
+    for section, title in SECTIONS.items():
+        items = changes.section(section)
+        if items:
+            blocks += [heading(3, f"{title} ({len(items)})"), ul(_change(i) for i in items)]
+    return blocks
+
+
+def _change(item: ChangeItem) -> list[Content]:
+    key: Content = [link(item.url, item.key), " "] if item.key else []
+    return [key, strong(item.title)]

@@ -1,0 +1,106 @@
+"""What every page renderer shares: page kinds and titles, the result type, Jira references."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from nivosync.plan import Plan, ReleaseIdentity
+from nivosync.render.storage import Colour, Content, Element, lines, link, panel, status
+
+PageKind = Literal["plan", "notes", "change-advisory", "uat"]
+PAGE_KINDS: tuple[PageKind, ...] = ("plan", "notes", "change-advisory", "uat")
+_TITLES: dict[PageKind, str] = {
+    "plan": "Release Plan",
+    "notes": "Release Notes",
+    "change-advisory": "Change Advisory",
+    "uat": "UAT Form",
+}
+NONE = "—"
+# Jira's status categories (statusCategory.key) and the lozenge colours Jira itself uses.
+CATEGORY_COLOURS: dict[str, Colour] = {"new": "Grey", "indeterminate": "Blue", "done": "Green"}
+
+
+def page_title(kind: PageKind, release: ReleaseIdentity) -> str:
+    """The page's title: unique per release, as Confluence needs within a space."""
+    return f"{release.title} — {_TITLES[kind]}"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A local file the publisher uploads to the page, under `filename`."""
+
+    filename: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    kind: PageKind
+    title: str
+    body: str  # storage format
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True)
+class IssueRef:
+    """A Jira issue as a page shows it; status fields are None when not read."""
+
+    key: str
+    url: str | None = None
+    status: str | None = None
+    category: str | None = None  # new | indeterminate | done
+    resolved: date | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.category == "done"
+
+
+def issue_key(ref: IssueRef | None) -> Content:
+    """The key, linked to the issue when its URL is known; a dash when there is no issue."""
+    if ref is None:
+        return NONE
+    return link(ref.url, ref.key)
+
+
+def issue_status(ref: IssueRef | None) -> Content:
+    """A lozenge with Jira's own status name, coloured by its category; a dash if unknown."""
+    if ref is None or not ref.status:
+        return NONE
+    return status(ref.status, CATEGORY_COLOURS.get(ref.category or "", "Grey"))
+
+
+def people(plan: Plan) -> dict[str, str | None]:
+    return {r.role: r.person for r in plan.roles}
+
+
+def role_person(role: str, persons: dict[str, str | None]) -> str:
+    person = persons.get(role)
+    return f"{role} ({person or 'unassigned'})"
+
+
+def role_lines(roles: Sequence[str], persons: dict[str, str | None]) -> list[Content]:
+    return lines("\n".join(role_person(r, persons) for r in roles))
+
+
+def day(value: date | None) -> str:
+    return value.isoformat() if value else NONE
+
+
+def jql_quote(value: str) -> str:
+    """A JQL string literal: double quotes, with backslashes and quotes escaped."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def release_jql(release: ReleaseIdentity) -> str:
+    """Every issue nivosync made for the release (the epic and its tasks carry its label)."""
+    return f"labels = {jql_quote(release.label)} ORDER BY duedate ASC, key ASC"
+
+
+def to_be_completed(role: str, persons: dict[str, str | None], *what: Content) -> Element:
+    """The page's statement that a person still has to write something (never invented)."""
+    return panel("warning", *what, title=f"To be completed by {role_person(role, persons)}")

@@ -1,0 +1,531 @@
+"""Page renderers: well-formed bodies, text never markup, empty and missing content stated.
+
+Golden files (tests/unit/golden/*.xml) hold one representative body per page kind; review their
+diff like code. Regenerate them with NIVOSYNC_UPDATE_GOLDEN=1 pytest tests/unit/test_render_pages.py
+"""
+
+import os
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from nivosync.calendar import WorkCalendar
+from nivosync.change_advisory import ChangeAdvisoryDetails, load_change_advisory
+from nivosync.notes import ReleaseNotesFile, load_notes
+from nivosync.plan import Plan, ReleaseIdentity, build_plan
+from nivosync.render.pages import (
+    PAGE_KINDS,
+    IssueRef,
+    JiraItem,
+    JiraResults,
+    JiraServer,
+    RenderedPage,
+    collect_changes,
+    default_notes_jql,
+    merge_scenarios,
+    page_title,
+    render_change_advisory,
+    render_release_notes,
+    render_release_plan,
+    render_uat_form,
+)
+from nivosync.render.storage import AC_NAMESPACE, RI_NAMESPACE, is_well_formed, parse_storage
+from nivosync.template import PlanTemplate, UatScenarioSpec, load_template
+
+REPO = Path(__file__).resolve().parents[2]
+GOLDEN = Path(__file__).parent / "golden"
+AC = f"{{{AC_NAMESPACE}}}"
+RI = f"{{{RI_NAMESPACE}}}"
+PEOPLE = {
+    "Delivery Supervisor": "dana@example.com",
+    "Development Team": "dev@example.com",
+    "Testing Team": "qa@example.com",
+    "Support Team": "support@example.com",
+    "Client SME Teams": "sme@acme.example",
+}
+CALENDAR = WorkCalendar.build({date(2026, 12, 25), date(2027, 1, 1)})
+BROWSE = "https://acme.atlassian.net/browse/"
+JQL = default_notes_jql("NVX", "2.4.0")
+HOSTILE = (
+    "Evil <script>alert(\"x\")</script> & ]]> 'q' "
+    '<ac:structured-macro ac:name="html"><ac:plain-text-body>x</ac:plain-text-body>'
+)
+NATIVE_MACROS = {"info", "note", "warning", "toc", "status", "jira"}
+
+
+# --- inputs ----------------------------------------------------------------------------------
+
+
+def make_plan(
+    template: PlanTemplate, customer: str = "Acme Health", release: str = "2.4.0"
+) -> Plan:
+    identity = ReleaseIdentity.checked(customer, release)
+    return build_plan(template, identity, date(2026, 12, 7), PEOPLE, CALENDAR)
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return make_plan(load_template(REPO / "plan_templates/nivomax-5-week.yaml"))
+
+
+def ref(number: int, status: str, category: str, resolved: date | None = None) -> IssueRef:
+    return IssueRef(f"NVX-{number}", f"{BROWSE}NVX-{number}", status, category, resolved)
+
+
+def task_issues(plan: Plan) -> dict[str, IssueRef]:
+    """Week 1 done, the UAT weeks under way, the rest not started."""
+    issues = {}
+    for number, task in enumerate(plan.tasks, start=2):
+        if task.milestone == "release-kickoff":
+            issues[task.id] = ref(number, "Done", "done", task.due)
+        elif task.milestone == "preparation-training-uat":
+            issues[task.id] = ref(number, "In Progress", "indeterminate")
+        else:
+            issues[task.id] = ref(number, "To Do", "new")
+    return issues
+
+
+NOTES_YAML = """\
+summary: |
+  NIVOMAX 2.4.0 for Acme Health: faster exports and fixes from UAT.
+items:
+  - section: features
+    title: Bulk export of patient lists
+    description: |
+      Export up to 10,000 rows at once from any list view.
+
+      The export runs in the background; a notification links to the file.
+    jira: NVX-101
+    screenshots: [img/export-dialog.png]
+  - section: fixes
+    title: Report totals include archived records
+    jira: NVX-130
+"""
+
+
+def jira_results() -> JiraResults:
+    return JiraResults(
+        JQL,
+        (
+            JiraItem("NVX-101", "Bulk export", "Story", f"{BROWSE}NVX-101"),
+            JiraItem("NVX-102", "Scheduler shows time zones", "Improvement", f"{BROWSE}NVX-102"),
+            JiraItem("NVX-120", "Crash when a name contains <&>", "Bug", f"{BROWSE}NVX-120"),
+            JiraItem("NVX-140", "Upgrade the PDF library", "Task", f"{BROWSE}NVX-140"),
+        ),
+    )
+
+
+@pytest.fixture
+def notes_file(tmp_path, monkeypatch) -> ReleaseNotesFile:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "export-dialog.png").write_bytes(b"\x89PNG")
+    (tmp_path / "notes.yaml").write_text(NOTES_YAML, encoding="utf-8")
+    return load_notes(tmp_path / "notes.yaml")
+
+
+CHANGE_ADVISORY_YAML = """\
+impact: |
+  The application servers restart once; reports are unavailable while they restart.
+rollback_plan: |
+  Reinstall the 2.3.1 packages and restore the database snapshot taken just before deployment.
+deployment_window: Saturday 2027-01-09, 20:00-22:00 CET
+risks:
+  - risk: The database migration takes longer than the window.
+    mitigation: Time the migration on the UAT copy beforehand.
+"""
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def assert_golden(name: str, page: RenderedPage) -> None:
+    path = GOLDEN / f"{name}.xml"
+    text = page.body + "\n"
+    if os.environ.get("NIVOSYNC_UPDATE_GOLDEN") == "1":
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return
+    assert path.is_file(), f"no golden file {path.name}: run with NIVOSYNC_UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8"), (
+        f"{path.name} differs: if the change is intended, run with NIVOSYNC_UPDATE_GOLDEN=1 "
+        "and review the diff"
+    )
+
+
+def text(node: ET.Element) -> str:
+    """What a reader sees: a lozenge as its title, no macro parameters, spaces collapsed."""
+    return " ".join("".join(_seen(node)).split())
+
+
+def _seen(node: ET.Element):
+    if node.tag == f"{AC}structured-macro" and node.get(f"{AC}name") == "status":
+        yield params(node)["title"]
+        return
+    if node.tag == f"{AC}parameter":
+        return
+    yield node.text or ""
+    for child in node:
+        yield from _seen(child)
+        yield child.tail or ""
+
+
+def section(root: ET.Element, title: str) -> ET.Element:
+    """The blocks after the h2 `title`, up to the next h2, under a new root."""
+    out = ET.Element("section")
+    inside = False
+    for child in root:
+        if child.tag == "h2":
+            inside = text(child) == title
+        elif inside:
+            out.append(child)
+    assert len(out), f"no section '{title}'"
+    return out
+
+
+def macros(node: ET.Element, name: str) -> list[ET.Element]:
+    return [m for m in node.iter(f"{AC}structured-macro") if m.get(f"{AC}name") == name]
+
+
+def params(macro: ET.Element) -> dict[str, str]:
+    return {p.get(f"{AC}name"): p.text or "" for p in macro.findall(f"{AC}parameter")}
+
+
+def lozenges(node: ET.Element) -> list[tuple[str, str]]:
+    return [(params(m)["title"], params(m)["colour"]) for m in macros(node, "status")]
+
+
+def warnings(node: ET.Element) -> list[str]:
+    return [params(m).get("title", "") for m in macros(node, "warning")]
+
+
+def rows(node: ET.Element) -> list[list[str]]:
+    return [[text(cell) for cell in tr] for tr in node.iter("tr")]
+
+
+def parsed(page: RenderedPage) -> ET.Element:
+    is_well_formed(page.body)
+    return parse_storage(page.body)
+
+
+# --- every page kind -------------------------------------------------------------------------
+
+
+def representative_pages(plan: Plan, notes: ReleaseNotesFile, tmp_path: Path) -> dict:
+    (tmp_path / "ca.yaml").write_text(CHANGE_ADVISORY_YAML, encoding="utf-8")
+    changes = collect_changes(jira_results(), notes)
+    approval = ref(14, "Approved", "done", date(2027, 1, 7))
+    extra = UatScenarioSpec(
+        id="uat-lab-interface",
+        title="Lab results interface",
+        steps=["Send a test order to the lab system.", "Wait for the result message."],
+        expected="The result appears on the patient's record.",
+        roles=["Client SME Teams"],
+    )
+    return {
+        "release_plan": render_release_plan(
+            plan,
+            task_issues(plan),
+            epic=ref(1, "In Progress", "indeterminate"),
+            jira_server=JiraServer("Acme Jira", "8f2c3d3a-1b6e-3f7a-9c1d-5e4b2a6c7d8e"),
+        ),
+        "release_notes": render_release_notes(plan.release, changes),
+        "change_advisory": render_change_advisory(
+            plan, changes, load_change_advisory(tmp_path / "ca.yaml"), approval
+        ),
+        "uat_form": render_uat_form(plan, extra_scenarios=[extra]),
+    }
+
+
+@pytest.mark.parametrize("name", ["release_plan", "release_notes", "change_advisory", "uat_form"])
+def test_each_page_kind_is_well_formed_and_matches_its_golden_file(
+    name, plan, notes_file, tmp_path
+):
+    page = representative_pages(plan, notes_file, tmp_path)[name]
+    root = parsed(page)
+    assert {m.get(f"{AC}name") for m in root.iter(f"{AC}structured-macro")} <= NATIVE_MACROS
+    assert page.title == page_title(page.kind, plan.release)
+    assert_golden(name, page)
+
+
+def test_page_kinds_and_titles(plan):
+    assert PAGE_KINDS == ("plan", "notes", "change-advisory", "uat")
+    assert [page_title(k, plan.release) for k in PAGE_KINDS] == [
+        "Acme Health 2.4.0 — Release Plan",
+        "Acme Health 2.4.0 — Release Notes",
+        "Acme Health 2.4.0 — Change Advisory",
+        "Acme Health 2.4.0 — UAT Form",
+    ]
+
+
+# --- escaping --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def hostile_plan(tmp_path) -> Plan:
+    data = yaml.safe_load((REPO / "plan_templates/nivomax-5-week.yaml").read_text())
+    data["tasks"][0]["summary"] = HOSTILE
+    data["tasks"][0]["overview"] = HOSTILE
+    data["risks"][0]["risk"] = HOSTILE
+    scenario = data["uat_scenarios"][0]
+    scenario["title"] = scenario["expected"] = HOSTILE
+    scenario["steps"] = [HOSTILE]
+    data["change_advisory"]["rollback_plan"] = HOSTILE
+    path = tmp_path / "hostile.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return make_plan(load_template(path), customer="Acme <b>&amp;", release="2.4.0]]>")
+
+
+def test_text_from_templates_jira_and_files_never_becomes_markup(hostile_plan):
+    evil = IssueRef("NVX-9", "javascript:alert(1)", HOSTILE, "indeterminate")
+    issues = {t.id: evil for t in hostile_plan.tasks}
+    jira = JiraResults(f"summary ~ {HOSTILE}", (JiraItem("NVX-7", HOSTILE, HOSTILE, None),))
+    notes = ReleaseNotesFile(Path("notes.md"), HOSTILE, ())
+    changes = collect_changes(jira, notes)
+    details = ChangeAdvisoryDetails(HOSTILE, impact=HOSTILE, deployment_window=HOSTILE)
+    pages = [
+        render_release_plan(
+            hostile_plan, issues, epic=evil, jira_server=JiraServer(HOSTILE, HOSTILE)
+        ),
+        render_release_notes(hostile_plan.release, changes),
+        render_change_advisory(hostile_plan, changes, details, evil),
+        render_uat_form(hostile_plan),
+    ]
+    for page in pages:
+        root = parsed(page)
+        tags = {e.tag for e in root.iter()}
+        assert "script" not in tags and "b" not in tags, page.kind
+        assert {m.get(f"{AC}name") for m in root.iter(f"{AC}structured-macro")} <= NATIVE_MACROS
+        assert not [a for a in root.iter("a") if "javascript" in a.get("href", "")]
+        assert HOSTILE in "".join(root.itertext()), page.kind
+        assert "Acme <b>&amp;" in "".join(root.itertext()) or page.kind == "notes", page.kind
+
+
+# --- release plan ----------------------------------------------------------------------------
+
+
+def test_release_plan_table_follows_the_template_table(plan):
+    root = parsed(render_release_plan(plan, task_issues(plan)))
+    table = rows(section(root, "Deployment and upgrade plan"))
+    # The plan's own table, plus Status.
+    assert "|".join(table[0]) == (
+        "Week|Task|Description|Start Date|End Date|Approval Responsibility|Status|Notes"
+    )
+    assert table[1][:6] == [
+        "Week 1",
+        "Upgrade Release Kickoff (NVX-2)",
+        "Schedule a kickoff meeting with the client, discuss scope, objectives, timelines, and "
+        "assign roles.",
+        "2026-12-07",
+        "2026-12-11",
+        "Delivery Supervisor (dana@example.com)",
+    ]
+    deploy = next(r for r in table if r[1].startswith("Production Deployment"))
+    assert deploy[5] == "Delivery Supervisor (dana@example.com)Development Team (dev@example.com)"
+    assert deploy[7] == "Go-liveAfter: Change Advisory Approval"
+    uat = next(r for r in table if r[1].startswith("Customer UAT Engagement"))
+    assert "Holiday: 2026-12-25" in uat[7]
+    plan_section = section(root, "Deployment and upgrade plan")
+    assert set(lozenges(plan_section)) == {
+        ("Done", "Green"),
+        ("In Progress", "Blue"),
+        ("To Do", "Grey"),
+    }
+    hrefs = [a.get("href") for a in plan_section.iter("a")]
+    assert hrefs == [f"{BROWSE}NVX-{n}" for n in range(2, 17)]
+
+
+def test_release_plan_without_jira_says_so_instead_of_guessing(plan):
+    root = parsed(render_release_plan(plan))
+    plan_section = section(root, "Deployment and upgrade plan")
+    assert lozenges(plan_section) == []
+    assert not list(plan_section.iter("a"))
+    assert {r[6] for r in rows(plan_section)[1:]} == {"—"}
+    assert "Jira epic" not in text(section(root, "Overview"))
+
+
+def test_release_plan_milestones_resources_risks_and_live_macro(plan):
+    root = parsed(render_release_plan(plan, task_issues(plan)))
+    assert rows(section(root, "Milestones"))[1] == [
+        "Week 1",
+        "Release Kickoff",
+        "Planning and Preparation",
+        "2026-12-07",
+        "2026-12-11",
+        "4 (4 done)",
+    ]
+    assert rows(section(root, "Project resources"))[1] == [
+        "Delivery Supervisor",
+        "dana@example.com",
+        "Oversees the release, ensuring timelines and deliverables are met.",
+    ]
+    assert len(rows(section(root, "Risk management"))) == 3
+    assert text(section(root, "Non-working days")) == "2026-12-25 2027-01-01"
+    (live,) = macros(section(root, "Jira issues"), "jira")
+    assert params(live)["jqlQuery"] == (
+        'labels = "nivosync-acme-health--2.4.0" ORDER BY duedate ASC, key ASC'
+    )
+    assert "serverId" not in params(live)
+
+
+# --- release notes ---------------------------------------------------------------------------
+
+
+def test_release_notes_state_empty_sources(plan, tmp_path):
+    empty = collect_changes(JiraResults(JQL), None)
+    root = parsed(render_release_notes(plan.release, empty))
+    assert [text(li) for li in section(root, "Sources").iter("li")] == [
+        f"No Jira issues matched {JQL}",
+        "No notes file given",
+    ]
+    assert warnings(root) == ["No changes listed"]
+    no_items = collect_changes(JiraResults(JQL), ReleaseNotesFile(tmp_path / "n.yaml"))
+    statements = text(parsed(render_release_notes(plan.release, no_items)))
+    assert "The notes file" in statements and "lists no items" in statements
+
+
+def test_release_notes_combine_sources_into_sections(plan, notes_file):
+    changes = collect_changes(jira_results(), notes_file)
+    page = render_release_notes(plan.release, changes)
+    root = parsed(page)
+    assert [text(li) for li in section(root, "Sources").iter("li")] == [
+        f"Jira: 4 issues matched {JQL}",
+        "Notes file: 2 items from notes.yaml",
+        "Described by the notes file instead of Jira's summary: NVX-101",
+    ]
+    features = section(root, "New features")
+    assert text(features).startswith("NVX-101 Bulk export of patient lists Export up to")
+    assert [a.get("href") for a in features.iter("a")] == [f"{BROWSE}NVX-101"]
+    (shot,) = features.iter(f"{AC}image")
+    assert shot.find(f"{RI}attachment").get(f"{RI}filename") == "export-dialog.png"
+    assert [text(li) for li in section(root, "Improvements").iter("li")] == [
+        "NVX-102 Scheduler shows time zones"
+    ]
+    assert [text(li) for li in section(root, "Bug fixes").iter("li")] == [
+        "NVX-130 Report totals include archived records",  # from the notes: Jira has no URL
+        "NVX-120 Crash when a name contains <&>",
+    ]
+    assert [text(li) for li in section(root, "Other changes").iter("li")] == [
+        "NVX-140 Upgrade the PDF library"
+    ]
+    assert [(a.filename, a.path.name) for a in page.attachments] == [
+        ("export-dialog.png", "export-dialog.png")
+    ]
+
+
+def test_issue_type_mapping_is_configurable(plan):
+    changes = collect_changes(jira_results(), None, {"Task": "improvements", "Bug": "fixes"})
+    assert [(i.key, i.section) for i in changes.items] == [
+        ("NVX-140", "improvements"),
+        ("NVX-120", "fixes"),
+        ("NVX-101", "other"),
+        ("NVX-102", "other"),
+    ]
+    root = parsed(render_release_notes(plan.release, changes))
+    assert text(section(root, "New features")) == "None listed."
+
+
+def test_default_notes_jql_quotes_values():
+    assert default_notes_jql("NVX", 'v"2\\') == (
+        'project = "NVX" AND fixVersion = "v\\"2\\\\" ORDER BY issuetype ASC, key ASC'
+    )
+
+
+# --- change advisory -------------------------------------------------------------------------
+
+
+def test_change_advisory_flags_what_people_still_have_to_write(plan):
+    changes = collect_changes(JiraResults(JQL), None)
+    root = parsed(render_change_advisory(plan, changes))
+    owner = "To be completed by Delivery Supervisor (dana@example.com)"
+    for title in ("Impact on the system", "Rollback plan", "Downtime expectations"):
+        assert warnings(section(root, title)) == [owner], title
+    assert warnings(section(root, "Planned changes")) == ["No planned changes found"]
+    assert "No Jira issues matched" in text(section(root, "Planned changes"))
+    assert "impact:" in text(section(root, "Impact on the system"))
+    summary = dict(r for r in rows(section(root, "Summary")))
+    assert summary["Deployment window"] == "2027-01-06 to 2027-01-12 (Production Deployment)"
+    assert summary["Release details from"] == "No --change-advisory file given"
+    approvals = section(root, "Approvals")
+    assert "not known yet" in text(approvals)
+    assert rows(approvals)[1:] == [
+        ["Delivery Supervisor", "dana@example.com", "—", "—"],
+        ["Development Team", "dev@example.com", "—", "—"],
+        ["Client SME Teams", "sme@acme.example", "—", "—"],
+    ]
+
+
+def test_change_advisory_uses_the_file_and_the_approval_issue(plan, notes_file, tmp_path):
+    root = parsed(representative_pages(plan, notes_file, tmp_path)["change_advisory"])
+    assert warnings(section(root, "Impact on the system")) == []
+    assert warnings(section(root, "Rollback plan")) == []
+    assert text(section(root, "Planned changes")).startswith("Summarised from the release notes.")
+    risks = rows(section(root, "Risks and mitigations"))
+    assert [r[2] for r in risks[1:]] == ["Plan template", "Plan template", "ca.yaml"]
+    approvals = section(root, "Approvals")
+    assert lozenges(approvals) == [("Approved", "Green")] * 3
+    assert {r[3] for r in rows(approvals)[1:]} == {"2027-01-07"}
+    summary = dict(r for r in rows(section(root, "Summary")))
+    assert summary["Deployment window"] == (
+        "2027-01-06 to 2027-01-12 (Production Deployment)Saturday 2027-01-09, 20:00-22:00 CET"
+    )
+
+
+def test_change_advisory_template_defaults_and_missing_approvers(plan):
+    spec = plan.template.spec
+    advisory = spec.change_advisory.model_copy(
+        update={"approvers": [], "owner": "Support Team", "downtime": "None expected.",
+                "rollback_plan": "Reinstall the previous version."}
+    )  # fmt: skip
+    template = replace(plan.template, spec=spec.model_copy(update={"change_advisory": advisory}))
+    changes = collect_changes(JiraResults(JQL), None)
+    pending = ref(14, "Waiting for approval", "indeterminate")
+    root = parsed(render_change_advisory(replace(plan, template=template), changes, None, pending))
+    assert (
+        text(section(root, "Downtime expectations")) == "None expected. (From the plan template.)"
+    )
+    rollback = section(root, "Rollback plan")
+    assert [text(h) for h in rollback.iter("h3")] == ["Standard procedure", "For this release"]
+    assert warnings(rollback) == ["To be completed by Support Team (support@example.com)"]
+    assert warnings(section(root, "Approvals")) == [
+        "To be completed by Support Team (support@example.com)"
+    ]
+
+
+# --- UAT form --------------------------------------------------------------------------------
+
+
+def test_uat_form_lists_scenarios_with_results_to_fill_in(plan):
+    root = parsed(render_uat_form(plan))
+    scenarios = rows(section(root, "Test scenarios"))
+    assert "|".join(scenarios[0]) == "ID|Scenario|Steps|Expected outcome|Tester|Result|Comments"
+    assert len(scenarios) == 1 + len(plan.template.uat_scenarios)
+    assert {r[5] for r in scenarios[1:]} == {"Not tested"}
+    assert {r[6] for r in scenarios[1:]} == {""}
+    assert set(lozenges(section(root, "Test scenarios"))) == {("Not tested", "Grey")}
+    sign_off = section(root, "Sign-off")
+    assert [r[0] for r in rows(sign_off)[1:]] == [
+        "Testing Team",
+        "Client SME Teams",
+        "Development Team",
+    ]
+    assert len(list(sign_off.iter(f"{AC}task"))) == 2
+    assert {t for t, _ in lozenges(root)} == {"Pass", "Fail", "Blocked", "Not tested", "Pending"}
+
+
+def test_uat_scenarios_extend_per_customer_and_may_be_missing(plan):
+    base = plan.template.uat_scenarios
+    changed = base[1].model_copy(update={"title": "Acme daily tasks"})
+    new = UatScenarioSpec(id="acme-extra", title="Extra", steps=["Do it."], expected="Done.")
+    merged = merge_scenarios(base, [new, changed])
+    assert [s.id for s in merged] == [*(s.id for s in base), "acme-extra"]
+    assert merged[1].title == "Acme daily tasks"
+    spec = plan.template.spec.model_copy(update={"uat_scenarios": []})
+    bare = replace(plan, template=replace(plan.template, spec=spec))
+    root = parsed(render_uat_form(bare))
+    assert warnings(section(root, "Test scenarios")) == ["No scenarios"]
+    assert rows(section(root, "Sign-off"))[1] == ["", "", "Pending", "", ""]

@@ -195,7 +195,11 @@ DB_OPTION = click.option(
 @sandbox.command("serve")
 @DB_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option("--port", default=0, type=click.IntRange(0, 65535), help="Port (0 = any free).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    help="Port (default: the config's sandbox.port, 8765; 0 = any free).",
+)
 @click.option(
     "--flavor",
     type=click.Choice(["cloud", "datacenter"]),
@@ -216,7 +220,7 @@ def sandbox_serve(
     opts: GlobalOptions,
     db: Path | None,
     host: str,
-    port: int,
+    port: int | None,
     flavor: str | None,
     faults: tuple[str, ...],
     latency_ms: int,
@@ -282,6 +286,68 @@ def sync(
             as_json=as_json,
             publish=not no_publish,
             fail_on_slip=fail_on_slip,
+            out=sys.stdout,
+        ),
+        opts.verbose,
+    )
+
+
+@main.command()
+@click.option("--customer", required=True, help="Customer name, e.g. 'Acme Health'.")
+@click.option("--release", required=True, help="Release version, e.g. 2.4.0.")
+@click.option(
+    "--page",
+    "pages",
+    multiple=True,
+    default=("all",),
+    show_default=True,
+    type=click.Choice(["plan", "notes", "change-advisory", "uat", "all"]),
+    help="Which page(s) to publish; repeatable.",
+)
+@click.option(
+    "--notes",
+    "notes_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Release notes file (YAML or Markdown).",
+)
+@click.option(
+    "--change-advisory",
+    "advisory_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Change Advisory details file (YAML).",
+)
+@TEMPLATE_OPTION
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+@click.option("--force", is_flag=True, help="Overwrite pages edited in Confluence since.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (shape: README).")
+@click.pass_obj
+def publish(
+    opts: GlobalOptions,
+    customer: str,
+    release: str,
+    pages: tuple[str, ...],
+    notes_path: Path | None,
+    advisory_path: Path | None,
+    template: str | None,
+    dry_run: bool,
+    force: bool,
+    as_json: bool,
+) -> None:
+    """Publish the release's Confluence pages: plan, release notes, Change Advisory, UAT form."""
+    from nivosync.commands.publish import run_publish
+
+    run(
+        lambda: run_publish(
+            opts.config,
+            customer,
+            release,
+            kinds=pages,
+            notes_path=notes_path,
+            advisory_path=advisory_path,
+            template_name=template,
+            dry_run=dry_run,
+            force=force,
+            as_json=as_json,
             out=sys.stdout,
         ),
         opts.verbose,

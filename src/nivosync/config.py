@@ -18,7 +18,9 @@ from pydantic import AfterValidator, Field, StringConstraints
 
 from nivosync.calendar import CalendarError, WorkCalendar
 from nivosync.errors import InvalidInput, Problem
+from nivosync.notes import SECTION_HINT, parse_section
 from nivosync.schema import Strict, parse_document
+from nivosync.template import RiskSpec, UatScenarioSpec
 from nivosync.yamlfile import YamlDocument, load_yaml_mapping
 
 CONFIG_ENV = "NIVOSYNC_CONFIG"
@@ -90,9 +92,29 @@ class CalendarSettings(Strict):
     subdivision: Text | None = None
 
 
+class ChangeAdvisorySettings(Strict):
+    """What people write for a Change Advisory (same keys as a --change-advisory file)."""
+
+    impact: Text | None = None
+    rollback_plan: Text | None = None
+    downtime: Text | None = None
+    deployment_window: Text | None = None
+    risks: list[RiskSpec] = []
+
+
 class CustomerSettings(Strict):
     roles: dict[Text, Text | None] = {}
     calendar: CalendarSettings | None = None
+    change_advisory: ChangeAdvisorySettings | None = None
+    uat_scenarios: list[UatScenarioSpec] = []
+
+
+class ReleaseNotesSettings(Strict):
+    # JQL of the release's Jira items; {project}, {release} and {customer} are filled in.
+    # Default: the product project's issues whose fixVersion is the release.
+    jql: Text | None = None
+    project: ProjectKey | None = None  # the product project (default: jira.project)
+    sections: dict[Text, Text] = {}  # issue type → section (new features, improvements, …)
 
 
 class SandboxUser(Strict):
@@ -103,6 +125,8 @@ class SandboxUser(Strict):
 
 class SandboxSettings(Strict):
     db: Path = Path(".nivosync/sandbox.db")
+    # `sandbox serve` listens here; links in pages written to the embedded sandbox use it.
+    port: Annotated[int, Field(ge=1, le=65535)] = 8765
     users: list[SandboxUser] = []
 
 
@@ -133,6 +157,8 @@ class ConfigSpec(Strict):
     default_template: Text = "nivomax-5-week"
     sandbox: SandboxSettings = SandboxSettings()
     timezone: Annotated[str, AfterValidator(_time_zone)] = "UTC"
+    release_notes: ReleaseNotesSettings = ReleaseNotesSettings()
+    change_advisory: ChangeAdvisorySettings | None = None
     sync: SyncSettings = SyncSettings()
 
 
@@ -283,6 +309,13 @@ def _config_problems(config: Config) -> Iterable[Problem]:
             f"'{spec.jira.flavor}': the embedded sandbox is one site of one flavour",
         )
     yield from _person_problems(config)
+    for issue_type, section in spec.release_notes.sections.items():
+        if parse_section(section) is None:
+            yield doc.problem(
+                ("release_notes", "sections", issue_type),
+                f"release_notes.sections.{issue_type}: unknown section '{section}' "
+                f"({SECTION_HINT})",
+            )
 
 
 def _calendar_problems(

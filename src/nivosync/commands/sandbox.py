@@ -53,7 +53,7 @@ def run_serve(
     config_path: Path | None,
     db: Path | None,
     host: str,
-    port: int,
+    port: int | None,
     flavor: str | None,
     faults: dict[str, Any] | None,
     out: TextIO,
@@ -63,6 +63,7 @@ def run_serve(
     if flavor:
         seed = replace(seed, flavor=flavor)  # type: ignore[arg-type]
     database = db or config.sandbox_db
+    port = config.spec.sandbox.port if port is None else port
     database.parent.mkdir(parents=True, exist_ok=True)
 
     def ready(base_url: str) -> None:

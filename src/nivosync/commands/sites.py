@@ -22,6 +22,7 @@ class Endpoint:
     url: str
     flavor: str
     credentials: Credentials
+    public_url: str | None = None  # where people open links (differs for the embedded sandbox)
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,15 @@ def open_sites(config: Config, environ: Mapping[str, str] | None = None) -> Iter
     embedded = None
     token = secrets.token_urlsafe(24)
     jira, confluence = config.spec.jira, config.spec.confluence
+    port = config.spec.sandbox.port
     if config.uses_sandbox:
         config.sandbox_db.parent.mkdir(parents=True, exist_ok=True)
         embedded = Sandbox.start(config.sandbox_db, site_seed(config, token))
     try:
         yield Sites(
-            jira=_endpoint(jira, embedded, embedded.jira_url if embedded else "", token, environ),
+            jira=_endpoint(
+                jira, embedded, embedded.jira_url if embedded else "", token, environ, port
+            ),
             confluence=(
                 _endpoint(
                     confluence,
@@ -51,6 +55,7 @@ def open_sites(config: Config, environ: Mapping[str, str] | None = None) -> Iter
                     embedded.confluence_url if embedded else "",
                     token,
                     environ,
+                    port,
                 )
                 if confluence
                 else None
@@ -68,9 +73,13 @@ def _endpoint(
     embedded_url: str,
     token: str,
     environ: Mapping[str, str],
+    public_port: int,
 ) -> Endpoint:
     if settings.url == SANDBOX and embedded is not None:
-        return Endpoint(embedded_url, settings.flavor, Credentials(settings.user, token))
+        # Pages link to where `nivosync sandbox serve` shows the site, not to this run's
+        # ephemeral port: links stay valid and re-publishing stays a no-op.
+        public = embedded_url.replace(embedded.base_url, f"http://127.0.0.1:{public_port}")
+        return Endpoint(embedded_url, settings.flavor, Credentials(settings.user, token), public)
     bearer = (
         settings.auth or ("bearer" if settings.flavor == "datacenter" else "basic")
     ) == "bearer"
@@ -119,7 +128,9 @@ def site_seed(config: Config, token: str | None = None) -> SiteSeed:
 def jira_gateway(sites: Sites, config: Config, retry: RetryPolicy | None = None) -> JiraGateway:
     endpoint = sites.jira
     transport = Transport(endpoint.url, endpoint.credentials, retry=retry)
-    return JiraGateway(transport, flavor_named(endpoint.flavor), config.spec.jira.project)
+    return JiraGateway(
+        transport, flavor_named(endpoint.flavor), config.spec.jira.project, endpoint.public_url
+    )
 
 
 def confluence_gateway_for(
@@ -132,4 +143,4 @@ def confluence_gateway_for(
             "to publish pages"
         )
     transport = Transport(endpoint.url, endpoint.credentials, retry=retry)
-    return confluence_gateway(transport, endpoint.flavor, settings.space)
+    return confluence_gateway(transport, endpoint.flavor, settings.space, endpoint.public_url)

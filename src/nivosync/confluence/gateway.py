@@ -22,8 +22,9 @@ NO_CHECK = {"X-Atlassian-Token": "no-check"}  # required for multipart uploads (
 class ConfluenceGateway:
     """Shared plumbing; `CloudConfluence` and `DataCenterConfluence` speak each dialect."""
 
-    def __init__(self, transport: Transport, space_key: str) -> None:
+    def __init__(self, transport: Transport, space_key: str, public_url: str | None = None) -> None:
         self.transport = transport
+        self.public_url = (public_url or transport.base_url).rstrip("/")
         self.space_key = space_key
 
     @property
@@ -243,7 +244,7 @@ class CloudConfluence(ConfluenceGateway):
             author_name=author,
             body=str(((item.get("body") or {}).get("storage") or {}).get("value", "")),
             parent_id=str(item["parentId"]) if item.get("parentId") else None,
-            url=self.base_url + webui,
+            url=self.public_url + webui,
         )
 
 
@@ -333,10 +334,12 @@ class DataCenterConfluence(ConfluenceGateway):
             author_name=str(by.get("displayName") or by.get("username") or ""),
             body=str(((item.get("body") or {}).get("storage") or {}).get("value", "")),
             parent_id=str(ancestors[-1]["id"]) if ancestors else None,
-            url=self.base_url + webui,
+            url=self.public_url + webui,
         )
 
 
-def confluence_gateway(transport: Transport, flavor: str, space_key: str) -> ConfluenceGateway:
+def confluence_gateway(
+    transport: Transport, flavor: str, space_key: str, public_url: str | None = None
+) -> ConfluenceGateway:
     cls = CloudConfluence if flavor == "cloud" else DataCenterConfluence
-    return cls(transport, space_key)
+    return cls(transport, space_key, public_url)

@@ -28,8 +28,15 @@ LINK_TYPE = "Blocks"
 class JiraGateway:
     """One Jira site and project, spoken to in its flavour's dialect."""
 
-    def __init__(self, transport: Transport, flavor: JiraFlavor, project_key: str) -> None:
+    def __init__(
+        self,
+        transport: Transport,
+        flavor: JiraFlavor,
+        project_key: str,
+        public_url: str | None = None,
+    ) -> None:
         self.transport = transport
+        self.public_url = (public_url or transport.base_url).rstrip("/")
         self.flavor = flavor
         self.project_key = project_key
         self._facts: SiteFacts | None = None  # set by site_facts(); custom field ids
@@ -39,7 +46,7 @@ class JiraGateway:
         return self.transport.base_url
 
     def browse_url(self, key: str) -> str:
-        return f"{self.base_url}/browse/{key}"
+        return f"{self.public_url}/browse/{key}"
 
     # --- reading -----------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -19,8 +20,11 @@ def release_identity(plan: Plan) -> dict[str, Any]:
     }
 
 
-def epic_property(plan: Plan, created_at: datetime) -> dict[str, Any]:
-    """The epic's property: who the release is, and the whole plan as it was at creation."""
+def epic_property(
+    plan: Plan, created_at: datetime, people: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The epic's property: who the release is, the whole plan as it was at creation, and the
+    Jira users its people were (so a re-run need not look them up again just to compare)."""
     template = plan.template
     return {
         "schema": BASELINE_SCHEMA,
@@ -32,6 +36,7 @@ def epic_property(plan: Plan, created_at: datetime) -> dict[str, Any]:
             "schema_version": template.spec.schema_version,
         },
         "created_at": created_at.isoformat(timespec="seconds"),
+        "people": dict(people or {}),
         "baseline": {
             "start": plan.start.isoformat(),
             "end": plan.end.isoformat(),

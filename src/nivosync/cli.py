@@ -147,6 +147,7 @@ def _progress(message: str) -> None:
 @TEMPLATE_OPTION
 @click.option("--dry-run", is_flag=True, help="Print the exact actions; write nothing.")
 @click.option("--update", is_flag=True, help="Reset fields changed in Jira back to the plan.")
+@click.option("--no-publish", is_flag=True, help="Jira only: create no Confluence pages.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (shape: README).")
 @click.pass_obj
 def create(
@@ -157,9 +158,12 @@ def create(
     template: str | None,
     dry_run: bool,
     update: bool,
+    no_publish: bool,
     as_json: bool,
 ) -> None:
-    """Create the release in Jira: one epic, one issue per task. Safe to re-run."""
+    """Create the release in Jira (one epic, one issue per task) and its Confluence pages.
+
+    Safe to re-run: only what is missing is created."""
     from nivosync.commands.create import run_create
 
     start_date = start.date()
@@ -172,6 +176,7 @@ def create(
             start_date,
             dry_run=dry_run,
             update=update,
+            publish=not no_publish,
             as_json=as_json,
             out=sys.stdout,
             progress=_progress,

@@ -10,7 +10,7 @@ never re-sent: the release is searched again and the diff decides.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -20,10 +20,17 @@ import structlog
 from nivosync.errors import InvalidInput
 from nivosync.http import AmbiguousWrite, HttpError
 from nivosync.jira.gateway import BULK_LIMIT, JiraGateway
-from nivosync.jira.models import IssueTypeRef, JiraUser, SiteFacts
+from nivosync.jira.models import IssueSnapshot, IssueTypeRef, SiteFacts
 from nivosync.jira.payloads import epic_payload, task_payload
 from nivosync.plan import Plan, PlannedTask
-from nivosync.reconcile import WATCHERS_PENDING, Drift, ReleaseDiff, creation_layers, diff_release
+from nivosync.reconcile import (
+    EPIC_LABEL,
+    WATCHERS_PENDING,
+    Drift,
+    ReleaseDiff,
+    creation_layers,
+    diff_release,
+)
 from nivosync.releases import EPIC_PROPERTIES, release_jql
 
 log = structlog.get_logger(__name__)
@@ -39,12 +46,11 @@ class Resolved:
     facts: SiteFacts
     epic_type: IssueTypeRef
     task_type: IssueTypeRef
-    people: dict[str, JiraUser]  # configured person → Jira user
+    # configured person → Jira user ref; filled in by `find_people` (looked up, or remembered
+    # on the release's epic from an earlier run)
+    refs: dict[str, str] = field(default_factory=dict)
+    looked_up: set[str] = field(default_factory=set)  # persons checked on the site this run
     versions: dict[str, str] = field(default_factory=dict)  # milestone id → Jira version id
-
-    @property
-    def refs(self) -> dict[str, str]:
-        return {person: user.ref for person, user in self.people.items()}
 
 
 @dataclass
@@ -69,6 +75,11 @@ class CreateOutcome:
     failures: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)  # what a dry run would do
+    found: list[IssueSnapshot] = field(default_factory=list)  # the last search's issues
+
+    @property
+    def wrote_issues(self) -> bool:
+        return any(i.action == "created" for i in [self.epic, *self.issues])
 
     @property
     def ok(self) -> bool:
@@ -102,7 +113,9 @@ def ensure_milestone_versions(
 
 
 def resolve(jira: JiraGateway, plan: Plan, issue_type: str) -> Resolved:
-    """Check the project, issue types, fields and people; InvalidInput lists every gap."""
+    """Check the project, issue types and fields; InvalidInput lists every gap.
+
+    People are checked by `find_people` once the release's epic has been read."""
     try:
         facts = jira.site_facts()
     except HttpError as exc:
@@ -125,38 +138,74 @@ def resolve(jira: JiraGateway, plan: Plan, issue_type: str) -> Resolved:
             "this Jira has no 'Epic Link' / 'Epic Name' fields: nivosync needs Jira Software "
             "to link tasks to the release epic"
         )
-    people, missing = _find_people(jira, plan)
-    problems += [
-        f"{person} ({', '.join(roles)}) is not a user who can be assigned issues in project "
-        f"{facts.project_key}: check the person in roles, and that they have the "
-        "'Assignable User' permission"
-        for person, roles in missing.items()
-    ]
     if problems:
         raise InvalidInput("; ".join(problems), [])
     assert epic_type is not None and task_type is not None
-    return Resolved(facts, epic_type, task_type, people)
+    return Resolved(facts, epic_type, task_type)
 
 
-def _find_people(jira: JiraGateway, plan: Plan) -> tuple[dict[str, JiraUser], dict[str, list[str]]]:
-    roles_of: dict[str, list[str]] = {}
+def roles_of(plan: Plan) -> dict[str, list[str]]:
+    """Every person the plan's tasks name → the roles they play."""
+    roles: dict[str, list[str]] = {}
     for role in plan.roles:
         if role.person and any(role.role in t.roles for t in plan.tasks):
-            roles_of.setdefault(role.person, []).append(role.role)
-    found: dict[str, JiraUser] = {}
+            roles.setdefault(role.person, []).append(role.role)
+    return roles
+
+
+def find_people(
+    jira: JiraGateway,
+    plan: Plan,
+    resolved: Resolved,
+    remembered: Mapping[str, str],
+    must_check: Iterable[str] = (),
+) -> None:
+    """Fill `resolved.refs`: remembered refs for comparing, a lookup (once per distinct person)
+    for everyone else and for everyone a write will name. InvalidInput if any is not assignable.
+    """
+    roles = roles_of(plan)
+    wanted = {p for p in roles if p not in remembered} | set(must_check)
     missing: dict[str, list[str]] = {}
-    for person, roles in roles_of.items():  # one lookup per distinct person
+    for person in sorted(wanted - resolved.looked_up):
         try:
             user = jira.find_assignable(person)
         except HttpError as exc:
             if exc.status is not None and 400 <= exc.status < 500:
                 raise InvalidInput(str(exc)) from None
             raise
+        resolved.looked_up.add(person)
         if user is None:
-            missing[person] = roles
+            missing[person] = roles.get(person, [])
         else:
-            found[person] = user
-    return found, missing
+            resolved.refs[person] = user.ref
+    for person, ref in remembered.items():
+        resolved.refs.setdefault(person, ref)
+    if missing:
+        raise InvalidInput(
+            "; ".join(
+                f"{person} ({', '.join(r) or 'watcher'}) is not a user who can be assigned issues "
+                f"in project {jira.project_key}: check the person in roles, and that they have "
+                "the 'Assignable User' permission"
+                for person, r in missing.items()
+            )
+        )
+
+
+def _writers(plan: Plan, diff: ReleaseDiff, update: bool) -> set[str]:
+    """People that the writes this run would make assign or add as watchers."""
+    people: set[str] = set()
+    for task in plan.tasks:
+        if task.id in diff.missing:
+            people.update(p for p in (task.assignee, *task.watchers) if p)
+        elif task.id in diff.watchers_pending:
+            people.update(task.watchers)
+    if update:
+        people.update(
+            t.assignee
+            for t in plan.tasks
+            if t.assignee and any(d.task_id == t.id and d.field == "assignee" for d in diff.drift)
+        )
+    return people
 
 
 def create_release(
@@ -182,8 +231,14 @@ def create_release(
     for round_number in range(MAX_ROUNDS):
         jql = release_jql(jira.project_key, plan.release.label)
         found = list(jira.search(jql, properties=EPIC_PROPERTIES))
-        diff = diff_release(plan, resolved.refs, found, resolved.facts.start_field is not None)
+        outcome.found = found
+        check_start = resolved.facts.start_field is not None
+        remembered = _remembered_people(found)
+        find_people(jira, plan, resolved, remembered)
+        diff = diff_release(plan, resolved.refs, found, check_start)
         _check_identity(plan, diff)
+        # Everyone a write will name is checked on the site now, before the first write.
+        find_people(jira, plan, resolved, remembered, _writers(plan, diff, update))
         if round_number == 0:
             _report_found(outcome, diff, jira)
         _mark_existing(outcome, diff)
@@ -202,6 +257,12 @@ def create_release(
         f"gave up after {MAX_ROUNDS} ambiguous failures; run `nivosync create` again to finish"
     )
     return outcome
+
+
+def _remembered_people(found: Sequence[IssueSnapshot]) -> dict[str, str]:
+    epic = next((i for i in found if EPIC_LABEL in i.labels), None)
+    people = epic.identity.get("people") if epic else None
+    return {str(k): str(v) for k, v in people.items()} if isinstance(people, dict) else {}
 
 
 def _outcome(plan: Plan, dry_run: bool) -> CreateOutcome:
@@ -280,7 +341,9 @@ def _create_epic(
     outcome: CreateOutcome,
     now: Callable[[], datetime],
 ) -> str:
-    payload = epic_payload(plan, jira.flavor, resolved.facts, resolved.epic_type, now())
+    payload = epic_payload(
+        plan, jira.flavor, resolved.facts, resolved.epic_type, now(), dict(resolved.refs)
+    )
     key, _ = jira.create_issue(payload)
     outcome.epic.key, outcome.epic.action = key, "created"
     log.info("epic created", key=key, release=plan.release.slug)

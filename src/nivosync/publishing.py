@@ -26,7 +26,14 @@ log = structlog.get_logger(__name__)
 
 PROPERTY_KEY = "nivosync"
 Action = Literal[
-    "created", "updated", "unchanged", "skipped-edited", "conflict", "would create", "would update"
+    "created",
+    "updated",
+    "unchanged",
+    "existing",
+    "skipped-edited",
+    "conflict",
+    "would create",
+    "would update",
 ]
 
 

@@ -52,12 +52,14 @@ def find_release(
     jira: JiraGateway, identity: ReleaseIdentity
 ) -> tuple[ReleaseRecord | None, list[IssueSnapshot]]:
     """The release's epic record (None if nivosync never created it) and its other issues."""
-    found = list(
-        jira.search(
-            release_jql(jira.project_key, identity.label),
-            properties=EPIC_PROPERTIES,
-        )
-    )
+    found = jira.search(release_jql(jira.project_key, identity.label), properties=EPIC_PROPERTIES)
+    return split_release(jira, list(found))
+
+
+def split_release(
+    jira: JiraGateway, found: Sequence[IssueSnapshot]
+) -> tuple[ReleaseRecord | None, list[IssueSnapshot]]:
+    """A release search's epic record and its other issues."""
     epics = sorted((i for i in found if EPIC_LABEL in i.labels), key=_key_order)
     others = [i for i in found if EPIC_LABEL not in i.labels]
     if not epics:

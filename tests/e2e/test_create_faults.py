@@ -15,7 +15,7 @@ import yaml
 from nivosync.commands.plan import compute_plan
 from nivosync.commands.sites import jira_gateway, open_sites
 from nivosync.config import load_config
-from nivosync.creation import Resolved, create_release, resolve
+from nivosync.creation import create_release, resolve
 from nivosync.http import RetryPolicy
 from nivosync.template import load_template, shipped_templates_dir
 
@@ -110,20 +110,22 @@ def test_rate_limits_resets_and_server_errors(site: E2ESite, seed: int):
 
 
 def test_partial_bulk_failure_reports_then_next_run_completes(site: E2ESite):
-    # Jira refuses one element of the bulk request: its assignee vanished after resolution.
+    # Jira refuses one element of the bulk request: its assignee vanished after the lookup.
     data = yaml.safe_load(site.config_path.read_text())
+    qa = data["roles"]["Testing Team"]
     config = load_config(site.config_path)
     template = load_template(shipped_templates_dir() / "nivomax-5-week.yaml")
     plan = compute_plan(config, template, "Acme Health", "2.4.0", date(2026, 12, 7))
     with open_sites(config) as sites:
         jira = jira_gateway(sites, config, retry=NO_WAIT)
-        resolved = resolve(jira, plan, "Task")
-        qa = data["roles"]["Testing Team"]
-        broken = dict(resolved.people)
-        broken[qa] = type(broken[qa])("no-such-user", "Nobody")
-        outcome = create_release(
-            jira, plan, Resolved(resolved.facts, resolved.epic_type, resolved.task_type, broken)
-        )
+        real = jira.find_assignable
+
+        def vanished(person):
+            user = real(person)
+            return type(user)("no-such-user", "Nobody") if person == qa else user
+
+        jira.find_assignable = vanished
+        outcome = create_release(jira, plan, resolve(jira, plan, "Task"))
     assert not outcome.ok
     by_task = {i.task_id: i.action for i in outcome.issues}
     assert by_task["uat-form-preparation"] == "failed"

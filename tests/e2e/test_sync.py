@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from click.testing import CliRunner
 
@@ -31,7 +31,7 @@ def create(site: E2ESite) -> dict[str, str]:
 
 
 def resolve_on(site: E2ESite, key: str, day: date) -> None:
-    site.sandbox.clock.set(datetime(day.year, day.month, day.day, 15, tzinfo=timezone.utc))
+    site.sandbox.clock.set(datetime(day.year, day.month, day.day, 15, tzinfo=UTC))
     client = reader(site)
     done = next(t["id"] for t in client.transitions(key) if t["name"].lower() == "done")
     client.transition_issue(key, done)
@@ -114,6 +114,7 @@ def test_unknown_release_and_bad_options_exit_2(site: E2ESite):
 def test_finished_releases_are_inactive(site: E2ESite):
     create(site)
     code, report = sync(site, "--all", "--as-of", "2027-03-01", "--no-publish")
+    assert code == 0
     assert report["releases"] == []
 
 
@@ -122,7 +123,7 @@ def seed_releases(site: E2ESite, count: int) -> None:
     from nivosync.commands.plan import compute_plan
     from nivosync.commands.sites import jira_gateway, open_sites
     from nivosync.config import load_config
-    from nivosync.creation import resolve
+    from nivosync.creation import find_people, resolve
     from nivosync.jira.payloads import epic_payload, task_payload
     from nivosync.template import load_template, shipped_templates_dir
 
@@ -135,7 +136,8 @@ def seed_releases(site: E2ESite, count: int) -> None:
     with open_sites(config) as sites:
         jira = jira_gateway(sites, config)
         resolved = resolve(jira, plans[0], "Task")
-        now = datetime(2026, 11, 30, tzinfo=timezone.utc)
+        find_people(jira, plans[0], resolved, {})
+        now = datetime(2026, 11, 30, tzinfo=UTC)
         epics = [
             epic_payload(p, jira.flavor, resolved.facts, resolved.epic_type, now) for p in plans
         ]

@@ -14,6 +14,8 @@ from nivosync.commands.common import load_settings, pick_template
 from nivosync.commands.plan import compute_plan
 from nivosync.commands.sites import Sites, confluence_gateway_for, jira_gateway, open_sites
 from nivosync.config import Config
+from nivosync.confluence.gateway import ConfluenceGateway
+from nivosync.confluence.models import Space
 from nivosync.errors import EXIT_OK, EXIT_OPERATIONAL, InvalidInput
 from nivosync.jira.gateway import JiraGateway
 from nivosync.jira.models import IssueSnapshot
@@ -32,7 +34,7 @@ from nivosync.page_inputs import (
 from nivosync.plan import ReleaseIdentity
 from nivosync.publishing import PageIdentity, PageResult, Publisher, publish_all
 from nivosync.releases import PAGES_PROPERTY, ReleaseRecord, find_release
-from nivosync.render.pages import PAGE_KINDS, JiraResults
+from nivosync.render.pages import PAGE_KINDS, JiraResults, RenderedPage
 from nivosync.render.table import text_table
 
 PUBLISH_JSON_SCHEMA = "nivosync.publish/1"
@@ -82,18 +84,80 @@ def publish_release(
     jira: JiraGateway,
     request: PublishRequest,
     found: tuple[ReleaseRecord | None, list[IssueSnapshot]] | None = None,
+    create_only: bool = False,
 ) -> list[PageResult]:
-    """Render and publish the requested pages; `found` reuses a search `create` just made."""
+    """Render and publish the requested pages; `found` reuses a search `create` just made.
+
+    `create_only` (used by `create`): pages that exist are left as they are — only `publish`,
+    with its --notes and --change-advisory inputs, updates them.
+    """
     record, issues = found or find_release(jira, request.identity)
     if record is None:
         raise InvalidInput(
             f"{request.identity.title} is not in Jira project {jira.project_key} yet: run "
             "`nivosync create` first"
         )
+    confluence = confluence_gateway_for(sites, config)
+    space, root_id = _space_and_root(confluence, config)
+    kinds = list(request.kinds)
+    kept = _existing_pages(confluence, record, kinds) if create_only else []
+    kinds = [k for k in kinds if k not in {r.kind for r in kept}]
+    if not kinds:
+        return kept
+    if "plan" not in kinds and not record.pages.get("plan"):
+        kinds.insert(0, "plan")  # the release page is the others' parent: it must exist
+    specs = [page_spec(p) for p in _render(config, jira, record, issues, request, kinds)]
+    identity = PageIdentity(record.slug, record.customer, record.release)
+    publisher = Publisher(confluence, space, identity, force=request.force, dry_run=request.dry_run)
+    if specs[0].kind == "plan":
+        results = publish_all(publisher, specs, root_id, record.pages)
+    else:  # the release page exists: publish the others under it
+        parent = record.pages["plan"]
+        results = [publisher.publish(s, parent, record.pages.get(s.kind)) for s in specs]
+    written = {r.kind: r.page_id for r in results if r.page_id and r.action != "conflict"}
+    pages = {**record.pages, **written}
+    if pages != record.pages and not request.dry_run:
+        jira.set_issue_property(record.epic.key, PAGES_PROPERTY, pages)
+    order = {kind: n for n, kind in enumerate(PAGE_KINDS)}
+    return sorted([*kept, *results], key=lambda r: order.get(r.kind, 99))
+
+
+def _space_and_root(confluence: ConfluenceGateway, config: Config) -> tuple[Space, str]:
+    space = confluence.space()
+    settings = config.spec.confluence
+    assert settings is not None
+    root = confluence.find_page(space, settings.parent_page)
+    if root is None:
+        raise InvalidInput(
+            f"confluence.parent_page '{settings.parent_page}' is not a page in space "
+            f"{space.key}: create it, or fix the title in the config"
+        )
+    return space, root.id
+
+
+def _existing_pages(
+    confluence: ConfluenceGateway, record: ReleaseRecord, kinds: Sequence[str]
+) -> list[PageResult]:
+    kept = []
+    for kind in kinds:
+        page = confluence.page(record.pages[kind]) if record.pages.get(kind) else None
+        if page is not None:
+            kept.append(PageResult(kind, page.title, "existing", page.id, page.url))
+    return kept
+
+
+def _render(
+    config: Config,
+    jira: JiraGateway,
+    record: ReleaseRecord,
+    issues: list[IssueSnapshot],
+    request: PublishRequest,
+    kinds: Sequence[str],
+) -> list[RenderedPage]:
     plan = _plan_of(config, record, request)
     refs, epic = issue_refs([record.epic, *issues], jira.browse_url)
-    needs_notes = {"notes", "change-advisory"} & set(request.kinds)
     jql = notes_jql(config, jira, plan)
+    needs_notes = {"notes", "change-advisory"} & set(kinds)
     customer_key = config.customer_key(plan.release.customer)
     sources = PageSources(
         plan=plan,
@@ -104,34 +168,7 @@ def publish_release(
         advisory=request.advisory,
         uat_extra=config.spec.customers[customer_key].uat_scenarios if customer_key else [],
     )
-    kinds = request.kinds
-    if "plan" not in kinds and not record.pages.get("plan"):
-        kinds = ("plan", *kinds)  # the release page is the others' parent: it must exist
-    specs = [page_spec(p) for p in render_pages(sources, kinds, type_sections(config))]
-    confluence = confluence_gateway_for(sites, config)
-    space = confluence.space()
-    settings = config.spec.confluence
-    assert settings is not None
-    root = confluence.find_page(space, settings.parent_page)
-    if root is None:
-        raise InvalidInput(
-            f"confluence.parent_page '{settings.parent_page}' is not a page in space "
-            f"{space.key}: create it, or fix the title in the config"
-        )
-    identity = PageIdentity(record.slug, record.customer, record.release)
-    publisher = Publisher(confluence, space, identity, force=request.force, dry_run=request.dry_run)
-    if specs and specs[0].kind == "plan":
-        results = publish_all(publisher, specs, root.id, record.pages)
-    else:  # the release page exists: publish the others under it
-        parent = record.pages["plan"]
-        results = [publisher.publish(s, parent, record.pages.get(s.kind)) for s in specs]
-    pages = {
-        **record.pages,
-        **{r.kind: r.page_id for r in results if r.page_id and r.action not in ("conflict",)},
-    }
-    if pages != record.pages and not request.dry_run:
-        jira.set_issue_property(record.epic.key, PAGES_PROPERTY, pages)
-    return results
+    return render_pages(sources, kinds, type_sections(config))
 
 
 def _plan_of(config: Config, record: ReleaseRecord, request: PublishRequest) -> Any:

@@ -68,6 +68,7 @@ def epic_payload(
     facts: SiteFacts,
     epic_type: IssueTypeRef,
     created_at: datetime,
+    people: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "project": {"key": facts.project_key},
@@ -83,7 +84,9 @@ def epic_payload(
         fields[facts.epic_name_field] = plan.release.title
     return {
         "fields": fields,
-        "properties": [{"key": PROPERTY_KEY, "value": epic_property(plan, created_at)}],
+        "properties": [
+            {"key": PROPERTY_KEY, "value": epic_property(plan, created_at, people or {})}
+        ],
     }
 
 

@@ -1,0 +1,93 @@
+"""`nivosync publish` with notes and Change Advisory files, against both sandbox flavours."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from nivosync.cli import main
+
+from .conftest import E2ESite
+
+ACME = ["--customer", "Acme Health", "--release", "2.4.0"]
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+
+
+def cli(site: E2ESite, *args: str):
+    return CliRunner().invoke(main, ["--config", str(site.config_path), *args])
+
+
+def files(tmp_path: Path, title: str = "Bulk export") -> tuple[Path, Path]:
+    (tmp_path / "img").mkdir(exist_ok=True)
+    (tmp_path / "img" / "export.png").write_bytes(PNG)
+    notes = tmp_path / "notes.yaml"
+    notes.write_text(
+        "summary: Highlights of 2.4.0.\n"
+        "items:\n"
+        f"  - section: features\n    title: {title} <script>alert(1)</script>\n"
+        "    description: Export many records at once.\n"
+        "    screenshots: [img/export.png]\n"
+        "  - section: fixes\n    title: Login after password change\n"
+    )
+    advisory = tmp_path / "ca.yaml"
+    advisory.write_text(
+        "impact: Restart of the app servers.\nrollback_plan: Redeploy 2.3.1 from the archive.\n"
+        "downtime: Up to 30 minutes.\n"
+    )
+    return notes, advisory
+
+
+def publish(site: E2ESite, *extra: str) -> tuple[int, dict]:
+    result = cli(site, "publish", *ACME, "--json", *extra)
+    assert "Traceback" not in result.output
+    return result.exit_code, json.loads(result.stdout) if result.stdout.startswith("{") else {}
+
+
+def test_publish_with_files_then_nothing_to_write(site: E2ESite, tmp_path):
+    assert cli(site, "create", *ACME, "--start", "2026-12-07", "--no-publish").exit_code == 0
+    notes, advisory = files(tmp_path)
+    code, result = publish(site, "--notes", str(notes), "--change-advisory", str(advisory))
+    assert code == 0, result
+    assert [p["action"] for p in result["pages"]] == ["created"] * 4
+    assert [p["kind"] for p in result["pages"]] == ["plan", "notes", "change-advisory", "uat"]
+    site.clear()
+    code, again = publish(site, "--notes", str(notes), "--change-advisory", str(advisory))
+    assert [p["action"] for p in again["pages"]] == ["unchanged"] * 4
+    assert site.writes() == []
+    notes, _ = files(tmp_path, title="Bulk export and import")
+    code, changed = publish(site, "--notes", str(notes), "--change-advisory", str(advisory))
+    actions = {p["kind"]: p["action"] for p in changed["pages"]}
+    assert actions == {
+        "plan": "unchanged",
+        "notes": "updated",
+        "change-advisory": "updated",
+        "uat": "unchanged",
+    }
+
+
+def test_one_page_and_dry_run(site: E2ESite, tmp_path):
+    assert cli(site, "create", *ACME, "--start", "2026-12-07").exit_code == 0
+    site.clear()
+    code, result = publish(site, "--page", "uat", "--dry-run")
+    assert code == 0
+    assert [(p["kind"], p["action"]) for p in result["pages"]] == [("uat", "unchanged")]
+    assert site.writes() == []
+
+
+def test_bad_notes_file_is_exit_2_with_nothing_written(site: E2ESite, tmp_path):
+    assert cli(site, "create", *ACME, "--start", "2026-12-07", "--no-publish").exit_code == 0
+    bad = tmp_path / "notes.yaml"
+    bad.write_text("items:\n  - section: feechers\n    title: x\n")
+    site.clear()
+    result = cli(site, "publish", *ACME, "--notes", str(bad))
+    assert result.exit_code == 2
+    assert "notes.yaml:2" in result.stderr
+    assert site.requests() == []  # checked before any request
+
+
+def test_publish_before_create_is_explained(site: E2ESite):
+    result = cli(site, "publish", *ACME)
+    assert result.exit_code == 2
+    assert "run `nivosync create` first" in result.stderr

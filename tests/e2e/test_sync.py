@@ -167,3 +167,34 @@ def test_two_hundred_releases_within_the_search_budget(cloud_site: E2ESite):
     print(f"searches for 200 releases: {len(searches)}")
     others = [f"{r['method']} {r['path']}" for r in cloud_site.requests() if r not in searches]
     assert len(others) <= 2, others  # the project and its fields: no request per issue
+
+
+def test_a_release_that_cannot_be_measured_gets_a_stale_status_page(site: E2ESite):
+    import requests
+
+    create(site)
+    code, report = sync(site, "--all", "--as-of", "2026-12-14")
+    assert code == 0
+    page_id = report["releases"][0]["status_page"]["id"]
+    epic = report["releases"][0]["epic"]
+    api = "3" if site.flavor == "cloud" else "2"
+    url = f"{site.sandbox.jira_url}/rest/api/{api}/issue/{epic}/properties/nivosync"
+    broken = requests.put(
+        url,
+        json={
+            "kind": "epic",
+            "schema": 1,
+            "slug": "acme-health--2.4.0",
+            "customer": "Acme Health",
+            "release": "2.4.0",
+        },
+        auth=site.sandbox.auth,
+        timeout=10,
+    )
+    assert broken.status_code in (200, 201, 204), broken.text
+    code, later = sync(site, "--all", "--as-of", "2026-12-15")
+    assert code == 1  # an operational failure for that release
+    assert later["releases"][0]["status"] == "error"
+    body = page_body(site, page_id)
+    assert "This report is stale: the data is from 2026-12-14" in body
+    assert "unreadable" in body

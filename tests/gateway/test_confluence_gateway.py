@@ -1,0 +1,143 @@
+"""ConfluenceGateway's REST shapes per flavour and its error translation, against responses."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import responses
+
+from nivosync.confluence.gateway import CloudConfluence, DataCenterConfluence
+from nivosync.confluence.models import Page, Space, StaleVersion
+from nivosync.http import Credentials, HttpError, RetryPolicy, Transport
+
+CLOUD = "https://acme.atlassian.net/wiki"
+DC = "https://wiki.example.com"
+SPACE = Space("98", "REL", "Releases")
+
+
+def transport(base: str) -> Transport:
+    credentials = Credentials("me@example.com", "tok", source="$NIVOSYNC_CONFLUENCE_TOKEN")
+    return Transport(base, credentials, retry=RetryPolicy(attempts=2, sleep=lambda _s: None))
+
+
+def cloud_page(**over):
+    page = {
+        "id": "11",
+        "title": "T",
+        "parentId": "5",
+        "version": {"number": 3, "authorId": "acc-1"},
+        "body": {"storage": {"value": "<p>x</p>", "representation": "storage"}},
+        "_links": {"webui": "/spaces/REL/pages/11/T"},
+    }
+    return {**page, **over}
+
+
+@responses.activate
+def test_cloud_uses_v2_for_spaces_pages_and_properties():
+    responses.get(
+        f"{CLOUD}/api/v2/spaces", json={"results": [{"id": "98", "key": "REL", "name": "Releases"}]}
+    )
+    responses.post(f"{CLOUD}/api/v2/pages", json=cloud_page())
+    responses.put(
+        f"{CLOUD}/api/v2/pages/11", json=cloud_page(version={"number": 4, "authorId": "acc-1"})
+    )
+    responses.post(f"{CLOUD}/api/v2/pages/11/properties", json={"id": "7", "key": "k"})
+    gw = CloudConfluence(transport(CLOUD), "REL")
+    assert gw.space() == SPACE
+    page = gw.create_page(SPACE, "5", "T", "<p>x</p>")
+    assert (page.id, page.version, page.author, page.parent_id) == ("11", 3, "acc-1", "5")
+    assert page.url == f"{CLOUD}/spaces/REL/pages/11/T"
+    created = json.loads(responses.calls[1].request.body)
+    assert created == {
+        "spaceId": "98",
+        "status": "current",
+        "title": "T",
+        "parentId": "5",
+        "body": {"representation": "storage", "value": "<p>x</p>"},
+    }
+    gw.update_page(page, "T", "<p>y</p>", "msg")
+    update = json.loads(responses.calls[2].request.body)
+    assert update["version"] == {"number": 4, "message": "msg"}
+    gw.set_page_property("11", "k", {"a": 1}, None)
+    assert json.loads(responses.calls[3].request.body) == {"key": "k", "value": {"a": 1}}
+
+
+@responses.activate
+def test_dc_uses_content_api_with_ancestors_and_version_author():
+    item = {
+        "id": "11",
+        "title": "T",
+        "version": {"number": 2, "by": {"username": "dana", "displayName": "Dana D"}},
+        "ancestors": [{"id": "1"}, {"id": "5"}],
+        "body": {"storage": {"value": "<p>x</p>"}},
+        "_links": {"webui": "/display/REL/T"},
+    }
+    responses.post(f"{DC}/rest/api/content", json=item)
+    gw = DataCenterConfluence(transport(DC), "REL")
+    page = gw.create_page(SPACE, "5", "T", "<p>x</p>")
+    assert (page.author, page.author_name, page.parent_id) == ("dana", "Dana D", "5")
+    body = json.loads(responses.calls[0].request.body)
+    assert body["ancestors"] == [{"id": "5"}] and body["space"] == {"key": "REL"}
+    assert body["body"] == {"storage": {"value": "<p>x</p>", "representation": "storage"}}
+
+
+@responses.activate
+def test_stale_version_raises_and_missing_page_is_none():
+    responses.put(f"{CLOUD}/api/v2/pages/11", status=409, json={"errors": [{"title": "stale"}]})
+    responses.get(f"{CLOUD}/api/v2/pages/12", status=404)
+    gw = CloudConfluence(transport(CLOUD), "REL")
+    page = Page("11", "T", 3, "acc-1", "acc-1", "", None, "")
+    with pytest.raises(StaleVersion):
+        gw.update_page(page, "T", "<p>y</p>", "m")
+    assert gw.page("12") is None
+
+
+@responses.activate
+def test_attachment_upload_sends_the_xsrf_header_and_updates_existing_files():
+    from nivosync.confluence.models import Attachment
+
+    url = f"{DC}/rest/api/content/11/child/attachment"
+    responses.post(url, json={"results": []})
+    responses.post(f"{url}/att9/data", json={})
+    gw = DataCenterConfluence(transport(DC), "REL")
+    gw.upload_attachment("11", "a.png", b"png", "image/png", "c", None)
+    gw.upload_attachment("11", "a.png", b"png", "image/png", "c", Attachment("att9", "a.png", ""))
+    assert responses.calls[0].request.headers["X-Atlassian-Token"] == "no-check"
+    assert b'filename="a.png"' in responses.calls[0].request.body
+    assert responses.calls[1].request.url.endswith("/att9/data")
+
+
+@responses.activate
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (401, "check that $NIVOSYNC_CONFLUENCE_TOKEN holds a valid token"),
+        (403, "'Add Pages' and 'Add Attachments' permissions in REL"),
+        (400, "Confluence refused the page (HTTP 400): A page with this title already exists"),
+    ],
+)
+def test_errors_are_translated(status, expected):
+    responses.post(
+        f"{CLOUD}/api/v2/pages",
+        status=status,
+        json={
+            "errors": [
+                {
+                    "status": str(status),
+                    "title": "Bad",
+                    "detail": "A page with this title already exists",
+                }
+            ]
+        },
+    )
+    with pytest.raises(HttpError) as caught:
+        CloudConfluence(transport(CLOUD), "REL").create_page(SPACE, "5", "T", "")
+    assert expected in str(caught.value)
+
+
+@responses.activate
+def test_missing_space_is_named():
+    responses.get(f"{CLOUD}/api/v2/spaces", json={"results": []})
+    with pytest.raises(HttpError, match="space REL not found"):
+        CloudConfluence(transport(CLOUD), "REL").space()

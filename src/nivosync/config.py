@@ -44,7 +44,7 @@ def _site_url(value: str) -> str:
         raise ValueError(f"'{value}' must be 'sandbox' or a site URL such as https://example.com")
     if parts.query or parts.fragment:
         raise ValueError(f"'{value}': give the site's base URL, without ?query or #fragment")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise ValueError(
             f"'{value}' would send your token unencrypted: use https:// (plain http is only "
             "accepted for loopback addresses)"
@@ -52,7 +52,7 @@ def _site_url(value: str) -> str:
     return value.rstrip("/")
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:

@@ -205,3 +205,23 @@ def test_optional_milestone_versions(site: E2ESite):
     site.clear()
     create(site)
     assert not [r for r in site.writes() if r["path"].endswith("/version")]
+
+
+def test_the_token_never_reaches_logs_or_output_even_when_verbose(site: E2ESite, capfd):
+    result = CliRunner().invoke(
+        main,
+        [
+            "--config",
+            str(site.config_path),
+            "-v",
+            "--log-format",
+            "json",
+            "create",
+            *ACME,
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    captured = capfd.readouterr()
+    for text in (result.stdout, result.stderr, captured.out, captured.err):
+        assert TOKEN not in text

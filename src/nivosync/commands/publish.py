@@ -98,7 +98,7 @@ def publish_release(
             "`nivosync create` first"
         )
     confluence = confluence_gateway_for(sites, config)
-    space, root_id = _space_and_root(confluence, config)
+    space, root_id = space_and_root(confluence, config)
     kinds = list(request.kinds)
     kept = _existing_pages(confluence, record, kinds) if create_only else []
     kinds = [k for k in kinds if k not in {r.kind for r in kept}]
@@ -122,7 +122,7 @@ def publish_release(
     return sorted([*kept, *results], key=lambda r: order.get(r.kind, 99))
 
 
-def _space_and_root(confluence: ConfluenceGateway, config: Config) -> tuple[Space, str]:
+def space_and_root(confluence: ConfluenceGateway, config: Config) -> tuple[Space, str]:
     space = confluence.space()
     settings = config.spec.confluence
     assert settings is not None

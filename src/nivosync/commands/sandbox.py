@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import secrets
 from collections.abc import Sequence
@@ -12,7 +11,7 @@ from typing import Any, TextIO
 
 from nivosync.commands.common import load_settings
 from nivosync.commands.sites import site_seed
-from nivosync.config import Config
+from nivosync.config import Config, is_loopback
 from nivosync.errors import EXIT_OK, InvalidInput, display_path
 from nivosync.sandbox import reset_db, serve
 from nivosync.sandbox.faults import FAULT_KINDS
@@ -82,7 +81,7 @@ def run_serve(
         out.write("Stop with Ctrl-C.\n")
         out.flush()
 
-    if not _is_loopback(host):
+    if not is_loopback(host):
         out.write(f"warning: serving on {host}, reachable from other machines\n")
     try:
         serve(database, seed, host, port, faults, ready)
@@ -110,12 +109,3 @@ def run_reset(config_path: Path | None, db: Path | None, out: TextIO) -> int:
     reset_db(database)
     out.write(f"sandbox data wiped: {display_path(database)}\n")
     return EXIT_OK
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import structlog
 
 from nivosync.commands.common import load_settings
+from nivosync.commands.publish import space_and_root
 from nivosync.commands.sites import confluence_gateway_for, jira_gateway, open_sites
 from nivosync.config import Config
 from nivosync.errors import EXIT_OK, EXIT_OPERATIONAL, InvalidInput
@@ -111,20 +112,14 @@ def _publish(
     everything: bool,
 ) -> PageResult | None:
     confluence = confluence_gateway_for(sites, config)
-    space = confluence.space()
+    space, root_id = space_and_root(confluence, config)
     settings = config.spec.confluence
     assert settings is not None
-    root = confluence.find_page(space, settings.parent_page)
-    if root is None:
-        raise InvalidInput(
-            f"confluence.parent_page '{settings.parent_page}' is not a page in space "
-            f"{space.key}: create it or fix the title"
-        )
     StatusPublisher(
         jira,
         lambda: confluence_gateway_for(sites, config),
         space,
-        root.id,
+        root_id,
         workers=config.spec.sync.page_workers,
     ).publish(results)
     if not everything:
@@ -134,7 +129,7 @@ def _publish(
     title = f"{settings.parent_page} — Portfolio"
     spec = PageSpec("portfolio", title, portfolio_body(rows, as_of))
     try:
-        return Publisher(confluence, space, identity).publish(spec, root.id, None)
+        return Publisher(confluence, space, identity).publish(spec, root_id, None)
     except HttpError as exc:
         return PageResult("portfolio", title, "conflict", message=str(exc))
 

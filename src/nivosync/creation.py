@@ -17,6 +17,7 @@ from typing import Any
 
 import structlog
 
+from nivosync.baseline import PROPERTY_KEY
 from nivosync.errors import InvalidInput
 from nivosync.http import AmbiguousWrite, HttpError
 from nivosync.jira.gateway import BULK_LIMIT, JiraGateway
@@ -233,7 +234,7 @@ def create_release(
         found = list(jira.search(jql, properties=EPIC_PROPERTIES))
         outcome.found = found
         check_start = resolved.facts.start_field is not None
-        remembered = _remembered_people(found)
+        remembered = _remembered_people(jira, found)
         find_people(jira, plan, resolved, remembered)
         diff = diff_release(plan, resolved.refs, found, check_start)
         _check_identity(plan, diff)
@@ -259,9 +260,17 @@ def create_release(
     return outcome
 
 
-def _remembered_people(found: Sequence[IssueSnapshot]) -> dict[str, str]:
+def _remembered_people(jira: JiraGateway, found: Sequence[IssueSnapshot]) -> dict[str, str]:
+    """The people's Jira refs stored on the epic (one read on DC, whose search has no
+    properties; free on Cloud)."""
     epic = next((i for i in found if EPIC_LABEL in i.labels), None)
-    people = epic.identity.get("people") if epic else None
+    if epic is None:
+        return {}
+    identity = epic.identity
+    if not identity and not jira.flavor.cloud:
+        stored = jira.issue_property(epic.key, PROPERTY_KEY)
+        identity = stored if isinstance(stored, dict) else {}
+    people = identity.get("people")
     return {str(k): str(v) for k, v in people.items()} if isinstance(people, dict) else {}
 
 

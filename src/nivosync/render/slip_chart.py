@@ -11,6 +11,7 @@ matplotlib.use("Agg")  # no display; must precede pyplot
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 
+from nivosync.render.status_page import short_name
 from nivosync.slippage import ReleaseSlippage, TaskSlippage
 
 PLANNED = "#B3D4FF"
@@ -31,9 +32,8 @@ def slip_chart_png(slippage: ReleaseSlippage, title: str) -> bytes:
         for task in own:
             _task_row(ax, y, task.planned_start, task.planned_end, _actual_end(task, slippage))
             late = task.slip_days > 0
-            labels.append(
-                f"{task.summary or task.task_id}" + (f"  (+{task.slip_days})" if late else "")
-            )
+            name = short_name(task.summary or task.task_id, title)
+            labels.append(name + (f"  (+{task.slip_days})" if late else ""))
             y += 1
         ax.scatter([milestone.planned_end], [y], marker="D", color="#6554C0", zorder=3)
         if milestone.projected_end != milestone.planned_end:

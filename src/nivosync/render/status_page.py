@@ -123,7 +123,7 @@ def status_page_body(
                     m.projected_end.isoformat(),
                     str(m.slip_days),
                     f"{m.tasks_done}/{m.tasks_total}",
-                    [link(browse(key), key) for key in m.late] or "—",
+                    _joined([link(browse(key), key) for key in m.late]) or "—",
                 ]
                 for m in slippage.milestones
             ],
@@ -137,7 +137,7 @@ def status_page_body(
                 ["Task", "Key", "Assignee", "Status", "Planned end", "Due in Jira", "Days late"],
                 [
                     [
-                        t.summary or t.task_id,
+                        short_name(t.summary or t.task_id, title.split(" — ")[0]),
                         link(browse(t.key), t.key) if t.key else "missing in Jira",
                         t.assignee or "unassigned",
                         t.status,
@@ -158,6 +158,19 @@ def status_page_body(
         _history_table([*[h for h in history if h.as_of != today.as_of], today]),
     ]
     return render(parts)
+
+
+def _joined(items: Sequence[Content]) -> list[Content]:
+    """Items separated by ', ' (links side by side would run together)."""
+    out: list[Content] = []
+    for index, item in enumerate(items):
+        out += [", ", item] if index else [item]
+    return out
+
+
+def short_name(summary: str, release_title: str) -> str:
+    """A task's name without the '<Customer> <Release>: ' prefix its Jira summary carries."""
+    return summary.removeprefix(f"{release_title}: ")
 
 
 def _history_table(history: Sequence[HistoryEntry]) -> Content:

@@ -8,6 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from nivosync.cli import main
+from nivosync.commands.sites import confluence_gateway_for, open_sites
+from nivosync.config import load_config
 
 from .conftest import E2ESite
 
@@ -52,6 +54,13 @@ def test_publish_with_files_then_nothing_to_write(site: E2ESite, tmp_path):
     assert code == 0, result
     assert [p["action"] for p in result["pages"]] == ["created"] * 4
     assert [p["kind"] for p in result["pages"]] == ["plan", "notes", "change-advisory", "uat"]
+    notes_page = result["pages"][1]
+    with open_sites(load_config(site.config_path)) as sites:
+        gateway = confluence_gateway_for(sites, load_config(site.config_path))
+        assert [a.title for a in gateway.attachments(notes_page["id"])] == ["export.png"]
+        body = gateway.page(notes_page["id"]).body
+    assert 'ri:filename="export.png"' in body
+    assert "&lt;script&gt;" in body and "<script>" not in body
     site.clear()
     code, again = publish(site, "--notes", str(notes), "--change-advisory", str(advisory))
     assert [p["action"] for p in again["pages"]] == ["unchanged"] * 4

@@ -198,3 +198,31 @@ def test_a_release_that_cannot_be_measured_gets_a_stale_status_page(site: E2ESit
     body = page_body(site, page_id)
     assert "This report is stale: the data is from 2026-12-14" in body
     assert "unreadable" in body
+
+
+def test_json_logs_one_object_per_line_with_release_counts_and_duration(site: E2ESite, capfd):
+    import sys
+
+    create(site)
+    capfd.readouterr()
+    result = CliRunner().invoke(
+        main,
+        [
+            "--config",
+            str(site.config_path),
+            "--log-format",
+            "json",
+            "sync",
+            "--all",
+            "--as-of",
+            "2026-12-16",
+            "--no-publish",
+        ],
+    )
+    assert result.exit_code == 0
+    err = result.stderr + capfd.readouterr().err + getattr(sys.stderr, "getvalue", str)()
+    records = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    events = {r["event"]: r for r in records}
+    assert events["release synced"]["release"] == "acme-health--2.4.0"
+    assert events["release synced"]["tasks"] == 15
+    assert events["sync finished"]["releases"] == 1 and "duration_ms" in events["sync finished"]

@@ -26,7 +26,8 @@ from nivosync.publishing import FileToAttach, PageIdentity, PageResult, PageSpec
 from nivosync.reconcile import TASK_LABEL_PREFIX
 from nivosync.releases import HISTORY_PROPERTY, PAGES_PROPERTY, ReleaseRecord, tasks_by_release
 from nivosync.render.slip_chart import slip_chart_png
-from nivosync.render.status_page import CHART_FILE, HistoryEntry, status_page_body
+from nivosync.render.status_page import CHART_FILE, HistoryEntry, lozenge, status_page_body
+from nivosync.render.storage import heading, key_value_table, p, panel, render, table
 from nivosync.slippage import (
     BaselineError,
     ReleaseSlippage,
@@ -228,9 +229,7 @@ class StatusPublisher:
 
 
 def stale_page_body(last: HistoryEntry, history: Sequence[HistoryEntry], reason: str) -> str:
-    from nivosync.render.status_page import lozenge
-    from nivosync.render.storage import heading, key_value_table, p, panel, render, table
-
+    """The status page when tonight's data could not be read: the last good verdict, flagged."""
     return render(
         panel(
             "warning",

@@ -82,3 +82,17 @@ def test_bad_fault_option_is_exit_2():
     )
     assert result.exit_code == 2
     assert "--fault '418:0.5': kind must be one of" in result.stderr
+
+
+def test_busy_port_is_one_clear_line_and_exit_2():
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(
+            main, ["--config", EXAMPLE, "sandbox", "serve", "--port", str(port)]
+        )
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr

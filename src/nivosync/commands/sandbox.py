@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -83,6 +84,7 @@ def run_serve(
 
     if not is_loopback(host):
         out.write(f"warning: serving on {host}, reachable from other machines\n")
+    _check_free(host, port)
     try:
         serve(database, seed, host, port, faults, ready)
     except OSError as exc:
@@ -109,3 +111,19 @@ def run_reset(config_path: Path | None, db: Path | None, out: TextIO) -> int:
     reset_db(database)
     out.write(f"sandbox data wiped: {display_path(database)}\n")
     return EXIT_OK
+
+
+def _check_free(host: str, port: int) -> None:
+    """A busy port is the user's to change: say so plainly (exit 2) before starting."""
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise InvalidInput(
+                f"cannot listen on {host}:{port} ({exc.strerror}): stop what uses it, or pick "
+                "another port with --port (or sandbox.port in the config)"
+            ) from None

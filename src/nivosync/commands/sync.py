@@ -13,7 +13,7 @@ import structlog
 
 from nivosync.commands.common import load_settings
 from nivosync.commands.publish import space_and_root
-from nivosync.commands.sites import confluence_gateway_for, jira_gateway, open_sites
+from nivosync.commands.sites import Sites, confluence_gateway_for, jira_gateway, open_sites
 from nivosync.config import Config
 from nivosync.errors import EXIT_OK, EXIT_OPERATIONAL, InvalidInput
 from nivosync.http import HttpError
@@ -104,7 +104,7 @@ def _records(
 
 
 def _publish(
-    sites,
+    sites: Sites,
     config: Config,
     jira: JiraGateway,
     results: list[ReleaseSync],

@@ -176,17 +176,25 @@ class StatusPublisher:
     force: bool = False
 
     def publish(self, results: Sequence[ReleaseSync]) -> None:
+        """Pages in parallel (Confluence), then the Jira bookkeeping in this thread."""
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="pages") as pool:
-            list(pool.map(self._publish_one, results))
+            list(pool.map(self._publish_page, results))
+        for item in results:
+            if item.publish_error is None:
+                self._guarded(item, self._record_in_jira)
 
-    def _publish_one(self, item: ReleaseSync) -> None:
+    def _publish_page(self, item: ReleaseSync) -> None:
+        self._guarded(item, self._write_page)
+
+    @staticmethod
+    def _guarded(item: ReleaseSync, step: Callable[[ReleaseSync], None]) -> None:
         try:
-            self._write(item)
+            step(item)
         except (HttpError, NivosyncError) as exc:
             item.publish_error = str(exc)
             log.warning("status page not published", release=item.record.slug, error=str(exc))
 
-    def _write(self, item: ReleaseSync) -> None:
+    def _write_page(self, item: ReleaseSync) -> None:
         record = item.record
         identity = PageIdentity(record.slug, record.customer, record.release)
         title = f"{item.title} — Status Report"
@@ -196,7 +204,11 @@ class StatusPublisher:
         publisher = Publisher(self.confluence_factory(), self.space, identity, force=self.force)
         parent = record.pages.get("plan") or self.root_id
         item.page = publisher.publish(spec, parent, record.pages.get("status"))
-        if item.page.page_id and record.pages.get("status") != item.page.page_id:
+
+    def _record_in_jira(self, item: ReleaseSync) -> None:
+        """The status page's id and tonight's verdict, kept on the release's epic."""
+        record = item.record
+        if item.page and item.page.page_id and record.pages.get("status") != item.page.page_id:
             pages = {**record.pages, "status": item.page.page_id}
             self.jira.set_issue_property(record.epic.key, PAGES_PROPERTY, pages)
         if item.slippage is not None:

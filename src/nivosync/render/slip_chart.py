@@ -5,11 +5,9 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display; must precede pyplot
 import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from nivosync.render.status_page import short_name
 from nivosync.slippage import ReleaseSlippage, TaskSlippage
@@ -24,7 +22,9 @@ def slip_chart_png(slippage: ReleaseSlippage, title: str) -> bytes:
     """A Gantt-like chart: planned bars, actual/projected ends, milestones, the as-of line."""
     tasks = list(slippage.tasks)
     rows = len(tasks) + len(slippage.milestones)
-    fig, ax = plt.subplots(figsize=(10, 0.32 * rows + 1.4), dpi=100)
+    # A bare Figure (no pyplot): no global state, so status pages can render in parallel.
+    fig = Figure(figsize=(10, 0.32 * rows + 1.4), dpi=100)
+    ax = fig.subplots()
     labels: list[str] = []
     y = 0
     for milestone in slippage.milestones:
@@ -52,7 +52,6 @@ def slip_chart_png(slippage: ReleaseSlippage, title: str) -> bytes:
     fig.tight_layout()
     out = io.BytesIO()
     fig.savefig(out, format="png", metadata={"Software": None})
-    plt.close(fig)
     return out.getvalue()
 
 
@@ -65,9 +64,7 @@ def _actual_end(task: TaskSlippage, slippage: ReleaseSlippage) -> tuple[date, st
     return None
 
 
-def _task_row(
-    ax: plt.Axes, y: int, start: date, end: date, actual: tuple[date, str] | None
-) -> None:
+def _task_row(ax: Axes, y: int, start: date, end: date, actual: tuple[date, str] | None) -> None:
     width = (end - start) + timedelta(days=1)
     ax.barh(y, width, left=start, height=0.5, color=PLANNED, edgecolor="none")
     if actual is not None:

@@ -1,0 +1,52 @@
+"""The status page chart renders a real PNG, also from several threads at once."""
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from nivosync.baseline import epic_property
+from nivosync.calendar import WorkCalendar
+from nivosync.plan import ReleaseIdentity, build_plan
+from nivosync.render.slip_chart import slip_chart_png
+from nivosync.slippage import TaskStatus, compute_slippage, parse_baseline
+from nivosync.template import load_template
+
+REPO = Path(__file__).resolve().parents[2]
+PEOPLE = {
+    "Delivery Supervisor": "d@x.io",
+    "Development Team": "v@x.io",
+    "Testing Team": "q@x.io",
+    "Support Team": "s@x.io",
+    "Client SME Teams": None,
+}
+
+
+def slippage():
+    template = load_template(REPO / "plan_templates/nivomax-5-week.yaml")
+    calendar = WorkCalendar.build({date(2026, 12, 25), date(2027, 1, 1)})
+    plan = build_plan(template, ReleaseIdentity("Acme", "1"), date(2026, 12, 7), PEOPLE, calendar)
+    baseline = parse_baseline(epic_property(plan, datetime(2026, 12, 1, tzinfo=UTC)))
+    done = TaskStatus(
+        "upgrade-release-kickoff",
+        "NVX-2",
+        "Acme 1: Kickoff",
+        None,
+        "Done",
+        "done",
+        date(2026, 12, 11),
+        date(2026, 12, 15),
+    )
+    return compute_slippage(baseline, {done.task_id: done}, date(2026, 12, 16))
+
+
+def test_chart_is_a_png_and_deterministic():
+    first = slip_chart_png(slippage(), "Acme 1")
+    assert first.startswith(b"\x89PNG\r\n\x1a\n") and len(first) > 10_000
+    assert slip_chart_png(slippage(), "Acme 1") == first  # unchanged data: unchanged attachment
+
+
+def test_charts_render_in_parallel():
+    data = slippage()
+    with ThreadPoolExecutor(4) as pool:
+        images = list(pool.map(lambda _n: slip_chart_png(data, "Acme 1"), range(8)))
+    assert len(set(images)) == 1

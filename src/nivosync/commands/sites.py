@@ -84,17 +84,35 @@ def _endpoint(
         settings.auth or ("bearer" if settings.flavor == "datacenter" else "basic")
     ) == "bearer"
     secret = environ.get(settings.token_env, "").strip()
+    source = f"${settings.token_env}"
+    if not secret:
+        secret = keyring_secret(settings.url, settings.user)
+        source = f"the OS keyring entry nivosync / {settings.url} / {settings.user}"
     if not secret:
         kind = "personal access token" if bearer else "API token"
         raise InvalidInput(
             f"${settings.token_env} is not set: export it with the {kind} of {settings.user} "
-            f"for {settings.url} (the config names the variable in token_env)"
+            f"for {settings.url} (the config names the variable in token_env), or store it in "
+            f"the OS keyring: keyring set nivosync/{settings.url} {settings.user}"
         )
     return Endpoint(
         settings.url,
         settings.flavor,
-        Credentials(settings.user, secret, bearer=bearer, source=f"${settings.token_env}"),
+        Credentials(settings.user, secret, bearer=bearer, source=source),
     )
+
+
+def keyring_secret(url: str, user: str) -> str:
+    """The token kept in the OS keyring (service `nivosync/<url>`), if `keyring` is installed."""
+    try:
+        import keyring  # optional: pip install 'nivosync[keyring]'
+        from keyring.errors import KeyringError
+    except ImportError:
+        return ""
+    try:
+        return (keyring.get_password(f"nivosync/{url}", user) or "").strip()
+    except KeyringError:
+        return ""
 
 
 def site_seed(config: Config, token: str | None = None) -> SiteSeed:

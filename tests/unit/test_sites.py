@@ -1,0 +1,59 @@
+"""Where credentials come from: the environment, else the OS keyring; never the config."""
+
+import sys
+import types
+from pathlib import Path
+
+import pytest
+import yaml
+
+from nivosync.commands.sites import open_sites
+from nivosync.config import load_config
+from nivosync.errors import InvalidInput
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def real_site_config(tmp_path: Path) -> Path:
+    data = yaml.safe_load((REPO / "config.example.yaml").read_text())
+    data["jira"]["url"] = "https://acme.atlassian.net"
+    data["confluence"]["url"] = "https://acme.atlassian.net/wiki"
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def test_token_from_environment(tmp_path):
+    config = load_config(real_site_config(tmp_path))
+    env = {"NIVOSYNC_JIRA_TOKEN": "env-tok", "NIVOSYNC_CONFLUENCE_TOKEN": "c-tok"}
+    with open_sites(config, env) as sites:
+        assert sites.jira.credentials.secret == "env-tok"
+        assert sites.jira.credentials.source == "$NIVOSYNC_JIRA_TOKEN"
+        assert sites.embedded is None
+
+
+def test_missing_token_names_the_variable(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "keyring", None)  # keyring not installed
+    config = load_config(real_site_config(tmp_path))
+    with (
+        pytest.raises(InvalidInput, match=r"\$NIVOSYNC_JIRA_TOKEN is not set"),
+        open_sites(config, {}),
+    ):
+        pass
+
+
+def test_token_from_the_os_keyring(tmp_path, monkeypatch):
+    fake = types.ModuleType("keyring")
+    fake.get_password = lambda service, user: (
+        "ring-tok"
+        if (service, user) == ("nivosync/https://acme.atlassian.net", "admin@example.com")
+        else None
+    )
+    errors = types.ModuleType("keyring.errors")
+    errors.KeyringError = RuntimeError
+    monkeypatch.setitem(sys.modules, "keyring", fake)
+    monkeypatch.setitem(sys.modules, "keyring.errors", errors)
+    config = load_config(real_site_config(tmp_path))
+    with open_sites(config, {"NIVOSYNC_CONFLUENCE_TOKEN": "c"}) as sites:
+        assert sites.jira.credentials.secret == "ring-tok"
+        assert "keyring" in sites.jira.credentials.source

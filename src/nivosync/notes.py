@@ -16,7 +16,7 @@ from pydantic import AfterValidator, field_validator
 
 from nivosync.errors import InvalidInput, Problem, display_path
 from nivosync.schema import Strict, parse_document
-from nivosync.yamlfile import load_yaml_mapping
+from nivosync.yamlfile import load_yaml_mapping, read_text_file
 
 Section = Literal["features", "improvements", "fixes", "other"]
 SECTIONS: dict[Section, str] = {
@@ -300,12 +300,7 @@ class _MarkdownNotes:
 
 
 def _load_markdown(path: Path) -> ReleaseNotesFile:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InvalidInput(f"{display_path(path)}: notes file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{display_path(path)}: cannot read notes file: {exc}") from None
+    text = read_text_file(path, "notes file")
     reader = _MarkdownNotes(path)
     reader.read(text)
     items: list[NoteItem] = []

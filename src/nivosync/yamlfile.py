@@ -76,15 +76,21 @@ class _Builder:
         return result
 
 
-def load_yaml_mapping(path: Path, what: str) -> YamlDocument:
-    """Parse `path` as a YAML mapping; any syntax problem is an InvalidInput naming file:line."""
+def read_text_file(path: Path, what: str) -> str:
+    """A user's UTF-8 file; a missing or unreadable one is an InvalidInput naming it."""
     name = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InvalidInput(f"{name}: {what} not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"{name}: cannot read {what}: {exc}") from None
+
+
+def load_yaml_mapping(path: Path, what: str) -> YamlDocument:
+    """Parse `path` as a YAML mapping; any syntax problem is an InvalidInput naming file:line."""
+    name = display_path(path)
+    text = read_text_file(path, what)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import yaml
 
-from nivosync.commands.plan import compute_plan
-from nivosync.commands.sites import jira_gateway, open_sites, site_seed
-from nivosync.config import load_config
-from nivosync.creation import create_release, resolve
+from nivosync.app.creation import create_release, resolve
+from nivosync.app.planning import compute_plan
+from nivosync.app.sites import jira_gateway, open_sites, site_seed
+from nivosync.inputs.config import load_config
+from nivosync.inputs.templates import load_template, shipped_templates_dir
 from nivosync.log_setup import configure_logging
 from nivosync.sandbox import Sandbox
-from nivosync.template import load_template, shipped_templates_dir
 
 REPO = Path(__file__).resolve().parents[1]
 TOKEN = "benchmark-token"

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from nivosync import __version__
+from nivosync.core.pages import RELEASE_PAGE_KINDS
 from nivosync.errors import EXIT_OPERATIONAL, InvalidInput, NivosyncError
 from nivosync.log_setup import LogFormat, configure_logging
 
@@ -233,7 +234,7 @@ def sandbox_serve(
     retry_after: int | None,
 ) -> None:
     """Serve the sandbox until Ctrl-C / SIGTERM, seeded from the config."""
-    from nivosync.commands.sandbox import fault_spec, run_serve
+    from nivosync.commands.sandbox import run_serve
 
     run(
         lambda: run_serve(
@@ -242,7 +243,10 @@ def sandbox_serve(
             host,
             port,
             flavor,
-            fault_spec(faults, latency_ms, fault_seed, retry_after),
+            faults,
+            latency_ms,
+            fault_seed,
+            retry_after,
             sys.stdout,
         ),
         opts.verbose,
@@ -306,7 +310,7 @@ def sync(
     multiple=True,
     default=("all",),
     show_default=True,
-    type=click.Choice(["plan", "notes", "change-advisory", "uat", "all"]),
+    type=click.Choice([*RELEASE_PAGE_KINDS, "all"]),
     help="Which page(s) to publish; repeatable.",
 )
 @click.option(

@@ -11,8 +11,8 @@ import pytest
 import yaml
 from jira import JIRA
 
-from nivosync.commands.sites import site_seed
-from nivosync.config import load_config
+from nivosync.app.sites import site_seed
+from nivosync.inputs.config import load_config
 from nivosync.sandbox import Sandbox
 
 REPO = Path(__file__).resolve().parents[2]

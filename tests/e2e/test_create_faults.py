@@ -12,12 +12,12 @@ from datetime import date
 import pytest
 import yaml
 
-from nivosync.commands.plan import compute_plan
-from nivosync.commands.sites import jira_gateway, open_sites
-from nivosync.config import load_config
-from nivosync.creation import create_release, resolve
+from nivosync.app.creation import create_release, resolve
+from nivosync.app.planning import compute_plan
+from nivosync.app.sites import jira_gateway, open_sites
 from nivosync.http import RetryPolicy
-from nivosync.template import load_template, shipped_templates_dir
+from nivosync.inputs.config import load_config
+from nivosync.inputs.templates import load_template, shipped_templates_dir
 
 from .conftest import E2ESite, reader
 

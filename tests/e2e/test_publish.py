@@ -7,9 +7,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from nivosync.app.sites import confluence_gateway_for, open_sites
 from nivosync.cli import main
-from nivosync.commands.sites import confluence_gateway_for, open_sites
-from nivosync.config import load_config
+from nivosync.inputs.config import load_config
 
 from .conftest import E2ESite
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from nivosync.commands.sites import confluence_gateway_for, open_sites
-from nivosync.config import load_config
-from nivosync.http import RetryPolicy
-from nivosync.publishing import (
+from nivosync.app.publisher import (
     PROPERTY_KEY,
     FileToAttach,
     PageIdentity,
@@ -16,6 +13,9 @@ from nivosync.publishing import (
     Publisher,
     publish_all,
 )
+from nivosync.app.sites import confluence_gateway_for, open_sites
+from nivosync.http import RetryPolicy
+from nivosync.inputs.config import load_config
 from nivosync.sandbox.auth import user_token
 
 from .conftest import E2ESite
@@ -160,7 +160,7 @@ def test_title_collision_with_a_human_page_is_reported_not_overwritten(site: E2E
 def test_page_created_before_a_crash_is_adopted_not_duplicated(site: E2ESite, gateway):
     space = gateway.space()
     first = specs()[0]
-    from nivosync.publishing import with_anchor
+    from nivosync.app.publisher import with_anchor
 
     orphan = gateway.create_page(
         space, root(gateway), first.title, with_anchor(first.body, IDENTITY.anchor("plan"))

@@ -120,12 +120,12 @@ def test_finished_releases_are_inactive(site: E2ESite):
 
 def seed_releases(site: E2ESite, count: int) -> None:
     """`count` releases as `create` makes them, written in bulk (links left out for speed)."""
-    from nivosync.commands.plan import compute_plan
-    from nivosync.commands.sites import jira_gateway, open_sites
-    from nivosync.config import load_config
-    from nivosync.creation import find_people, resolve
-    from nivosync.jira.payloads import epic_payload, task_payload
-    from nivosync.template import load_template, shipped_templates_dir
+    from nivosync.app.creation import find_people, resolve
+    from nivosync.app.payloads import epic_payload, task_payload
+    from nivosync.app.planning import compute_plan
+    from nivosync.app.sites import jira_gateway, open_sites
+    from nivosync.inputs.config import load_config
+    from nivosync.inputs.templates import load_template, shipped_templates_dir
 
     config = load_config(site.config_path)
     template = load_template(shipped_templates_dir() / "nivomax-5-week.yaml")

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nivosync.calendar import (
+from nivosync.core.calendar import (
     CalendarError,
     NonWorkingStart,
     WeekSchedule,

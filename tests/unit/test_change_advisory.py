@@ -5,10 +5,10 @@ from textwrap import dedent
 
 import pytest
 
-from nivosync.change_advisory import ChangeAdvisoryDetails, combine, load_change_advisory
+from nivosync.core.plan import Risk
 from nivosync.errors import InvalidInput
-from nivosync.plan import Risk
-from nivosync.template import load_template
+from nivosync.inputs.change_advisory import ChangeAdvisoryDetails, combine, load_change_advisory
+from nivosync.inputs.templates import load_template
 
 GOOD = """\
 impact: |

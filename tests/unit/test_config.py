@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nivosync.config import find_config, load_config
 from nivosync.errors import InvalidInput
+from nivosync.inputs.config import find_config, load_config
 
 REPO = Path(__file__).resolve().parents[2]
 

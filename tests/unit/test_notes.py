@@ -6,7 +6,7 @@ from textwrap import dedent
 import pytest
 
 from nivosync.errors import InvalidInput
-from nivosync.notes import NoteItem, load_notes, parse_section, section_for_issue_type
+from nivosync.inputs.notes import NoteItem, load_notes, parse_section, section_for_issue_type
 
 GOOD_YAML = """\
 summary: |

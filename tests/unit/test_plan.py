@@ -5,10 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from nivosync.calendar import WorkCalendar
+from nivosync.core.calendar import WorkCalendar
+from nivosync.core.identity import ReleaseIdentity, slugify
+from nivosync.core.plan import build_plan, plan_to_json
 from nivosync.errors import InvalidInput
-from nivosync.plan import ReleaseIdentity, build_plan, plan_to_json, slugify
-from nivosync.template import load_template
+from nivosync.inputs.templates import load_template
 
 REPO = Path(__file__).resolve().parents[2]
 PEOPLE = {

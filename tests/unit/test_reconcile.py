@@ -7,17 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from nivosync.calendar import WorkCalendar
+from nivosync.core.calendar import WorkCalendar
+from nivosync.core.identity import EPIC_LABEL, WATCHERS_PENDING, ReleaseIdentity, task_label
+from nivosync.core.plan import build_plan
+from nivosync.core.reconcile import creation_layers, diff_release
+from nivosync.inputs.templates import load_template
 from nivosync.jira.models import IssueSnapshot, JiraUser
-from nivosync.plan import ReleaseIdentity, build_plan
-from nivosync.reconcile import (
-    EPIC_LABEL,
-    WATCHERS_PENDING,
-    creation_layers,
-    diff_release,
-    task_label,
-)
-from nivosync.template import load_template
 
 REPO = Path(__file__).resolve().parents[2]
 PEOPLE = {

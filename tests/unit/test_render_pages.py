@@ -13,28 +13,29 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nivosync.calendar import WorkCalendar
-from nivosync.change_advisory import ChangeAdvisoryDetails, load_change_advisory
-from nivosync.notes import ReleaseNotesFile, load_notes
-from nivosync.plan import Plan, ReleaseIdentity, build_plan
+from nivosync.app.page_sources import default_notes_jql
+from nivosync.core.calendar import WorkCalendar
+from nivosync.core.identity import ReleaseIdentity
+from nivosync.core.pages import RELEASE_PAGE_KINDS, page_title
+from nivosync.core.plan import Plan, build_plan
+from nivosync.core.template import PlanTemplate, UatScenarioSpec
+from nivosync.inputs.change_advisory import ChangeAdvisoryDetails, load_change_advisory
+from nivosync.inputs.notes import ReleaseNotesFile, load_notes
+from nivosync.inputs.templates import load_template
 from nivosync.render.pages import (
-    PAGE_KINDS,
     IssueRef,
     JiraItem,
     JiraResults,
     JiraServer,
     RenderedPage,
     collect_changes,
-    default_notes_jql,
     merge_scenarios,
-    page_title,
     render_change_advisory,
     render_release_notes,
     render_release_plan,
     render_uat_form,
 )
 from nivosync.render.storage import AC_NAMESPACE, RI_NAMESPACE, is_well_formed, parse_storage
-from nivosync.template import PlanTemplate, UatScenarioSpec, load_template
 
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden"
@@ -253,8 +254,8 @@ def test_each_page_kind_is_well_formed_and_matches_its_golden_file(
 
 
 def test_page_kinds_and_titles(plan):
-    assert PAGE_KINDS == ("plan", "notes", "change-advisory", "uat")
-    assert [page_title(k, plan.release) for k in PAGE_KINDS] == [
+    assert RELEASE_PAGE_KINDS == ("plan", "notes", "change-advisory", "uat")
+    assert [page_title(k, plan.release) for k in RELEASE_PAGE_KINDS] == [
         "Acme Health 2.4.0 — Release Plan",
         "Acme Health 2.4.0 — Release Notes",
         "Acme Health 2.4.0 — Change Advisory",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from nivosync.template import load_template
+from nivosync.inputs.templates import load_template
 
 # The seed's "Sample Deployment and Upgrade Plan Template" table: task, week, role(s).
 SEED_TABLE = [

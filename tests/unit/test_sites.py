@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nivosync.commands.sites import open_sites
-from nivosync.config import load_config
+from nivosync.app.sites import open_sites
 from nivosync.errors import InvalidInput
+from nivosync.inputs.config import load_config
 
 REPO = Path(__file__).resolve().parents[2]
 

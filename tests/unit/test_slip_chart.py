@@ -4,12 +4,13 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from nivosync.baseline import epic_property
-from nivosync.calendar import WorkCalendar
-from nivosync.plan import ReleaseIdentity, build_plan
+from nivosync.core.baseline import epic_property
+from nivosync.core.calendar import WorkCalendar
+from nivosync.core.identity import ReleaseIdentity
+from nivosync.core.plan import build_plan
+from nivosync.core.slippage import TaskStatus, compute_slippage, parse_baseline
+from nivosync.inputs.templates import load_template
 from nivosync.render.slip_chart import slip_chart_png
-from nivosync.slippage import TaskStatus, compute_slippage, parse_baseline
-from nivosync.template import load_template
 
 REPO = Path(__file__).resolve().parents[2]
 PEOPLE = {

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from nivosync.baseline import epic_property
-from nivosync.calendar import WorkCalendar
-from nivosync.plan import ReleaseIdentity, build_plan
-from nivosync.slippage import (
+from nivosync.core.baseline import epic_property
+from nivosync.core.calendar import WorkCalendar
+from nivosync.core.identity import ReleaseIdentity
+from nivosync.core.plan import build_plan
+from nivosync.core.slippage import (
     MISSING,
     Baseline,
     BaselineTask,
@@ -22,7 +23,7 @@ from nivosync.slippage import (
     measure_task,
     slippage_to_json,
 )
-from nivosync.template import load_template
+from nivosync.inputs.templates import load_template
 
 REPO = Path(__file__).resolve().parents[2]
 HOLIDAYS = {date(2026, 12, 25), date(2027, 1, 1)}

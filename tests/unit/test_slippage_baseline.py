@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 
-from nivosync.baseline import epic_property
-from nivosync.calendar import WorkCalendar
+from nivosync.core.baseline import epic_property
+from nivosync.core.calendar import WorkCalendar
+from nivosync.core.identity import ReleaseIdentity
+from nivosync.core.plan import build_plan
+from nivosync.core.slippage import Baseline, BaselineError
 from nivosync.errors import NivosyncError
-from nivosync.plan import ReleaseIdentity, build_plan
-from nivosync.slippage import Baseline, BaselineError
-from nivosync.template import load_template
+from nivosync.inputs.templates import load_template
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "plan_templates/nivomax-5-week.yaml"
 

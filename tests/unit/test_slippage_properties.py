@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nivosync.calendar import WorkCalendar
-from nivosync.slippage import (
+from nivosync.core.calendar import WorkCalendar
+from nivosync.core.slippage import (
     MISSING,
     Baseline,
     ReleaseSlippage,

@@ -6,7 +6,7 @@ from textwrap import dedent
 import pytest
 
 from nivosync.errors import InvalidInput
-from nivosync.template import find_cycle, load_template, resolve_template
+from nivosync.inputs.templates import find_cycle, load_template, resolve_template
 
 VALID = """\
 schema_version: 1

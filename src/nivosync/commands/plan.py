@@ -7,29 +7,10 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-import structlog
-
-from nivosync.commands.common import load_settings, pick_template, template_roles
-from nivosync.config import Config
-from nivosync.errors import EXIT_OK, InvalidInput
-from nivosync.plan import Plan, ReleaseIdentity, build_plan, plan_to_json
-from nivosync.render.plan_text import plan_text
-from nivosync.template import PlanTemplate
-
-log = structlog.get_logger(__name__)
-
-
-def compute_plan(
-    config: Config, template: PlanTemplate, customer: str, release: str, start: date
-) -> Plan:
-    """The release's plan, after checking that the config staffs every role the template uses."""
-    problems = config.role_problems(template.name, template_roles(template))
-    if problems:
-        raise InvalidInput.from_problems(problems)
-    identity = ReleaseIdentity.checked(customer, release)
-    return build_plan(
-        template, identity, start, config.people(identity.customer), config.calendar(customer)
-    )
+from nivosync.app.planning import plan_release
+from nivosync.core.plan import plan_to_json
+from nivosync.errors import EXIT_OK
+from nivosync.views.plan_text import plan_text
 
 
 def run_plan(
@@ -41,10 +22,7 @@ def run_plan(
     as_json: bool,
     out: TextIO,
 ) -> int:
-    config = load_settings(config_path)
-    template = pick_template(config, template_name)
-    plan = compute_plan(config, template, customer, release, start)
-    log.debug("plan computed", release=plan.release.slug, tasks=len(plan.tasks))
+    plan = plan_release(config_path, template_name, customer, release, start)
     if as_json:
         json.dump(plan_to_json(plan), out, indent=2, ensure_ascii=False)
         out.write("\n")

@@ -1,194 +1,16 @@
-"""`nivosync publish` (and the last step of `create`): the release's Confluence pages."""
+"""`nivosync publish`: the release's Confluence pages."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
-from nivosync.change_advisory import ChangeAdvisoryDetails
-from nivosync.commands.common import load_settings, pick_template
-from nivosync.commands.plan import compute_plan
-from nivosync.commands.sites import Sites, confluence_gateway_for, jira_gateway, open_sites
-from nivosync.config import Config
-from nivosync.confluence.gateway import ConfluenceGateway
-from nivosync.confluence.models import Space
-from nivosync.errors import EXIT_OK, EXIT_OPERATIONAL, InvalidInput
-from nivosync.jira.gateway import JiraGateway
-from nivosync.jira.models import IssueSnapshot
-from nivosync.notes import ReleaseNotesFile
-from nivosync.page_inputs import (
-    PageSources,
-    advisory_details,
-    issue_refs,
-    jira_notes,
-    load_notes_file,
-    notes_jql,
-    page_spec,
-    render_pages,
-    type_sections,
-)
-from nivosync.plan import ReleaseIdentity
-from nivosync.publishing import PageIdentity, PageResult, Publisher, publish_all
-from nivosync.releases import PAGES_PROPERTY, ReleaseRecord, find_release
-from nivosync.render.pages import PAGE_KINDS, JiraResults, RenderedPage
-from nivosync.render.table import text_table
-
-PUBLISH_JSON_SCHEMA = "nivosync.publish/1"
-
-
-@dataclass(frozen=True)
-class PublishRequest:
-    """What to publish, with every local input already loaded and checked."""
-
-    identity: ReleaseIdentity
-    kinds: tuple[str, ...]
-    notes: ReleaseNotesFile | None
-    advisory: ChangeAdvisoryDetails
-    template_name: str | None
-    dry_run: bool
-    force: bool
-
-
-def prepare(
-    config: Config,
-    customer: str,
-    release: str,
-    kinds: Sequence[str],
-    notes_path: Path | None,
-    advisory_path: Path | None,
-    template_name: str | None = None,
-    dry_run: bool = False,
-    force: bool = False,
-) -> PublishRequest:
-    """Load the files before touching the network: a bad file is exit 2 with nothing written."""
-    identity = ReleaseIdentity.checked(customer, release)
-    customer_key = config.customer_key(identity.customer)
-    return PublishRequest(
-        identity=identity,
-        kinds=tuple(k for k in PAGE_KINDS if k in kinds or "all" in kinds),
-        notes=load_notes_file(notes_path),
-        advisory=advisory_details(config, customer_key, advisory_path),
-        template_name=template_name,
-        dry_run=dry_run,
-        force=force,
-    )
-
-
-def publish_release(
-    sites: Sites,
-    config: Config,
-    jira: JiraGateway,
-    request: PublishRequest,
-    found: tuple[ReleaseRecord | None, list[IssueSnapshot]] | None = None,
-    create_only: bool = False,
-) -> list[PageResult]:
-    """Render and publish the requested pages; `found` reuses a search `create` just made.
-
-    `create_only` (used by `create`): pages that exist are left as they are — only `publish`,
-    with its --notes and --change-advisory inputs, updates them.
-    """
-    record, issues = found or find_release(jira, request.identity)
-    if record is None:
-        raise InvalidInput(
-            f"{request.identity.title} is not in Jira project {jira.project_key} yet: run "
-            "`nivosync create` first"
-        )
-    confluence = confluence_gateway_for(sites, config)
-    space, root_id = space_and_root(confluence, config)
-    kinds = list(request.kinds)
-    kept = _existing_pages(confluence, record, kinds) if create_only else []
-    kinds = [k for k in kinds if k not in {r.kind for r in kept}]
-    if not kinds:
-        return kept
-    if "plan" not in kinds and not record.pages.get("plan"):
-        kinds.insert(0, "plan")  # the release page is the others' parent: it must exist
-    specs = [page_spec(p) for p in _render(config, jira, record, issues, request, kinds)]
-    identity = PageIdentity(record.slug, record.customer, record.release)
-    publisher = Publisher(confluence, space, identity, force=request.force, dry_run=request.dry_run)
-    if specs[0].kind == "plan":
-        results = publish_all(publisher, specs, root_id, record.pages)
-    else:  # the release page exists: publish the others under it
-        parent = record.pages["plan"]
-        results = [publisher.publish(s, parent, record.pages.get(s.kind)) for s in specs]
-    written = {r.kind: r.page_id for r in results if r.page_id and r.action != "conflict"}
-    pages = {**record.pages, **written}
-    if pages != record.pages and not request.dry_run:
-        jira.set_issue_property(record.epic.key, PAGES_PROPERTY, pages)
-    order = {kind: n for n, kind in enumerate(PAGE_KINDS)}
-    return sorted([*kept, *results], key=lambda r: order.get(r.kind, 99))
-
-
-def space_and_root(confluence: ConfluenceGateway, config: Config) -> tuple[Space, str]:
-    space = confluence.space()
-    settings = config.spec.confluence
-    assert settings is not None
-    root = confluence.find_page(space, settings.parent_page)
-    if root is None:
-        raise InvalidInput(
-            f"confluence.parent_page '{settings.parent_page}' is not a page in space "
-            f"{space.key}: create it, or fix the title in the config"
-        )
-    return space, root.id
-
-
-def _existing_pages(
-    confluence: ConfluenceGateway, record: ReleaseRecord, kinds: Sequence[str]
-) -> list[PageResult]:
-    kept = []
-    for kind in kinds:
-        page = confluence.page(record.pages[kind]) if record.pages.get(kind) else None
-        if page is not None:
-            kept.append(PageResult(kind, page.title, "existing", page.id, page.url))
-    return kept
-
-
-def _render(
-    config: Config,
-    jira: JiraGateway,
-    record: ReleaseRecord,
-    issues: list[IssueSnapshot],
-    request: PublishRequest,
-    kinds: Sequence[str],
-) -> list[RenderedPage]:
-    plan = _plan_of(config, record, request)
-    refs, epic = issue_refs([record.epic, *issues], jira.browse_url)
-    jql = notes_jql(config, jira, plan)
-    needs_notes = {"notes", "change-advisory"} & set(kinds)
-    customer_key = config.customer_key(plan.release.customer)
-    sources = PageSources(
-        plan=plan,
-        issues=refs,
-        epic=epic,
-        jira_notes=jira_notes(jira, jql) if needs_notes else JiraResults(jql, ()),
-        notes=request.notes,
-        advisory=request.advisory,
-        uat_extra=config.spec.customers[customer_key].uat_scenarios if customer_key else [],
-    )
-    return render_pages(sources, kinds, type_sections(config))
-
-
-def _plan_of(config: Config, record: ReleaseRecord, request: PublishRequest) -> Any:
-    baseline = record.baseline.get("baseline") or {}
-    try:
-        start = date.fromisoformat(str(baseline.get("start")))
-    except ValueError:
-        raise InvalidInput(
-            f"epic {record.epic.key} has no readable baseline (issue property 'nivosync'): "
-            "was it created by nivosync?"
-        ) from None
-    template_name = request.template_name or (record.baseline.get("template") or {}).get("name")
-    template = pick_template(config, template_name)
-    return compute_plan(
-        config,
-        template,
-        record.customer or request.identity.customer,
-        record.release or request.identity.release,
-        start,
-    )
+from nivosync.app.publish import publish_pages
+from nivosync.app.publisher import PageResult
+from nivosync.errors import EXIT_OK, EXIT_OPERATIONAL
+from nivosync.views.publish_text import pages_text, publish_json
 
 
 def run_publish(
@@ -205,48 +27,24 @@ def run_publish(
     as_json: bool,
     out: TextIO,
 ) -> int:
-    config = load_settings(config_path)
-    request = prepare(
-        config, customer, release, kinds, notes_path, advisory_path, template_name, dry_run, force
+    results = publish_pages(
+        config_path,
+        customer,
+        release,
+        kinds=kinds,
+        notes_path=notes_path,
+        advisory_path=advisory_path,
+        template_name=template_name,
+        dry_run=dry_run,
+        force=force,
     )
-    with open_sites(config) as sites:
-        jira = jira_gateway(sites, config)
-        jira.site_facts()
-        results = publish_release(sites, config, jira, request)
-    write_results(results, as_json, out, dry_run)
+    if as_json:
+        json.dump(publish_json(results, dry_run), out, indent=2)
+        out.write("\n")
+    else:
+        out.write(pages_text(results))
     return exit_code(results)
 
 
 def exit_code(results: Sequence[PageResult]) -> int:
     return EXIT_OPERATIONAL if any(r.action == "conflict" for r in results) else EXIT_OK
-
-
-def write_results(results: Sequence[PageResult], as_json: bool, out: TextIO, dry_run: bool) -> None:
-    if as_json:
-        document = {
-            "schema": PUBLISH_JSON_SCHEMA,
-            "dry_run": dry_run,
-            "pages": [pages_json(r) for r in results],
-        }
-        json.dump(document, out, indent=2)
-        out.write("\n")
-        return
-    out.write(pages_text(results))
-
-
-def pages_json(result: PageResult) -> dict[str, Any]:
-    return {
-        "kind": result.kind,
-        "title": result.title,
-        "id": result.page_id,
-        "url": result.url,
-        "action": result.action,
-        "message": result.message or None,
-    }
-
-
-def pages_text(results: Sequence[PageResult]) -> str:
-    rows = [[r.title, r.action, r.url or ""] for r in results]
-    lines = [text_table(["Page", "Action", "URL"], rows)]
-    lines += [f"{r.action}: {r.message}" for r in results if r.message]
-    return "\n".join(lines) + "\n"

@@ -3,34 +3,15 @@
 from __future__ import annotations
 
 import json
-import time
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TextIO
-from zoneinfo import ZoneInfo
 
-import structlog
+from nivosync.app.sync import sync_releases
+from nivosync.errors import EXIT_OK, EXIT_OPERATIONAL
+from nivosync.views.sync_text import sync_json, sync_text
 
-from nivosync.commands.common import load_settings
-from nivosync.commands.publish import space_and_root
-from nivosync.commands.sites import Sites, confluence_gateway_for, jira_gateway, open_sites
-from nivosync.config import Config
-from nivosync.errors import EXIT_OK, EXIT_OPERATIONAL, InvalidInput
-from nivosync.http import HttpError
-from nivosync.jira.gateway import JiraGateway
-from nivosync.plan import ReleaseIdentity
-from nivosync.publishing import PageIdentity, PageResult, PageSpec, Publisher
-from nivosync.releases import ReleaseRecord, epics, find_release
-from nivosync.render.status_page import PortfolioRow, portfolio_body
-from nivosync.render.sync_text import sync_json, sync_text
-from nivosync.syncing import ReleaseSync, StatusPublisher, is_active, measure
-
-log = structlog.get_logger(__name__)
 EXIT_SLIPPING = 3
-
-
-def today_in(config: Config) -> date:
-    return datetime.now(ZoneInfo(config.spec.timezone)).date()
 
 
 def run_sync(
@@ -45,117 +26,14 @@ def run_sync(
     fail_on_slip: bool,
     out: TextIO,
 ) -> int:
-    if everything == bool(customer or release) or (not everything and not (customer and release)):
-        raise InvalidInput("give either --all, or both --customer and --release")
-    config = load_settings(config_path)
-    as_of = as_of or today_in(config)
-    began = time.monotonic()
-    with open_sites(config) as sites:
-        jira = jira_gateway(sites, config)
-        jira.site_facts()
-        records = _records(jira, config, customer, release, as_of, everything)
-        results = list(measure(jira, records, as_of))
-        portfolio = None
-        if publish and results:
-            portfolio = _publish(sites, config, jira, results, as_of, everything)
-    for item in results:
-        log.info(
-            "release synced",
-            release=item.record.slug,
-            status=item.slippage.status if item.slippage else "error",
-            slip_days=item.slippage.slip_days if item.slippage else None,
-            tasks=len(item.slippage.tasks) if item.slippage else 0,
-            error=item.error,
-        )
-    log.info(
-        "sync finished",
-        releases=len(results),
-        failed=sum(1 for r in results if r.error or r.publish_error),
-        duration_ms=round(1000 * (time.monotonic() - began)),
+    run = sync_releases(
+        config_path, customer, release, everything=everything, as_of=as_of, publish=publish
     )
     if as_json:
-        json.dump(sync_json(results, as_of, portfolio), out, indent=2)
+        json.dump(sync_json(run.results, run.as_of, run.portfolio), out, indent=2)
         out.write("\n")
     else:
-        out.write(sync_text(results, as_of, portfolio))
-    return _exit_code(results, portfolio, fail_on_slip)
-
-
-def _records(
-    jira: JiraGateway,
-    config: Config,
-    customer: str | None,
-    release: str | None,
-    as_of: date,
-    everything: bool,
-) -> list[ReleaseRecord]:
-    if everything:
-        days = config.spec.sync.inactive_after_days
-        return [r for r in epics(jira) if is_active(r, as_of, days)]
-    assert customer and release
-    identity = ReleaseIdentity.checked(customer, release)
-    record, _ = find_release(jira, identity)
-    if record is None:
-        raise InvalidInput(
-            f"no release {identity.title} in Jira project {jira.project_key} (label "
-            f"{identity.label}): create it first with `nivosync create`"
-        )
-    return [record]
-
-
-def _publish(
-    sites: Sites,
-    config: Config,
-    jira: JiraGateway,
-    results: list[ReleaseSync],
-    as_of: date,
-    everything: bool,
-) -> PageResult | None:
-    confluence = confluence_gateway_for(sites, config)
-    space, root_id = space_and_root(confluence, config)
-    settings = config.spec.confluence
-    assert settings is not None
-    StatusPublisher(
-        jira,
-        lambda: confluence_gateway_for(sites, config),
-        space,
-        root_id,
-        workers=config.spec.sync.page_workers,
-    ).publish(results)
-    if not everything:
-        return None
-    rows = [_portfolio_row(item) for item in results]
-    identity = PageIdentity(f"portfolio-{jira.project_key.lower()}")
-    title = f"{settings.parent_page} — Portfolio"
-    spec = PageSpec("portfolio", title, portfolio_body(rows, as_of))
-    try:
-        return Publisher(confluence, space, identity).publish(spec, root_id, None)
-    except HttpError as exc:
-        return PageResult("portfolio", title, "conflict", message=str(exc))
-
-
-def _portfolio_row(item: ReleaseSync) -> PortfolioRow:
-    slip = item.slippage
-    page = item.page
-    return PortfolioRow(
-        customer=item.record.customer,
-        release=item.record.release,
-        status=slip.status if slip else "stale",
-        planned_go_live=slip.planned_go_live if slip else None,
-        projected_go_live=slip.projected_go_live if slip else None,
-        slip_days=slip.slip_days if slip else 0,
-        status_page_title=page.title if page else None,
-        status_page_url=page.url if page else None,
-        note=item.error or "",
-    )
-
-
-def _exit_code(results: list[ReleaseSync], portfolio: PageResult | None, fail_on_slip: bool) -> int:
-    failed = any(r.error or r.publish_error for r in results) or (
-        portfolio is not None and portfolio.action == "conflict"
-    )
-    if failed:
+        out.write(sync_text(run.results, run.as_of, run.portfolio))
+    if run.failed:
         return EXIT_OPERATIONAL
-    if fail_on_slip and any(r.slippage and r.slippage.slip_days > 0 for r in results):
-        return EXIT_SLIPPING
-    return EXIT_OK
+    return EXIT_SLIPPING if fail_on_slip and run.slipping else EXIT_OK

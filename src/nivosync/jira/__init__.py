@@ -1,1 +1,3 @@
-"""The Jira gateway: every Jira REST call, and every Cloud / Data Center difference."""
+"""The Jira gateway: every Jira REST call, and every Cloud / Data Center difference.
+
+Imports only nivosync.http, nivosync.errors and itself: no core, app or command."""

@@ -56,12 +56,7 @@ class IssueSnapshot:
     labels: tuple[str, ...]
     epic_key: str | None
     blocked_by: frozenset[str]
-    properties: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def identity(self) -> dict[str, Any]:
-        value = self.properties.get("nivosync")
-        return value if isinstance(value, dict) else {}
+    properties: dict[str, Any] = field(default_factory=dict)  # those the search asked for
 
 
 @dataclass(frozen=True)

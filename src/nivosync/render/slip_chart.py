@@ -9,8 +9,8 @@ import matplotlib.dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from nivosync.core.slippage import ReleaseSlippage, TaskSlippage
 from nivosync.render.status_page import short_name
-from nivosync.slippage import ReleaseSlippage, TaskSlippage
 
 PLANNED = "#B3D4FF"
 ON_TIME = "#36B37E"

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from nivosync.core.slippage import ReleaseSlippage
 from nivosync.render.storage import (
     Colour,
     Content,
@@ -19,7 +20,6 @@ from nivosync.render.storage import (
     status,
     table,
 )
-from nivosync.slippage import ReleaseSlippage
 
 CHART_FILE = "slippage.png"
 RAG: dict[str, tuple[str, Colour]] = {

@@ -1,41 +1,29 @@
 """Page renderers: pure functions from typed inputs to a title and a storage-format body."""
 
 from nivosync.render.pages.change_advisory import render_change_advisory
-from nivosync.render.pages.common import (
-    PAGE_KINDS,
-    Attachment,
-    IssueRef,
-    PageKind,
-    RenderedPage,
-    page_title,
-)
+from nivosync.render.pages.common import Attachment, IssueRef, RenderedPage
 from nivosync.render.pages.release_notes import (
     ChangeItem,
     JiraItem,
     JiraResults,
     ReleaseChanges,
     collect_changes,
-    default_notes_jql,
     render_release_notes,
 )
 from nivosync.render.pages.release_plan import JiraServer, render_release_plan
 from nivosync.render.pages.uat_form import merge_scenarios, render_uat_form
 
 __all__ = [
-    "PAGE_KINDS",
     "Attachment",
     "ChangeItem",
     "IssueRef",
     "JiraItem",
     "JiraResults",
     "JiraServer",
-    "PageKind",
     "ReleaseChanges",
     "RenderedPage",
     "collect_changes",
-    "default_notes_jql",
     "merge_scenarios",
-    "page_title",
     "render_change_advisory",
     "render_release_notes",
     "render_release_plan",

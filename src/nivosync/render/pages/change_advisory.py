@@ -6,9 +6,10 @@ ChangeAdvisoryDetails; where it is missing the page names who still has to write
 
 from __future__ import annotations
 
-from nivosync.change_advisory import ChangeAdvisoryDetails
-from nivosync.notes import SECTIONS
-from nivosync.plan import Plan
+from nivosync.core.pages import page_title
+from nivosync.core.plan import Plan
+from nivosync.inputs.change_advisory import ChangeAdvisoryDetails
+from nivosync.inputs.notes import SECTIONS
 from nivosync.render.pages.common import (
     NONE,
     IssueRef,
@@ -16,7 +17,6 @@ from nivosync.render.pages.common import (
     day,
     issue_key,
     issue_status,
-    page_title,
     people,
     role_person,
     to_be_completed,

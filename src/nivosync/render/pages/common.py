@@ -1,4 +1,4 @@
-"""What every page renderer shares: page kinds and titles, the result type, Jira references."""
+"""What every page renderer shares: the result type, Jira references, small cells."""
 
 from __future__ import annotations
 
@@ -6,27 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
 
-from nivosync.plan import Plan, ReleaseIdentity
+from nivosync.core.pages import ReleasePageKind
+from nivosync.core.plan import Plan
 from nivosync.render.storage import Colour, Content, Element, lines, link, panel, status
 
-PageKind = Literal["plan", "notes", "change-advisory", "uat"]
-PAGE_KINDS: tuple[PageKind, ...] = ("plan", "notes", "change-advisory", "uat")
-_TITLES: dict[PageKind, str] = {
-    "plan": "Release Plan",
-    "notes": "Release Notes",
-    "change-advisory": "Change Advisory",
-    "uat": "UAT Form",
-}
 NONE = "—"
 # Jira's status categories (statusCategory.key) and the lozenge colours Jira itself uses.
 CATEGORY_COLOURS: dict[str, Colour] = {"new": "Grey", "indeterminate": "Blue", "done": "Green"}
-
-
-def page_title(kind: PageKind, release: ReleaseIdentity) -> str:
-    """The page's title: unique per release, as Confluence needs within a space."""
-    return f"{release.title} — {_TITLES[kind]}"
 
 
 @dataclass(frozen=True)
@@ -39,7 +26,7 @@ class Attachment:
 
 @dataclass(frozen=True)
 class RenderedPage:
-    kind: PageKind
+    kind: ReleasePageKind
     title: str
     body: str  # storage format
     attachments: tuple[Attachment, ...] = ()
@@ -89,16 +76,6 @@ def role_lines(roles: Sequence[str], persons: dict[str, str | None]) -> list[Con
 
 def day(value: date | None) -> str:
     return value.isoformat() if value else NONE
-
-
-def jql_quote(value: str) -> str:
-    """A JQL string literal: double quotes, with backslashes and quotes escaped."""
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def release_jql(release: ReleaseIdentity) -> str:
-    """Every issue nivosync made for the release (the epic and its tasks carry its label)."""
-    return f"labels = {jql_quote(release.label)} ORDER BY duedate ASC, key ASC"
 
 
 def to_be_completed(role: str, persons: dict[str, str | None], *what: Content) -> Element:

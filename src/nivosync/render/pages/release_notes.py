@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from nivosync.notes import (
+from nivosync.core.identity import ReleaseIdentity
+from nivosync.core.pages import page_title
+from nivosync.inputs.notes import (
     DEFAULT_TYPE_SECTIONS,
     SECTIONS,
     NoteItem,
@@ -15,13 +17,7 @@ from nivosync.notes import (
     Section,
     section_for_issue_type,
 )
-from nivosync.plan import ReleaseIdentity
-from nivosync.render.pages.common import (
-    Attachment,
-    RenderedPage,
-    jql_quote,
-    page_title,
-)
+from nivosync.render.pages.common import Attachment, RenderedPage
 from nivosync.render.storage import (
     Content,
     Element,
@@ -85,14 +81,6 @@ class ReleaseChanges:
         """Keys Jira found that the notes file describes (shown once, as the notes item)."""
         noted = {i.key for i in self.items if i.source == "notes"}
         return [i.key for i in self.jira.items if i.key in noted]
-
-
-def default_notes_jql(project_key: str, fix_version: str) -> str:
-    """The product project's issues fixed in the release."""
-    return (
-        f"project = {jql_quote(project_key)} AND fixVersion = {jql_quote(fix_version)} "
-        "ORDER BY issuetype ASC, key ASC"
-    )
 
 
 def collect_changes(

@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from nivosync.plan import Plan, PlannedMilestone, PlannedTask
+from nivosync.core.identity import release_macro_jql
+from nivosync.core.pages import page_title
+from nivosync.core.plan import Plan, PlannedMilestone, PlannedTask
 from nivosync.render.pages.common import (
     NONE,
     IssueRef,
@@ -14,9 +16,7 @@ from nivosync.render.pages.common import (
     day,
     issue_key,
     issue_status,
-    page_title,
     people,
-    release_jql,
     role_lines,
 )
 from nivosync.render.storage import (
@@ -89,7 +89,9 @@ def render_release_plan(
         _risks(plan),
         heading(2, "Jira issues"),
         p("All issues of this release, live from Jira (label ", code(plan.release.label), ")."),
-        jira_issues(release_jql(plan.release), server=server.name, server_id=server.server_id),
+        jira_issues(
+            release_macro_jql(plan.release), server=server.name, server_id=server.server_id
+        ),
     )
     return RenderedPage("plan", page_title("plan", plan.release), body)
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from nivosync.plan import Plan
-from nivosync.render.pages.common import RenderedPage, day, page_title, people, role_lines
+from nivosync.core.pages import page_title
+from nivosync.core.plan import Plan
+from nivosync.core.template import UatScenarioSpec
+from nivosync.render.pages.common import RenderedPage, day, people, role_lines
 from nivosync.render.storage import (
     Content,
     Element,
@@ -25,7 +27,6 @@ from nivosync.render.storage import (
     task_list,
     toc,
 )
-from nivosync.template import UatScenarioSpec
 
 SCENARIO_COLUMNS = (
     "ID",

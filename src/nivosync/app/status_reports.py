@@ -16,26 +16,25 @@ from typing import Any
 
 import structlog
 
+from nivosync.app.publisher import FileToAttach, PageIdentity, PageResult, PageSpec, Publisher
+from nivosync.app.releases import HISTORY_PROPERTY, PAGES_PROPERTY, ReleaseRecord, tasks_by_release
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Space
+from nivosync.core.identity import task_issues
+from nivosync.core.pages import page_title
+from nivosync.core.slippage import (
+    ReleaseSlippage,
+    TaskStatus,
+    compute_slippage,
+    slippage_to_json,
+)
 from nivosync.errors import NivosyncError
 from nivosync.http import HttpError
 from nivosync.jira.gateway import JiraGateway
 from nivosync.jira.models import IssueSnapshot
-from nivosync.publishing import FileToAttach, PageIdentity, PageResult, PageSpec, Publisher
-from nivosync.reconcile import TASK_LABEL_PREFIX
-from nivosync.releases import HISTORY_PROPERTY, PAGES_PROPERTY, ReleaseRecord, tasks_by_release
 from nivosync.render.slip_chart import slip_chart_png
 from nivosync.render.status_page import CHART_FILE, HistoryEntry, lozenge, status_page_body
 from nivosync.render.storage import heading, key_value_table, p, panel, render, table
-from nivosync.slippage import (
-    BaselineError,
-    ReleaseSlippage,
-    TaskStatus,
-    compute_slippage,
-    parse_baseline,
-    slippage_to_json,
-)
 
 log = structlog.get_logger(__name__)
 
@@ -56,7 +55,7 @@ class ReleaseSync:
 
     @property
     def title(self) -> str:
-        return f"{self.record.customer} {self.record.release}"
+        return self.record.title
 
     def to_json(self) -> dict[str, Any]:
         if self.slippage is None:
@@ -76,20 +75,15 @@ def is_active(record: ReleaseRecord, as_of: date, inactive_after_days: int) -> b
     """Open epic, and stabilisation not over for more than `inactive_after_days`."""
     if record.epic.status_category == "done":
         return False
-    end = record.baseline.get("baseline", {}).get("end")
-    try:
-        return date.fromisoformat(str(end)) + timedelta(days=inactive_after_days) >= as_of
-    except ValueError:
+    if record.baseline is None:
         return True  # a damaged baseline is reported by the sync itself, not skipped silently
+    return record.baseline.end + timedelta(days=inactive_after_days) >= as_of
 
 
 def task_statuses(issues: Sequence[IssueSnapshot]) -> dict[str, TaskStatus]:
     """The tasks' state as the slippage rules read it, keyed by template task id."""
     found: dict[str, TaskStatus] = {}
-    for issue in sorted(issues, key=lambda i: i.key, reverse=True):  # the oldest key wins
-        task_id = _task_id(issue)
-        if task_id is None:
-            continue
+    for task_id, issue in task_issues(issues).items():
         assignee = issue.assignee.email or issue.assignee.display_name if issue.assignee else None
         found[task_id] = TaskStatus(
             task_id,
@@ -102,20 +96,6 @@ def task_statuses(issues: Sequence[IssueSnapshot]) -> dict[str, TaskStatus]:
             issue.resolved,
         )
     return found
-
-
-def _task_id(issue: IssueSnapshot) -> str | None:
-    value = issue.identity.get("task_id")
-    if isinstance(value, str):
-        return value
-    return next(
-        (
-            label.removeprefix(TASK_LABEL_PREFIX)
-            for label in issue.labels
-            if label.startswith(TASK_LABEL_PREFIX)
-        ),
-        None,
-    )
 
 
 def measure(
@@ -145,12 +125,10 @@ def measure(
 
 def _measure_one(record: ReleaseRecord, issues: list[IssueSnapshot], as_of: date) -> ReleaseSync:
     outcome = ReleaseSync(record, history=history_of(record))
-    try:
-        baseline = parse_baseline(record.baseline)
-    except BaselineError as exc:
-        outcome.error = f"its baseline on {record.epic.key} is unreadable: {exc}"
+    if record.baseline is None:
+        outcome.error = record.problem or f"{record.epic.key} has no baseline"
         return outcome
-    outcome.slippage = compute_slippage(baseline, task_statuses(issues), as_of)
+    outcome.slippage = compute_slippage(record.baseline, task_statuses(issues), as_of)
     return outcome
 
 
@@ -197,7 +175,7 @@ class StatusPublisher:
     def _write_page(self, item: ReleaseSync) -> None:
         record = item.record
         identity = PageIdentity(record.slug, record.customer, record.release)
-        title = f"{item.title} — Status Report"
+        title = page_title("status", record)
         spec = self._spec(item, title)
         if spec is None:
             return

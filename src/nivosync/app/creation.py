@@ -17,22 +17,22 @@ from typing import Any
 
 import structlog
 
-from nivosync.baseline import PROPERTY_KEY
+from nivosync.app.payloads import epic_payload, task_payload
+from nivosync.app.releases import EPIC_PROPERTIES
+from nivosync.core.baseline import BaselineError, StoredRelease, read_stored_release
+from nivosync.core.identity import (
+    PROPERTY_KEY,
+    WATCHERS_PENDING,
+    is_epic,
+    oldest_first,
+    release_jql,
+)
+from nivosync.core.plan import Plan, PlannedTask
+from nivosync.core.reconcile import Drift, ReleaseDiff, creation_layers, diff_release
 from nivosync.errors import InvalidInput
 from nivosync.http import AmbiguousWrite, HttpError
 from nivosync.jira.gateway import BULK_LIMIT, JiraGateway
 from nivosync.jira.models import IssueSnapshot, IssueTypeRef, SiteFacts
-from nivosync.jira.payloads import epic_payload, task_payload
-from nivosync.plan import Plan, PlannedTask
-from nivosync.reconcile import (
-    EPIC_LABEL,
-    WATCHERS_PENDING,
-    Drift,
-    ReleaseDiff,
-    creation_layers,
-    diff_release,
-)
-from nivosync.releases import EPIC_PROPERTIES, release_jql
 
 log = structlog.get_logger(__name__)
 
@@ -234,10 +234,10 @@ def create_release(
         found = list(jira.search(jql, properties=EPIC_PROPERTIES))
         outcome.found = found
         check_start = resolved.facts.start_field is not None
-        remembered = _remembered_people(jira, found)
+        stored = _stored_release(jira, plan, found)
+        remembered = dict(stored.people) if stored else {}
         find_people(jira, plan, resolved, remembered)
         diff = diff_release(plan, resolved.refs, found, check_start)
-        _check_identity(plan, diff)
         # Everyone a write will name is checked on the site now, before the first write.
         find_people(jira, plan, resolved, remembered, _writers(plan, diff, update))
         if round_number == 0:
@@ -260,18 +260,31 @@ def create_release(
     return outcome
 
 
-def _remembered_people(jira: JiraGateway, found: Sequence[IssueSnapshot]) -> dict[str, str]:
-    """The people's Jira refs stored on the epic (one read on DC, whose search has no
-    properties; free on Cloud)."""
-    epic = next((i for i in found if EPIC_LABEL in i.labels), None)
+def _stored_release(
+    jira: JiraGateway, plan: Plan, found: Sequence[IssueSnapshot]
+) -> StoredRelease | None:
+    """What the release's epic says it is (one read on DC, whose search has no properties;
+    free on Cloud); None when there is no epic or its property is unreadable.
+
+    A different customer/release whose slug collides with ours is never written into."""
+    epic = next(iter(oldest_first(i for i in found if is_epic(i))), None)
     if epic is None:
-        return {}
-    identity = epic.identity
-    if not identity and not jira.flavor.cloud:
-        stored = jira.issue_property(epic.key, PROPERTY_KEY)
-        identity = stored if isinstance(stored, dict) else {}
-    people = identity.get("people")
-    return {str(k): str(v) for k, v in people.items()} if isinstance(people, dict) else {}
+        return None
+    value = epic.properties.get(PROPERTY_KEY)
+    if value is None and not jira.flavor.cloud:
+        value = jira.issue_property(epic.key, PROPERTY_KEY)
+    try:
+        stored = read_stored_release(value)
+    except BaselineError:
+        return None
+    if stored.identity != plan.release:
+        raise InvalidInput(
+            f"epic {epic.key} carries label {plan.release.label} but belongs to "
+            f"{stored.customer} {stored.release}: customer '{plan.release.customer}' release "
+            f"'{plan.release.release}' collides with it; use a distinguishable customer or "
+            "release name"
+        )
+    return stored
 
 
 def _outcome(plan: Plan, dry_run: bool) -> CreateOutcome:
@@ -280,21 +293,6 @@ def _outcome(plan: Plan, dry_run: bool) -> CreateOutcome:
         IssueOutcome(t.id, t.summary, t.assignee, str(t.start), str(t.due)) for t in plan.tasks
     ]
     return CreateOutcome(plan=plan, epic=epic, issues=issues, dry_run=dry_run)
-
-
-def _check_identity(plan: Plan, diff: ReleaseDiff) -> None:
-    """A different customer/release whose slug collides with ours is never written into."""
-    if diff.epic is None:
-        return
-    identity = diff.epic.identity
-    ours = (plan.release.customer, plan.release.release)
-    theirs = (identity.get("customer"), identity.get("release"))
-    if identity and theirs != ours:
-        raise InvalidInput(
-            f"epic {diff.epic.key} carries label {plan.release.label} but belongs to "
-            f"{theirs[0]} {theirs[1]}: customer '{ours[0]}' release '{ours[1]}' collides with it; "
-            "use a distinguishable customer or release name"
-        )
 
 
 def _report_found(outcome: CreateOutcome, diff: ReleaseDiff, jira: JiraGateway) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from nivosync.creation import CreateOutcome, IssueOutcome
-from nivosync.reconcile import Drift
-from nivosync.render.table import text_table
+from nivosync.app.creation import CreateOutcome, IssueOutcome
+from nivosync.core.reconcile import Drift
+from nivosync.views.table import text_table
 
 CREATE_JSON_SCHEMA = "nivosync.create/1"
 

@@ -8,11 +8,12 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
+from nivosync.core.plan import Risk
+from nivosync.core.strict import Strict
+from nivosync.core.template import RiskSpec
 from nivosync.errors import display_path
-from nivosync.plan import Risk
-from nivosync.schema import Strict, parse_document
-from nivosync.template import RiskSpec
-from nivosync.yamlfile import load_yaml_mapping
+from nivosync.inputs.schema import parse_document
+from nivosync.inputs.yamlfile import load_yaml_mapping
 
 Text = Annotated[str, StringConstraints(min_length=1)]
 
@@ -22,7 +23,7 @@ class ChangeAdvisoryFileSpec(Strict):
     rollback_plan: Text | None = None
     downtime: Text | None = None
     deployment_window: Text | None = None
-    risks: list[RiskSpec] = []  # noqa: RUF012 - pydantic copies defaults
+    risks: list[RiskSpec] = []
 
 
 @dataclass(frozen=True)

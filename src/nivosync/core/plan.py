@@ -2,58 +2,17 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from nivosync.calendar import NonWorkingStart, WeekSchedule, WorkCalendar
+from nivosync.core.calendar import NonWorkingStart, WeekSchedule, WorkCalendar
+from nivosync.core.identity import LABEL_PREFIX, ReleaseIdentity
+from nivosync.core.template import MilestoneSpec, PlanTemplate, TaskSpec
 from nivosync.errors import InvalidInput
-from nivosync.template import MilestoneSpec, PlanTemplate, TaskSpec
 
 PLAN_JSON_SCHEMA = "nivosync.plan/1"
-LABEL_PREFIX = "nivosync"
-
-
-def slugify(text: str) -> str:
-    """Lowercase ASCII words joined by '-'; dots kept (they matter in versions)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9.]+", "-", ascii_text.lower()).strip("-.")
-
-
-@dataclass(frozen=True)
-class ReleaseIdentity:
-    """Which release this is; the slug is how nivosync finds it again in Jira and Confluence."""
-
-    customer: str
-    release: str
-
-    @property
-    def slug(self) -> str:
-        # '--' cannot occur inside a slugified part, so customer and release never run together.
-        return f"{slugify(self.customer)}--{slugify(self.release)}"
-
-    @property
-    def label(self) -> str:
-        """The Jira label on every issue of this release."""
-        return f"{LABEL_PREFIX}-{self.slug}"
-
-    @property
-    def title(self) -> str:
-        return f"{self.customer} {self.release}"
-
-    @classmethod
-    def checked(cls, customer: str, release: str) -> ReleaseIdentity:
-        identity = cls(customer.strip(), release.strip())
-        for option, value in (("--customer", identity.customer), ("--release", identity.release)):
-            if not slugify(value):
-                raise InvalidInput(
-                    f"{option} '{value}' needs at least one letter or digit (it names the release "
-                    "in Jira labels and Confluence page titles)"
-                )
-        return identity
 
 
 @dataclass(frozen=True)

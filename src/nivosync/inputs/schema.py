@@ -7,18 +7,12 @@ import types
 import typing
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from nivosync.errors import InvalidInput, Problem
-from nivosync.yamlfile import Location, YamlDocument
+from nivosync.inputs.yamlfile import Location, YamlDocument
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
-
-
-class Strict(BaseModel):
-    """Unknown keys are errors (they are nearly always typos); values are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 def parse_document(doc: YamlDocument, model: type[ModelT]) -> ModelT:

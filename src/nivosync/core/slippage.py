@@ -41,14 +41,14 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from nivosync.calendar import WorkCalendar
-from nivosync.slippage_baseline import (
+from nivosync.core.baseline import (
     Baseline,
     BaselineError,
     BaselineMilestone,
     BaselineTask,
     parse_baseline,
 )
+from nivosync.core.calendar import WorkCalendar
 
 __all__ = [
     "DONE_CATEGORY",

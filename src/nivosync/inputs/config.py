@@ -16,12 +16,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from nivosync.calendar import CalendarError, WorkCalendar
+from nivosync.core.calendar import CalendarError, WorkCalendar
+from nivosync.core.strict import Strict
+from nivosync.core.template import PlanTemplate, RiskSpec, UatScenarioSpec
 from nivosync.errors import InvalidInput, Problem
-from nivosync.notes import SECTION_HINT, parse_section
-from nivosync.schema import Strict, parse_document
-from nivosync.template import RiskSpec, UatScenarioSpec
-from nivosync.yamlfile import YamlDocument, load_yaml_mapping
+from nivosync.inputs.notes import SECTION_HINT, parse_section
+from nivosync.inputs.schema import parse_document
+from nivosync.inputs.templates import load_template, resolve_template
+from nivosync.inputs.yamlfile import YamlDocument, load_yaml_mapping
 
 CONFIG_ENV = "NIVOSYNC_CONFIG"
 DEFAULT_CONFIG = Path("nivosync.yaml")
@@ -230,6 +232,11 @@ class Config:
         settings = self.calendar_settings(customer)
         return WorkCalendar.build(set(settings.holidays), settings.country, settings.subdivision)
 
+    def template(self, name_or_path: str | None) -> PlanTemplate:
+        """--template (a name or a path), else default_template: loaded and fully checked."""
+        chosen = name_or_path or self.spec.default_template
+        return load_template(resolve_template(chosen, self.templates_dir))
+
     def role_problems(
         self, template_name: str, template_roles: Mapping[str, list[str]]
     ) -> list[Problem]:
@@ -271,6 +278,11 @@ def find_config(explicit: Path | None, environ: Mapping[str, str] | None = None)
         "no config file: pass --config FILE, set NIVOSYNC_CONFIG, or create ./nivosync.yaml "
         "(copy config.example.yaml to start)"
     )
+
+
+def load_settings(explicit: Path | None) -> Config:
+    """The config a command runs with: --config, else $NIVOSYNC_CONFIG, else ./nivosync.yaml."""
+    return load_config(find_config(explicit))
 
 
 def load_config(path: Path) -> Config:

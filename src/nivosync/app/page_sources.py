@@ -9,36 +9,35 @@ from pathlib import Path
 
 import structlog
 
-from nivosync.change_advisory import ChangeAdvisoryDetails, combine, load_change_advisory
-from nivosync.config import ChangeAdvisorySettings, Config
+from nivosync.app.publisher import FileToAttach, PageSpec
+from nivosync.core.identity import is_epic, jql_quote, oldest_first, task_issues
+from nivosync.core.pages import RELEASE_PAGE_KINDS
+from nivosync.core.plan import Plan, Risk
+from nivosync.core.template import UatScenarioSpec
 from nivosync.errors import InvalidInput
 from nivosync.http import HttpError
-from nivosync.jira.gateway import JiraGateway
-from nivosync.jira.models import IssueSnapshot
-from nivosync.notes import (
+from nivosync.inputs.change_advisory import ChangeAdvisoryDetails, combine, load_change_advisory
+from nivosync.inputs.config import ChangeAdvisorySettings, Config
+from nivosync.inputs.notes import (
     DEFAULT_TYPE_SECTIONS,
     ReleaseNotesFile,
     Section,
     load_notes,
     parse_section,
 )
-from nivosync.plan import Plan, Risk
-from nivosync.publishing import FileToAttach, PageSpec
-from nivosync.reconcile import EPIC_LABEL, TASK_LABEL_PREFIX
+from nivosync.jira.gateway import JiraGateway
+from nivosync.jira.models import IssueSnapshot
 from nivosync.render.pages import (
-    PAGE_KINDS,
     IssueRef,
     JiraItem,
     JiraResults,
     RenderedPage,
     collect_changes,
-    default_notes_jql,
     render_change_advisory,
     render_release_notes,
     render_release_plan,
     render_uat_form,
 )
-from nivosync.template import UatScenarioSpec
 
 log = structlog.get_logger(__name__)
 APPROVAL_TASK = "change-advisory-approval"
@@ -60,26 +59,24 @@ class PageSources:
 def issue_refs(
     found: Iterable[IssueSnapshot], browse: Callable[[str], str]
 ) -> tuple[dict[str, IssueRef], IssueRef | None]:
-    """The release's issues by task id (oldest key wins), and its epic."""
-    refs: dict[str, IssueRef] = {}
-    epic = None
-    for issue in sorted(found, key=lambda i: i.key, reverse=True):
-        ref = IssueRef(
+    """The release's issues by task id (the oldest of duplicates), and its epic."""
+    issues = list(found)
+
+    def ref(issue: IssueSnapshot) -> IssueRef:
+        return IssueRef(
             issue.key, browse(issue.key), issue.status, issue.status_category, issue.resolved
         )
-        if EPIC_LABEL in issue.labels:
-            epic = ref
-        task_id = issue.identity.get("task_id") or next(
-            (
-                x.removeprefix(TASK_LABEL_PREFIX)
-                for x in issue.labels
-                if x.startswith(TASK_LABEL_PREFIX)
-            ),
-            None,
-        )
-        if isinstance(task_id, str):
-            refs[task_id] = ref
-    return refs, epic
+
+    epic = next((ref(i) for i in oldest_first(issues) if is_epic(i)), None)
+    return {task_id: ref(i) for task_id, i in task_issues(issues).items()}, epic
+
+
+def default_notes_jql(project_key: str, fix_version: str) -> str:
+    """The product project's issues fixed in the release."""
+    return (
+        f"project = {jql_quote(project_key)} AND fixVersion = {jql_quote(fix_version)} "
+        "ORDER BY issuetype ASC, key ASC"
+    )
 
 
 def notes_jql(config: Config, jira: JiraGateway, plan: Plan) -> str:
@@ -157,7 +154,7 @@ def render_pages(
         ),
         "uat": lambda: render_uat_form(sources.plan, extra_scenarios=sources.uat_extra),
     }
-    return [makers[kind]() for kind in PAGE_KINDS if kind in kinds]
+    return [makers[kind]() for kind in RELEASE_PAGE_KINDS if kind in kinds]
 
 
 def page_spec(page: RenderedPage) -> PageSpec:

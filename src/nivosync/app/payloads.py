@@ -6,13 +6,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from nivosync.baseline import PROPERTY_KEY, epic_property, task_property
+from nivosync.core.baseline import epic_property, task_property
+from nivosync.core.identity import PROPERTY_KEY, epic_labels, task_labels
+from nivosync.core.plan import Plan, PlannedTask
 from nivosync.jira.documents import Bullets, Document, Heading, Paragraph
 from nivosync.jira.flavor import JiraFlavor
 from nivosync.jira.gateway import LINK_TYPE
 from nivosync.jira.models import IssueTypeRef, SiteFacts
-from nivosync.plan import Plan, PlannedTask
-from nivosync.reconcile import epic_labels, task_labels
 
 
 def epic_document(plan: Plan) -> Document:
@@ -76,7 +76,7 @@ def epic_payload(
         "summary": plan.epic_summary,
         "description": flavor.description(epic_document(plan)),
         "duedate": plan.end.isoformat(),
-        "labels": list(epic_labels(plan)),
+        "labels": list(epic_labels(plan.release)),
     }
     if facts.start_field:
         fields[facts.start_field] = plan.start.isoformat()
@@ -107,7 +107,7 @@ def task_payload(
         "summary": task.summary,
         "description": flavor.description(task_document(plan, task)),
         "duedate": task.due.isoformat(),
-        "labels": list(task_labels(plan, task.id, watchers_pending=bool(task.watchers))),
+        "labels": list(task_labels(plan.release, task.id, watchers_pending=bool(task.watchers))),
         **flavor.epic_link(epic_key, facts.epic_link_field),
     }
     if task.assignee:

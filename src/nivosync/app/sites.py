@@ -8,10 +8,10 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from nivosync.config import SANDBOX, Config, ConfluenceSettings, JiraSettings
 from nivosync.confluence.gateway import ConfluenceGateway, confluence_gateway
 from nivosync.errors import InvalidInput
 from nivosync.http import Credentials, RetryPolicy, Transport
+from nivosync.inputs.config import SANDBOX, Config, ConfluenceSettings, JiraSettings
 from nivosync.jira.flavor import flavor_named
 from nivosync.jira.gateway import JiraGateway
 from nivosync.sandbox import AdminCredential, Sandbox, SiteSeed, UserSeed

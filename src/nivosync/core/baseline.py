@@ -1,22 +1,85 @@
-"""The baseline stored on a release's epic, parsed and checked before slippage is measured (pure).
+"""The release identity and baseline nivosync stores in Jira, written and read back (pure).
 
-`nivosync create` writes the plan as it was at creation into the epic's `nivosync` property
-(see `baseline.epic_property`). Slippage is measured against that snapshot, never against
-Jira's current due dates, so a re-planned task cannot hide its slip. Anything in Jira can be
-edited by hand or written by another tool, so every field is checked here and a bad one is
-named in the error instead of surfacing later as a KeyError deep in the arithmetic.
+`nivosync create` writes the plan as it was at creation into the epic's `nivosync` property.
+Slippage is measured against that snapshot, never against Jira's current due dates, so a
+re-planned task cannot hide its slip. Anything in Jira can be edited by hand or written by
+another tool, so the reader checks every field and names a bad one in `BaselineError` instead
+of letting it surface later as a KeyError deep in the arithmetic. This module is the only
+owner of the property's schema: nothing else reads its dict.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from nivosync.baseline import BASELINE_SCHEMA, PROPERTY_KEY
-from nivosync.calendar import CalendarError, WorkCalendar
+from nivosync.core.calendar import CalendarError, WorkCalendar
+from nivosync.core.identity import PROPERTY_KEY, ReleaseIdentity
+from nivosync.core.plan import Plan, PlannedTask
 from nivosync.errors import NivosyncError
+
+BASELINE_SCHEMA = 1
+
+
+def release_identity(plan: Plan) -> dict[str, Any]:
+    return {
+        "customer": plan.release.customer,
+        "release": plan.release.release,
+        "slug": plan.release.slug,
+    }
+
+
+def epic_property(
+    plan: Plan, created_at: datetime, people: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The epic's property: who the release is, the whole plan as it was at creation, and the
+    Jira users its people were (so a re-run need not look them up again just to compare)."""
+    template = plan.template
+    return {
+        "schema": BASELINE_SCHEMA,
+        "kind": "epic",
+        **release_identity(plan),
+        "template": {
+            "name": template.name,
+            "title": template.spec.title,
+            "schema_version": template.spec.schema_version,
+        },
+        "created_at": created_at.isoformat(timespec="seconds"),
+        "people": dict(people or {}),
+        "baseline": {
+            "start": plan.start.isoformat(),
+            "end": plan.end.isoformat(),
+            "go_live": plan.go_live.isoformat(),
+            "go_live_task": next(t.id for t in plan.tasks if t.go_live),
+            "milestones": [
+                {"id": m.id, "name": m.name, "end": m.end.isoformat(), "tasks": list(m.tasks)}
+                for m in plan.milestones
+            ],
+            "tasks": {
+                t.id: {"start": t.start.isoformat(), "due": t.due.isoformat()} for t in plan.tasks
+            },
+        },
+        "calendar": {
+            "holidays": sorted(d.isoformat() for d in plan.calendar.holidays),
+            "country": plan.calendar.country,
+            "subdivision": plan.calendar.subdivision,
+        },
+    }
+
+
+def task_property(plan: Plan, task: PlannedTask) -> dict[str, Any]:
+    """A task issue's property: which release and task it is, and its planned dates."""
+    return {
+        "schema": BASELINE_SCHEMA,
+        "kind": "task",
+        "slug": plan.release.slug,
+        "task_id": task.id,
+        "milestone": task.milestone,
+        "go_live": task.go_live,
+        "baseline": {"start": task.start.isoformat(), "due": task.due.isoformat()},
+    }
 
 
 class BaselineError(NivosyncError, ValueError):
@@ -71,6 +134,37 @@ class Baseline:
     def ordered_tasks(self) -> tuple[BaselineTask, ...]:
         """Every task, milestone by milestone (the order reports list them in)."""
         return tuple(self.tasks[t] for m in self.milestones for t in m.tasks)
+
+
+@dataclass(frozen=True)
+class StoredRelease:
+    """Who a release epic says it is, and what it remembers besides the baseline."""
+
+    customer: str
+    release: str
+    slug: str
+    template_name: str | None
+    people: Mapping[str, str]
+
+    @property
+    def identity(self) -> ReleaseIdentity:
+        return ReleaseIdentity(self.customer, self.release)
+
+
+def read_stored_release(data: object) -> StoredRelease:
+    """The identity part of an epic's property; raises `BaselineError` naming a bad field."""
+    root = _mapping(data, "(top level)")
+    _check_identity(root)
+    template = root.get("template")
+    name = template.get("name") if isinstance(template, Mapping) else None
+    people = root.get("people")
+    return StoredRelease(
+        customer=_text(root, "customer", ""),
+        release=_text(root, "release", ""),
+        slug=_text(root, "slug", ""),
+        template_name=name if isinstance(name, str) and name else None,
+        people=({str(k): str(v) for k, v in people.items()} if isinstance(people, Mapping) else {}),
+    )
 
 
 def parse_baseline(data: object) -> Baseline:
@@ -193,7 +287,8 @@ def _mapping(value: object, path: str) -> Mapping[str, Any]:
 def _text(section: Mapping[str, Any], key: str, path: str) -> str:
     value = section.get(key)
     if not isinstance(value, str) or not value:
-        raise BaselineError(f"{path}.{key}", f"expected a non-empty string, got {value!r}")
+        where = f"{path}.{key}" if path else key
+        raise BaselineError(where, f"expected a non-empty string, got {value!r}")
     return value
 
 

@@ -2,30 +2,46 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
-from nivosync.jira.models import IssueSnapshot
-from nivosync.plan import LABEL_PREFIX, Plan
-
-EPIC_LABEL = f"{LABEL_PREFIX}-epic"
-TASK_LABEL_PREFIX = f"{LABEL_PREFIX}-task-"
-WATCHERS_PENDING = f"{LABEL_PREFIX}-watchers-pending"
-
-
-def task_label(task_id: str) -> str:
-    return f"{TASK_LABEL_PREFIX}{task_id}"
-
-
-def epic_labels(plan: Plan) -> tuple[str, ...]:
-    return (LABEL_PREFIX, plan.release.label, EPIC_LABEL)
+from nivosync.core.identity import (
+    WATCHERS_PENDING,
+    TrackedIssue,
+    is_epic,
+    oldest_first,
+    task_id_of,
+)
+from nivosync.core.plan import Plan
 
 
-def task_labels(plan: Plan, task_id: str, watchers_pending: bool) -> tuple[str, ...]:
-    labels = (LABEL_PREFIX, plan.release.label, task_label(task_id))
-    return (*labels, WATCHERS_PENDING) if watchers_pending else labels
+class Assignee(Protocol):
+    @property
+    def ref(self) -> str: ...
+
+
+class ExistingIssue(TrackedIssue, Protocol):
+    """The fields of an issue found in Jira that reconciling compares with the plan."""
+
+    @property
+    def summary(self) -> str: ...
+
+    @property
+    def assignee(self) -> Assignee | None: ...
+
+    @property
+    def due(self) -> date | None: ...
+
+    @property
+    def start(self) -> date | None: ...
+
+    @property
+    def epic_key(self) -> str | None: ...
+
+    @property
+    def blocked_by(self) -> frozenset[str]: ...
 
 
 @dataclass(frozen=True)
@@ -41,12 +57,12 @@ class Drift:
 
 @dataclass(frozen=True)
 class ReleaseDiff:
-    epic: IssueSnapshot | None
-    existing: Mapping[str, IssueSnapshot]  # task id → its issue
+    epic: ExistingIssue | None
+    existing: Mapping[str, ExistingIssue]  # task id → its issue
     missing: tuple[str, ...]  # task ids to create, in template order
     watchers_pending: tuple[str, ...]  # task ids whose watchers were not all added yet
     drift: tuple[Drift, ...]
-    strangers: tuple[IssueSnapshot, ...]  # carry the release label, but no task of the plan
+    strangers: tuple[ExistingIssue, ...]  # carry the release label, but no task of the plan
     duplicates: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
 
     @property
@@ -62,7 +78,7 @@ class ReleaseDiff:
 def diff_release(
     plan: Plan,
     refs: Mapping[str, str],
-    found: Sequence[IssueSnapshot],
+    found: Sequence[ExistingIssue],
     check_start: bool,
 ) -> ReleaseDiff:
     """Compare the issues found under the release's label with the plan.
@@ -71,7 +87,7 @@ def diff_release(
     """
     epics, tasks, strangers = _classify(plan, found)
     epic, duplicate_epics = _first(epics)
-    existing: dict[str, IssueSnapshot] = {}
+    existing: dict[str, ExistingIssue] = {}
     duplicates: list[tuple[str, tuple[str, ...]]] = []
     if duplicate_epics:
         duplicates.append(("(epic)", tuple(i.key for i in duplicate_epics)))
@@ -128,15 +144,15 @@ def creation_layers(plan: Plan, missing: Sequence[str], existing: Sequence[str])
 
 
 def _classify(
-    plan: Plan, found: Sequence[IssueSnapshot]
-) -> tuple[list[IssueSnapshot], dict[str, list[IssueSnapshot]], list[IssueSnapshot]]:
+    plan: Plan, found: Sequence[ExistingIssue]
+) -> tuple[list[ExistingIssue], dict[str, list[ExistingIssue]], list[ExistingIssue]]:
     task_ids = {t.id for t in plan.tasks}
-    epics: list[IssueSnapshot] = []
-    tasks: dict[str, list[IssueSnapshot]] = {}
-    strangers: list[IssueSnapshot] = []
+    epics: list[ExistingIssue] = []
+    tasks: dict[str, list[ExistingIssue]] = {}
+    strangers: list[ExistingIssue] = []
     for issue in found:
-        task_id = _task_id(issue)
-        if EPIC_LABEL in issue.labels:
+        task_id = task_id_of(issue)
+        if is_epic(issue):
             epics.append(issue)
         elif task_id in task_ids:
             tasks.setdefault(task_id, []).append(issue)
@@ -145,28 +161,13 @@ def _classify(
     return epics, tasks, strangers
 
 
-def _task_id(issue: IssueSnapshot) -> str | None:
-    identity = issue.identity.get("task_id")
-    if isinstance(identity, str):
-        return identity
-    for label in issue.labels:
-        if label.startswith(TASK_LABEL_PREFIX):
-            return label.removeprefix(TASK_LABEL_PREFIX)
-    return None
-
-
-def _first(issues: list[IssueSnapshot]) -> tuple[IssueSnapshot | None, list[IssueSnapshot]]:
+def _first(issues: list[ExistingIssue]) -> tuple[ExistingIssue | None, list[ExistingIssue]]:
     """The oldest issue (lowest key number) and the rest (duplicates)."""
-    ordered = sorted(issues, key=_key_number)
+    ordered = oldest_first(issues)
     return (ordered[0] if ordered else None), ordered[1:]
 
 
-def _key_number(issue: IssueSnapshot) -> tuple[int, str]:
-    match = re.search(r"(\d+)$", issue.key)
-    return (int(match.group(1)) if match else 0, issue.key)
-
-
-def _epic_drift(plan: Plan, epic: IssueSnapshot) -> list[Drift]:
+def _epic_drift(plan: Plan, epic: ExistingIssue) -> list[Drift]:
     drift = []
     if epic.summary != plan.epic_summary:
         drift.append(Drift(epic.key, None, "summary", plan.epic_summary, epic.summary))
@@ -181,7 +182,7 @@ def _task_drift(
     ref: str | None,
     start: date,
     due: date,
-    issue: IssueSnapshot,
+    issue: ExistingIssue,
     check_start: bool,
 ) -> list[Drift]:
     drift = []

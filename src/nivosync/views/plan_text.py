@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from nivosync.plan import Plan
-from nivosync.render.table import text_table
+from nivosync.core.plan import Plan
+from nivosync.views.table import text_table
 
 
 def plan_text(plan: Plan) -> str:

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from nivosync.publishing import PageResult
-from nivosync.render.table import text_table
-from nivosync.syncing import ReleaseSync
+from nivosync.app.publisher import PageResult
+from nivosync.app.status_reports import ReleaseSync
+from nivosync.views.table import text_table
 
 SYNC_JSON_SCHEMA = "nivosync.sync/1"
 

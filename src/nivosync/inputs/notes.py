@@ -14,9 +14,10 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, field_validator
 
+from nivosync.core.strict import Strict
 from nivosync.errors import InvalidInput, Problem, display_path
-from nivosync.schema import Strict, parse_document
-from nivosync.yamlfile import load_yaml_mapping, read_text_file
+from nivosync.inputs.schema import parse_document
+from nivosync.inputs.yamlfile import load_yaml_mapping, read_text_file
 
 Section = Literal["features", "improvements", "fixes", "other"]
 SECTIONS: dict[Section, str] = {
@@ -159,7 +160,7 @@ class NoteItemSpec(Strict):
     title: str
     description: str = ""
     jira: JiraKey | None = None
-    screenshots: list[str] = []  # noqa: RUF012 - pydantic copies defaults
+    screenshots: list[str] = []
 
     @field_validator("section")
     @classmethod

@@ -6,11 +6,26 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from nivosync.baseline import PROPERTY_KEY
+from nivosync.core.baseline import (
+    Baseline,
+    BaselineError,
+    StoredRelease,
+    parse_baseline,
+    read_stored_release,
+)
+from nivosync.core.identity import (
+    PROPERTY_KEY,
+    ReleaseIdentity,
+    epics_jql,
+    is_epic,
+    oldest_first,
+    release_jql,
+    release_label,
+    slug_from_labels,
+    tasks_jql,
+)
 from nivosync.jira.gateway import JiraGateway
 from nivosync.jira.models import IssueSnapshot
-from nivosync.plan import LABEL_PREFIX, ReleaseIdentity
-from nivosync.reconcile import EPIC_LABEL
 
 PAGES_PROPERTY = "nivosync.pages"  # on the epic: Confluence page ids by page kind
 HISTORY_PROPERTY = "nivosync.history"  # on the epic: one entry per nightly sync
@@ -20,32 +35,44 @@ LABELS_PER_SEARCH = 50  # releases per batched task search: keeps the JQL short
 
 @dataclass(frozen=True)
 class ReleaseRecord:
-    """A release's epic with what nivosync stored on it."""
+    """A release's epic with what nivosync stored on it, read through the typed readers.
+
+    `stored` / `baseline` are None when the epic's property is damaged; `problem` says why.
+    """
 
     epic: IssueSnapshot
-    baseline: dict[str, Any]
+    stored: StoredRelease | None
+    baseline: Baseline | None
+    problem: str | None = None
     pages: dict[str, str] = field(default_factory=dict)
     history: list[Any] = field(default_factory=list)
 
     @property
     def slug(self) -> str:
-        return str(self.baseline.get("slug", ""))
+        if self.stored is not None:
+            return self.stored.slug
+        return slug_from_labels(self.epic.labels) or self.epic.key.lower()
 
     @property
     def label(self) -> str:
-        return f"{LABEL_PREFIX}-{self.slug}"
+        return release_label(self.slug)
 
     @property
     def customer(self) -> str:
-        return str(self.baseline.get("customer", ""))
+        return self.stored.customer if self.stored else ""
 
     @property
     def release(self) -> str:
-        return str(self.baseline.get("release", ""))
+        return self.stored.release if self.stored else ""
 
+    @property
+    def title(self) -> str:
+        return f"{self.customer} {self.release}" if self.stored else f"release {self.epic.key}"
 
-def release_jql(project_key: str, label: str) -> str:
-    return f'project = "{project_key}" AND labels = "{label}" ORDER BY key ASC'
+    def belongs_to(self, identity: ReleaseIdentity) -> bool:
+        """True when the epic says it is this very customer and release (not a slug twin)."""
+        stored = self.stored
+        return stored is not None and stored.identity == identity
 
 
 def find_release(
@@ -60,18 +87,17 @@ def split_release(
     jira: JiraGateway, found: Sequence[IssueSnapshot]
 ) -> tuple[ReleaseRecord | None, list[IssueSnapshot]]:
     """A release search's epic record and its other issues."""
-    epics = sorted((i for i in found if EPIC_LABEL in i.labels), key=_key_order)
-    others = [i for i in found if EPIC_LABEL not in i.labels]
+    epics = oldest_first(i for i in found if is_epic(i))
+    others = [i for i in found if not is_epic(i)]
     if not epics:
         return None, others
-    return _record(jira, epics[0]), others
+    return read_record(jira, epics[0]), others
 
 
 def epics(jira: JiraGateway) -> Iterator[ReleaseRecord]:
     """Every release epic nivosync created in the project (one paginated search)."""
-    jql = f'project = "{jira.project_key}" AND labels = "{EPIC_LABEL}" ORDER BY key ASC'
-    for epic in jira.search(jql, properties=EPIC_PROPERTIES):
-        yield _record(jira, epic)
+    for epic in jira.search(epics_jql(jira.project_key), properties=EPIC_PROPERTIES):
+        yield read_record(jira, epic)
 
 
 def tasks_by_release(
@@ -82,11 +108,7 @@ def tasks_by_release(
     tasks: dict[str, list[IssueSnapshot]] = {r.slug: [] for r in records}
     labels = list(by_label)
     for start in range(0, len(labels), LABELS_PER_SEARCH):
-        batch = ", ".join(f'"{label}"' for label in labels[start : start + LABELS_PER_SEARCH])
-        jql = (
-            f'project = "{jira.project_key}" AND labels in ({batch}) '
-            f'AND labels != "{EPIC_LABEL}" ORDER BY key ASC'
-        )
+        jql = tasks_jql(jira.project_key, labels[start : start + LABELS_PER_SEARCH])
         for issue in jira.search(jql, properties=[PROPERTY_KEY]):
             for label in issue.labels:
                 if label in by_label:
@@ -94,19 +116,25 @@ def tasks_by_release(
     return tasks
 
 
-def _record(jira: JiraGateway, epic: IssueSnapshot) -> ReleaseRecord:
+def read_record(jira: JiraGateway, epic: IssueSnapshot) -> ReleaseRecord:
+    """The epic's stored properties, parsed once; a damaged one is recorded, never raised."""
     values = {name: epic.properties.get(name) for name in EPIC_PROPERTIES}
     if not jira.flavor.cloud:  # Data Center's search cannot return issue properties
         values = {name: jira.issue_property(epic.key, name) for name in EPIC_PROPERTIES}
-    baseline, pages, history = (values[name] for name in EPIC_PROPERTIES)
+    stored_value, pages, history = (values[name] for name in EPIC_PROPERTIES)
+    stored: StoredRelease | None = None
+    baseline: Baseline | None = None
+    problem = None
+    try:
+        stored = read_stored_release(stored_value)
+        baseline = parse_baseline(stored_value)
+    except BaselineError as exc:
+        problem = f"its baseline on {epic.key} is unreadable: {exc}"
     return ReleaseRecord(
         epic=epic,
-        baseline=baseline if isinstance(baseline, dict) else {},
+        stored=stored,
+        baseline=baseline,
+        problem=problem,
         pages={str(k): str(v) for k, v in pages.items()} if isinstance(pages, dict) else {},
         history=history if isinstance(history, list) else [],
     )
-
-
-def _key_order(issue: IssueSnapshot) -> tuple[int, str]:
-    number = issue.key.rsplit("-", 1)[-1]
-    return (int(number) if number.isdigit() else 0, issue.key)

@@ -1,189 +1,27 @@
-"""Plan templates: the YAML schema, its cross-checks, and where templates are found."""
+"""Plan-template files: loading, the cross-checks the schema cannot express (with FILE:LINE),
+and where templates are found (shipped, templates_dir, a path)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal, NamedTuple
+from typing import Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, field_validator
-
-from nivosync.calendar import DAYS_PER_WEEK
+from nivosync.core.calendar import DAYS_PER_WEEK
+from nivosync.core.template import (
+    ChangeAdvisorySpec,
+    MilestoneSpec,
+    PlanTemplate,
+    TaskSpec,
+    TemplateSpec,
+)
 from nivosync.errors import InvalidInput, Problem, display_path
-from nivosync.schema import Strict, parse_document
-from nivosync.yamlfile import Location, YamlDocument, load_yaml_mapping
+from nivosync.inputs.schema import parse_document
+from nivosync.inputs.yamlfile import Location, YamlDocument, load_yaml_mapping
 
-SUPPORTED_SCHEMA_VERSIONS = (1,)
 TEMPLATE_SUFFIXES = (".yaml", ".yml")
-
-Identifier = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$"), Field(description="kebab-case id")
-]
-Text = Annotated[str, StringConstraints(min_length=1)]
-
-
-class Span(NamedTuple):
-    """An inclusive 1-based range: weeks 2-3, or days 1-2 of a task's weeks."""
-
-    first: int
-    last: int
-
-    def __str__(self) -> str:
-        return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
-
-
-def _parse_span(value: object) -> object:
-    """Accept `3`, `"3"` or `"2-3"`; anything else is left for pydantic to reject."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return (value, value)
-    if isinstance(value, str):
-        match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", value)
-        if not match:
-            raise ValueError(f"'{value}' is not a range: write N or A-B (e.g. 2-3)")
-        first = int(match.group(1))
-        return (first, int(match.group(2) or first))
-    return value
-
-
-def _check_span(span: Span) -> Span:
-    if span.first < 1 or span.last < span.first:
-        raise ValueError(f"range {span.first}-{span.last} must be A-B with 1 <= A <= B")
-    return span
-
-
-SpanField = Annotated[Span, BeforeValidator(_parse_span), AfterValidator(_check_span)]
-
-
-class RoleSpec(Strict):
-    name: Text
-    description: str = ""
-
-
-class MilestoneSpec(Strict):
-    id: Identifier
-    name: Text
-    weeks: SpanField
-    phase: str | None = None
-    description: str | None = None
-
-
-class TaskSpec(Strict):
-    id: Identifier
-    summary: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    milestone: Identifier
-    roles: Annotated[list[Text], Field(min_length=1)]
-    overview: str = ""
-    description: list[Text] = []
-    weeks: SpanField | None = None
-    days: SpanField | None = None
-    depends_on: list[Identifier] = []
-    go_live: bool = False
-
-    @field_validator("description", mode="before")
-    @classmethod
-    def _one_paragraph(cls, value: object) -> object:
-        return [value] if isinstance(value, str) else value
-
-
-class RiskSpec(Strict):
-    risk: Text
-    mitigation: Text
-
-
-class ChangeAdvisorySpec(Strict):
-    """What every Change Advisory of this plan shares; release specifics come from a file."""
-
-    owner: Text | None = None  # the role that completes it; default: the first approver
-    approvers: list[Text] = []
-    rollback_plan: Text | None = None  # the standard procedure, if the plan has one
-    downtime: Text | None = None  # the usual expectation, if the plan states one
-
-
-class UatScenarioSpec(Strict):
-    id: Identifier
-    title: Text
-    steps: Annotated[list[Text], Field(min_length=1)]
-    expected: Text
-    roles: list[Text] = []  # who tests it (and signs the UAT off)
-
-
-class TemplateSpec(Strict):
-    schema_version: int
-    name: Identifier | None = None
-    title: Text
-    description: str = ""
-    roles: Annotated[list[RoleSpec], Field(min_length=1)]
-    milestones: Annotated[list[MilestoneSpec], Field(min_length=1)]
-    tasks: Annotated[list[TaskSpec], Field(min_length=1)]
-    risks: list[RiskSpec] = []
-    change_advisory: ChangeAdvisorySpec = ChangeAdvisorySpec()
-    uat_scenarios: list[UatScenarioSpec] = []
-
-    @field_validator("schema_version")
-    @classmethod
-    def _supported(cls, version: int) -> int:
-        if version not in SUPPORTED_SCHEMA_VERSIONS:
-            newest = max(SUPPORTED_SCHEMA_VERSIONS)
-            raise ValueError(
-                f"schema_version {version} is not supported by this nivosync (it reads up to "
-                f"{newest}); upgrade nivosync or write schema_version: {newest}"
-            )
-        return version
-
-
-@dataclass(frozen=True)
-class PlanTemplate:
-    """A validated template and where it came from."""
-
-    name: str
-    source: Path
-    spec: TemplateSpec
-
-    @property
-    def weeks(self) -> int:
-        return max(m.weeks.last for m in self.spec.milestones)
-
-    @property
-    def role_names(self) -> list[str]:
-        return [r.name for r in self.spec.roles]
-
-    def milestone(self, milestone_id: str) -> MilestoneSpec:
-        return next(m for m in self.spec.milestones if m.id == milestone_id)
-
-    def task_weeks(self, task: TaskSpec) -> Span:
-        return task.weeks or self.milestone(task.milestone).weeks
-
-    def day_span(self, task: TaskSpec) -> Span:
-        """The task's 0-based working-day indexes from the release start (inclusive)."""
-        weeks = self.task_weeks(task)
-        first = (weeks.first - 1) * DAYS_PER_WEEK
-        if task.days is None:
-            return Span(first, weeks.last * DAYS_PER_WEEK - 1)
-        return Span(first + task.days.first - 1, first + task.days.last - 1)
-
-    @property
-    def go_live_task(self) -> TaskSpec:
-        return next(t for t in self.spec.tasks if t.go_live)
-
-    @property
-    def change_advisory(self) -> ChangeAdvisorySpec:
-        return self.spec.change_advisory
-
-    @property
-    def change_advisory_owner(self) -> str:
-        """Who completes the Change Advisory: `owner`, else the first approver, else the
-        go-live task's first role."""
-        advisory = self.spec.change_advisory
-        return advisory.owner or next(iter(advisory.approvers), self.go_live_task.roles[0])
-
-    @property
-    def uat_scenarios(self) -> list[UatScenarioSpec]:
-        return self.spec.uat_scenarios
 
 
 def load_template(path: Path) -> PlanTemplate:
@@ -370,7 +208,7 @@ def shipped_templates_dir() -> Path:
     packaged = resources.files("nivosync") / "plan_templates"
     if packaged.is_dir():
         return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "plan_templates"
+    return Path(__file__).resolve().parents[3] / "plan_templates"
 
 
 def discover_templates(templates_dir: Path | None) -> list[TemplateEntry]:

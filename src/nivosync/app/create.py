@@ -1,0 +1,108 @@
+"""`nivosync create` as one use case: the release in Jira, then its missing Confluence pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import structlog
+
+from nivosync.app.creation import CreateOutcome, Progress, create_release, resolve
+from nivosync.app.planning import compute_plan
+from nivosync.app.publish import prepare, publish_release
+from nivosync.app.publisher import PageResult
+from nivosync.app.releases import split_release
+from nivosync.app.sites import Sites, jira_gateway, open_sites
+from nivosync.core.pages import RELEASE_PAGE_KINDS, page_title
+from nivosync.core.plan import Plan
+from nivosync.errors import NivosyncError
+from nivosync.http import HttpError
+from nivosync.inputs.config import Config, load_settings
+from nivosync.jira.gateway import JiraGateway
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class CreateRun:
+    """What `create` did: the Jira outcome, the pages, and how to show people and links."""
+
+    outcome: CreateOutcome
+    names: dict[str, str]  # Jira user ref → the configured person
+    browse_url: Callable[[str], str]  # an issue key → where people open it
+    pages: list[PageResult] = field(default_factory=list)
+    page_error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        conflict = any(p.action == "conflict" for p in self.pages)
+        return self.outcome.ok and self.page_error is None and not conflict
+
+
+def create_and_publish(
+    config_path: Path | None,
+    template_name: str | None,
+    customer: str,
+    release: str,
+    start: date,
+    *,
+    dry_run: bool,
+    update: bool,
+    publish: bool,
+    progress: Progress,
+) -> CreateRun:
+    """Load, resolve, reconcile in Jira, then create the pages that do not exist yet."""
+    config = load_settings(config_path)
+    template = config.template(template_name)
+    plan = compute_plan(config, template, customer, release, start)
+    with open_sites(config) as sites:
+        jira = jira_gateway(sites, config)
+        resolved = resolve(jira, plan, config.spec.jira.issue_type)
+        outcome = create_release(
+            jira,
+            plan,
+            resolved,
+            dry_run=dry_run,
+            update=update,
+            milestone_versions=config.spec.jira.milestone_versions,
+            progress=progress,
+        )
+        names = {ref: person for person, ref in resolved.refs.items()}
+        run = CreateRun(outcome, names, jira.browse_url)
+        if publish and config.spec.confluence is not None and outcome.ok:
+            try:
+                run.pages = _publish_pages(sites, config, jira, plan, outcome, dry_run)
+            except (HttpError, NivosyncError) as exc:
+                run.page_error = f"Jira is done, but the pages were not published: {exc}"
+                log.error("pages not published", release=plan.release.slug, error=str(exc))
+    return run
+
+
+def _publish_pages(
+    sites: Sites,
+    config: Config,
+    jira: JiraGateway,
+    plan: Plan,
+    outcome: CreateOutcome,
+    dry_run: bool,
+) -> list[PageResult]:
+    """Create the release's pages that do not exist yet (`publish` updates existing ones)."""
+    if dry_run and outcome.epic.key is None:
+        return [
+            PageResult(k, page_title(k, plan.release), "would create") for k in RELEASE_PAGE_KINDS
+        ]
+    request = prepare(
+        config,
+        plan.release.customer,
+        plan.release.release,
+        ["all"],
+        None,
+        None,
+        plan.template.name,
+        dry_run,
+    )
+    # Nothing was created: the search create_release just made is still current.
+    found = None if outcome.wrote_issues else split_release(jira, outcome.found)
+    return publish_release(sites, config, jira, request, found, create_only=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -53,6 +53,51 @@ class HttpError(NivosyncError):
         self.path = path
         self.body = body
         super().__init__(message)
+
+
+@dataclass(frozen=True)
+class SiteWords:
+    """What an HTTP error message names: the product, site, user, token source and the project
+    or space the request was about (never the token itself)."""
+
+    product: str  # Jira | Confluence
+    site: str
+    user: str
+    secret: str  # where the token came from: "$VAR" or the keyring entry
+    container_kind: str  # project | space
+    key: str  # NVX | REL
+    admin: str  # who grants permissions: "a Jira admin" | "a space admin"
+    config_key: str  # where the container is configured: jira.project | confluence.space
+
+
+def explain_status(
+    status: int, details: Sequence[str], what: str, words: SiteWords, ask: str
+) -> str:
+    """One line for a refused request: what failed, the likely cause, and what to check.
+
+    `ask` is what to request from an admin on a 403 (a named permission, or "access")."""
+    joined = "; ".join(details)
+    if status == 401:
+        return (
+            f"{words.product} at {words.site} rejected the credentials of {words.user} (HTTP "
+            f"401): check that {words.secret} holds a valid token for that user"
+        )
+    if status == 403:
+        return (
+            f"{words.user} may not access the {what} in {words.container_kind} {words.key} "
+            f"(HTTP 403): ask {words.admin} for {ask} in {words.key}"
+            + (f" ({joined})" if joined else "")
+        )
+    if status == 404 and what == words.container_kind:
+        return (
+            f"{words.container_kind} {words.key} not found at {words.site} (or {words.user} "
+            f"cannot see it): check {words.config_key} in the config"
+        )
+    if status == 400:
+        return f"{words.product} refused the {what} (HTTP 400): {joined or 'no details given'}"
+    return f"{words.product} answered HTTP {status} for the {what}" + (
+        f": {joined}" if joined else ""
+    )
 
 
 class AmbiguousWrite(NivosyncError):
@@ -97,12 +142,10 @@ class Transport:
         *,
         retry: RetryPolicy | None = None,
         timeout: float = 30.0,
-        on_response: Callable[[str, str, int], None] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.credentials = credentials
         self.retry = retry or RetryPolicy()
-        self._on_response = on_response
         auth: dict[str, Any] = (
             {"token": credentials.secret}
             if credentials.bearer
@@ -202,8 +245,6 @@ class Transport:
                 raise _Retry("timed out") from None
             raise AmbiguousWrite(method, path, "timed out waiting for the answer") from None
         status = response.status_code
-        if self._on_response is not None:
-            self._on_response(method, path, status)
         if status == 429:
             raise _Retry("429 rate limited", _retry_after(response))
         if status in RETRYABLE_STATUS or (status >= 500 and not safe):

@@ -153,3 +153,59 @@ def test_python_dash_m_and_logs_on_stderr(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["release"]["slug"] == "acme-health--2.4.0"
+
+
+RELEASE_ARGS = ["--customer", "Acme Health", "--release", "2.4.0", "--start", "2026-12-07"]
+
+
+def config_with_holiday(tmp_path: Path, written: str) -> tuple[Path, int]:
+    """The example config with its second explicit holiday replaced by `written`, verbatim."""
+    lines = Path(EXAMPLE).read_text(encoding="utf-8").splitlines(keepends=True)
+    number = next(n for n, line in enumerate(lines, 1) if line.startswith("  holidays:"))
+    lines[number - 1] = f"  holidays: [2026-12-25, {written}]\n"
+    path = tmp_path / "nivosync.yaml"
+    path.write_text("".join(lines), encoding="utf-8")
+    return path, number
+
+
+def assert_one_clear_line(result, *parts: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "unexpected" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), lines
+    for part in parts:
+        assert part in lines[0]
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("command", [["plan", *RELEASE_ARGS], ["create", *RELEASE_ARGS]])
+@pytest.mark.parametrize(
+    ("written", "why"),
+    [("2026-02-30", "not a real date (day is out of range for month)"), ("not-a-date", "")],
+)
+def test_bad_holiday_in_the_config_names_file_line_and_value(tmp_path, command, written, why):
+    path, line = config_with_holiday(tmp_path, written)
+    result = invoke("--config", str(path), *command)
+    assert_one_clear_line(
+        result,
+        f"nivosync.yaml:{line}: calendar.holidays[1]:",
+        f"'{written}'",
+        why,
+        "write each holiday as YYYY-MM-DD",
+    )
+
+
+def test_bad_holiday_is_reported_by_validate(tmp_path):
+    path, line = config_with_holiday(tmp_path, "2026-02-30")
+    result = invoke("--config", str(path), "validate")
+    assert result.exit_code == 2
+    assert f"nivosync.yaml:{line}: calendar.holidays[1]: not a real date" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["plan", "create"])
+def test_start_so_late_the_plan_runs_past_the_last_date_is_exit_2(command):
+    args = ["--customer", "Acme Health", "--release", "2.4.0", "--start", "9999-12-01"]
+    result = invoke("--config", EXAMPLE, command, *args)
+    assert_one_clear_line(
+        result, "--start", "9999-12-01", "after 9999-12-31", "check the year of the start date"
+    )

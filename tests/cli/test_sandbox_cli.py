@@ -35,6 +35,8 @@ def test_serve_prints_its_url_serves_with_auth_and_stops_on_sigterm(tmp_path):
             "datacenter",
             "--fault",
             "503:1:GET:^/rest/api/2/field$",
+            "--port",
+            "0",  # any free port: a sandbox already on the config's 8765 must not matter
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -49,6 +51,7 @@ def test_serve_prints_its_url_serves_with_auth_and_stops_on_sigterm(tmp_path):
             lines.append(line)
         text = "".join(lines)
         url = re.search(r"Jira:\s+(http://127\.0\.0\.1:\d+)", text).group(1)
+        assert not url.endswith(":0")  # the port actually bound, not the one asked for
         assert "Confluence: " + url + "/confluence" in text
         assert "generated for this run because $NIVOSYNC_CONFLUENCE_TOKEN is not set" in text
         assert "t0k" not in text  # a token from the environment is never printed

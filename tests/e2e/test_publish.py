@@ -100,3 +100,26 @@ def test_publish_before_create_is_explained(site: E2ESite):
     result = cli(site, "publish", *ACME)
     assert result.exit_code == 2
     assert "run `nivosync create` first" in result.stderr
+
+
+def test_lost_answer_to_a_property_put_then_409_still_publishes(site: E2ESite, tmp_path):
+    assert cli(site, "create", *ACME, "--start", "2026-12-07", "--no-publish").exit_code == 0
+    notes, advisory = files(tmp_path)
+    code, _ = publish(site, "--notes", str(notes), "--change-advisory", str(advisory))
+    assert code == 0
+    notes, _ = files(tmp_path, title="Bulk export and import")
+    # The first property PUT commits but its answer is lost; its replay is answered 409.
+    rule = {"fault": "commit-then-reset", "rate": 0.5, "method": "PUT"}
+    rule["path"] = r"^/(wiki|confluence)/.*/propert(y|ies)/[^/]+$"
+    site.sandbox.faults.configure({"seed": 1, "rules": [rule]})  # seed 1 draws: fire, then not
+    site.clear()
+    result = cli(site, "publish", *ACME, "--json", "--notes", str(notes))
+    site.sandbox.faults.clear()
+    assert "Traceback" not in result.output and "unexpected" not in result.stderr
+    assert result.exit_code == 0, result.stderr
+    assert {"commit-then-reset"} == {r["fault"] for r in site.requests()} - {None}
+    assert 409 in {r["status"] for r in site.requests() if r["method"] == "PUT"}
+    actions = {p["kind"]: p["action"] for p in json.loads(result.stdout)["pages"]}
+    assert actions["notes"] == "updated"
+    code, again = publish(site, "--notes", str(notes))
+    assert {p["kind"]: p["action"] for p in again["pages"]}["notes"] == "unchanged"

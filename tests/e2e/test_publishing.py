@@ -14,6 +14,8 @@ from nivosync.app.publisher import (
     publish_all,
 )
 from nivosync.app.sites import confluence_gateway_for, open_sites
+from nivosync.confluence.models import StaleVersion
+from nivosync.errors import NivosyncError
 from nivosync.http import RetryPolicy
 from nivosync.inputs.config import load_config
 from nivosync.sandbox.auth import user_token
@@ -195,3 +197,91 @@ def test_dry_run_writes_nothing(site: E2ESite, gateway):
     results = publish_all(publisher(gateway, dry_run=True), specs(), root(gateway), {})
     assert [r.action for r in results] == ["would create", "would create"]
     assert confluence_writes(site) == []
+
+
+def lose_first_answer(site: E2ESite, path: str) -> None:
+    """The first PUT matching `path` commits but its answer is lost; the transport replays it
+    and the site answers 409 (the version it names was just taken by that same write)."""
+    rule = {"fault": "commit-then-reset", "rate": 0.5, "method": "PUT", "path": path}
+    site.sandbox.faults.configure({"seed": 1, "rules": [rule]})  # seed 1 draws: fire, then not
+
+
+PROPERTY_PUT = r"^/(wiki|confluence)/.*/propert(y|ies)/[^/]+$"
+PAGE_PUT = r"^/(wiki|confluence)/.*/(pages|content)/\d+$"
+
+
+def test_replayed_property_put_answered_409_is_our_own_write(site: E2ESite, gateway):
+    results = publish_all(publisher(gateway), specs(), root(gateway), {})
+    known = {r.kind: r.page_id for r in results}
+    site.clear()
+    lose_first_answer(site, PROPERTY_PUT)
+    again = publish_all(publisher(gateway), specs("two"), root(gateway), known)
+    site.sandbox.faults.clear()
+    assert [r.action for r in again] == ["updated", "unchanged"]
+    puts = [(r["fault"], r["status"]) for r in site.requests() if "propert" in r["path"]]
+    assert ("commit-then-reset", 200) in puts and (None, 409) in puts, puts
+    page = gateway.page(known["plan"])
+    recorded = gateway.page_property(page.id, PROPERTY_KEY).value
+    assert recorded["version"] == page.version and "plan two" in page.body
+    site.clear()
+    after = publish_all(publisher(gateway), specs("two"), root(gateway), known)
+    assert [r.action for r in after] == ["unchanged", "unchanged"]
+    assert confluence_writes(site) == []
+
+
+def test_replayed_page_put_answered_409_makes_no_second_version(site: E2ESite, gateway):
+    results = publish_all(publisher(gateway), specs(), root(gateway), {})
+    known = {r.kind: r.page_id for r in results}
+    before = gateway.page(known["plan"]).version
+    site.clear()
+    lose_first_answer(site, PAGE_PUT)
+    again = publish_all(publisher(gateway), specs("two"), root(gateway), known)
+    site.sandbox.faults.clear()
+    assert [r.action for r in again] == ["updated", "unchanged"]
+    puts = [(r["fault"], r["status"]) for r in site.requests() if r["method"] == "PUT"]
+    assert ("commit-then-reset", 200) in puts and (None, 409) in puts, puts
+    page = gateway.page(known["plan"])
+    assert page.version == before + 1 and "plan two" in page.body
+    assert gateway.page_property(page.id, PROPERTY_KEY).value["version"] == page.version
+
+
+def racing_property_writes(monkeypatch, gateway, races: int) -> list[int]:
+    """Before each of the first `races` property writes, another writer bumps the property."""
+    real_set = type(gateway).set_page_property
+    calls: list[int] = []
+
+    def racing_set(self, page_id, key, value, current):
+        calls.append(current.version if current else 0)
+        if current is not None and len(calls) <= races:
+            real_set(self, page_id, key, {**value, "hash": "someone else's"}, current)
+        return real_set(self, page_id, key, value, current)
+
+    monkeypatch.setattr(type(gateway), "set_page_property", racing_set)
+    return calls
+
+
+def test_property_409_with_other_content_is_retried_once_with_the_fresh_version(
+    site: E2ESite, gateway, monkeypatch
+):
+    results = publish_all(publisher(gateway), specs(), root(gateway), {})
+    known = {r.kind: r.page_id for r in results}
+    calls = racing_property_writes(monkeypatch, gateway, races=1)
+    again = publish_all(publisher(gateway), specs("two"), root(gateway), known)
+    assert [r.action for r in again] == ["updated", "unchanged"]
+    assert len(calls) == 2 and calls[1] == calls[0] + 1
+    page = gateway.page(known["plan"])
+    recorded = gateway.page_property(page.id, PROPERTY_KEY).value
+    assert recorded["version"] == page.version and recorded["hash"] != "someone else's"
+
+
+def test_property_409_twice_is_a_clear_error(site: E2ESite, gateway, monkeypatch):
+    results = publish_all(publisher(gateway), specs(), root(gateway), {})
+    known = {r.kind: r.page_id for r in results}
+    calls = racing_property_writes(monkeypatch, gateway, races=2)
+    with pytest.raises(NivosyncError) as caught:
+        publish_all(publisher(gateway), specs("two"), root(gateway), known)
+    assert not isinstance(caught.value, StaleVersion)
+    message = str(caught.value)
+    assert "HTTP 409 twice" in message and "Release Plan" in message
+    assert "publish again" in message
+    assert len(calls) == 2

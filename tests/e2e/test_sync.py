@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
+import pytest
 from click.testing import CliRunner
 
 from nivosync.cli import main
@@ -226,3 +227,44 @@ def test_json_logs_one_object_per_line_with_release_counts_and_duration(site: E2
     assert events["release synced"]["release"] == "acme-health--2.4.0"
     assert events["release synced"]["tasks"] == 15
     assert events["sync finished"]["releases"] == 1 and "duration_ms" in events["sync finished"]
+
+
+def damage_epic(site: E2ESite, epic_key: str, baseline: object) -> None:
+    """Someone edits the epic's `nivosync` property by hand: the baseline becomes `baseline`."""
+    import requests
+
+    api = "/rest/api/3" if site.flavor == "cloud" else "/rest/api/2"
+    url = f"{site.sandbox.jira_url}{api}/issue/{epic_key}/properties/nivosync"
+    auth = site.sandbox.auth
+    stored = requests.get(url, auth=auth, timeout=10).json()["value"]
+    answer = requests.put(url, json={**stored, "baseline": baseline}, auth=auth, timeout=10)
+    assert answer.status_code in (200, 201), answer.text
+
+
+@pytest.mark.parametrize("baseline", [None, [], "garbage"])
+def test_one_damaged_epic_does_not_stop_the_night(site: E2ESite, baseline):
+    """Issue 9, defect 2: the damaged release is reported (status error); the others measured."""
+    create(site)
+    other = cli(
+        site,
+        "create",
+        "--customer",
+        "Globex",
+        "--release",
+        "1.0",
+        "--start",
+        "2026-12-07",
+        "--json",
+        "--no-publish",
+    )
+    assert other.exit_code == 0, other.output
+    epic_key = json.loads(other.stdout)["epic"]["key"]
+    damage_epic(site, epic_key, baseline)
+    code, report = sync(site, "--all", "--as-of", "2026-12-14")
+    assert code == 1
+    by_customer = {r["customer"]: r for r in report["releases"]}
+    assert by_customer["Globex"]["status"] == "error"
+    assert "baseline" in by_customer["Globex"]["error"]
+    assert by_customer["Acme Health"]["status"] == "slipping"  # measured as usual
+    assert by_customer["Acme Health"]["status_page"]["action"] == "created"
+    assert report["portfolio_page"]["action"] == "created"

@@ -8,7 +8,8 @@ import pytest
 import responses
 
 from nivosync.confluence.gateway import CloudConfluence, DataCenterConfluence
-from nivosync.confluence.models import Page, Space, StaleVersion
+from nivosync.confluence.models import Page, PageProperty, Space, StaleVersion
+from nivosync.errors import EXIT_OPERATIONAL, NivosyncError
 from nivosync.http import Credentials, HttpError, RetryPolicy, Transport
 
 CLOUD = "https://acme.atlassian.net/wiki"
@@ -91,6 +92,24 @@ def test_stale_version_raises_and_missing_page_is_none():
     with pytest.raises(StaleVersion):
         gw.update_page(page, "T", "<p>y</p>", "m")
     assert gw.page("12") is None
+
+
+@responses.activate
+def test_stale_version_is_a_nivosync_error_with_the_request_and_what_to_do():
+    body = {"message": "Version must be incremented on update. Current version is: 4"}
+    responses.put(f"{DC}/rest/api/content/11/property/nivosync", status=409, json=body)
+    gw = DataCenterConfluence(transport(DC), "REL")
+    current = PageProperty("7", "nivosync", {"a": 1}, 3)
+    with pytest.raises(NivosyncError) as caught:
+        gw.set_page_property("11", "nivosync", {"a": 2}, current)
+    error = caught.value
+    assert isinstance(error, StaleVersion) and isinstance(error, HttpError)
+    assert (error.status, error.method, error.what) == (409, "PUT", "page property")
+    assert error.path == "/rest/api/content/11/property/nivosync" and error.body == body
+    assert error.exit_code == EXIT_OPERATIONAL
+    message = str(error)
+    assert "page property changed in Confluence" in message and "HTTP 409" in message
+    assert "run the command again" in message
 
 
 @responses.activate

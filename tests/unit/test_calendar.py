@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from nivosync.core.calendar import (
     CalendarError,
     NonWorkingStart,
+    StartOutOfRange,
     WeekSchedule,
     WorkCalendar,
 )
@@ -111,3 +112,33 @@ def test_weeks_are_consecutive_runs_of_five_working_days(start, holidays, weeks)
     assert all(cal.is_working_day(d) for d in schedule.days)
     for n in range(2, weeks + 1):
         assert schedule.week(n)[0] == cal.add_working_days(schedule.week(n - 1)[-1], 1)
+
+
+def test_a_plan_may_end_on_the_last_date_there_is_but_not_after_it():
+    cal = WorkCalendar.build()
+    schedule = WeekSchedule.build(cal, date(9999, 11, 29), weeks=5)
+    assert schedule.days[-1] == date.max
+    assert cal.non_working_days(date(9999, 11, 29), date.max) == []
+    assert cal.working_days_after(date(9999, 12, 30), date.max) == 1
+    with pytest.raises(StartOutOfRange, match="check the year"):
+        WeekSchedule.build(cal, date(9999, 12, 1), weeks=5)
+
+
+def test_holiday_names_are_english_where_a_country_has_english_else_its_own():
+    from nivosync.core.calendar import _language
+
+    class English:
+        supported_languages = ("de", "en_US", "uk")
+        default_language = "de"
+
+    class BritishOnly:
+        supported_languages = ("en_GB", "cy")
+        default_language = "cy"
+
+    class NoEnglish:
+        supported_languages = ("ja", "th")
+        default_language = "ja"
+
+    assert _language(English) == "en_US"
+    assert _language(BritishOnly) == "en_GB"
+    assert _language(NoEnglish) == "ja"  # named, not left to the process locale

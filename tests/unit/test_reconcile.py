@@ -166,6 +166,18 @@ def test_duplicates_keep_the_oldest_and_strangers_are_reported(plan):
     assert [s.key for s in diff.strangers] == ["NVX-41"]
 
 
+def test_duplicates_are_ordered_by_key_number_not_text(plan):
+    """NVX-9 is older than NVX-10 although "NVX-10" < "NVX-9" as text (issue 9, defect 1)."""
+    found = [i for i in as_created(plan) if i.key not in ("NVX-9", "NVX-10")]
+    task = plan.tasks[0]
+    labels = ("nivosync", plan.release.label, task_label(task.id))
+    twins = [snapshot(k, labels, summary=task.summary) for k in ("NVX-10", "NVX-9")]
+    found = [i for i in found if task_label(task.id) not in i.labels] + twins
+    diff = diff_release(plan, REFS, found, check_start=False)
+    assert diff.existing[task.id].key == "NVX-9"
+    assert diff.duplicates == ((task.id, ("NVX-10",)),)
+
+
 def test_property_identity_wins_over_labels(plan):
     found = as_created(plan, skip={"release-notes-document"})
     relabelled = snapshot(

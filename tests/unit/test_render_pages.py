@@ -5,6 +5,8 @@ diff like code. Regenerate them with NIVOSYNC_UPDATE_GOLDEN=1 pytest tests/unit/
 """
 
 import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import date
@@ -530,3 +532,56 @@ def test_uat_scenarios_extend_per_customer_and_may_be_missing(plan):
     root = parsed(render_uat_form(bare))
     assert warnings(section(root, "Test scenarios")) == ["No scenarios"]
     assert rows(section(root, "Sign-off"))[1] == ["", "", "Pending", "", ""]
+
+
+# --- locale independence ---------------------------------------------------------------------
+
+RENDER_WITH_COUNTRIES = """
+import sys
+from datetime import date
+from pathlib import Path
+
+from nivosync.core.calendar import WorkCalendar
+from nivosync.core.identity import ReleaseIdentity
+from nivosync.core.plan import build_plan
+from nivosync.inputs.templates import load_template
+from nivosync.render.pages import render_release_plan
+
+template = load_template(Path(sys.argv[1]))
+people = {role: "dev@example.com" for role in template.role_names}
+for country, subdivision in (("DE", "BY"), ("FR", None)):
+    calendar = WorkCalendar.build({date(2026, 12, 24)}, country, subdivision)
+    identity = ReleaseIdentity.checked("Acme Health", "2.4.0")
+    plan = build_plan(template, identity, date(2026, 12, 7), people, calendar)
+    print(render_release_plan(plan).body)
+"""
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def render_in_locale(tmp_path: Path, **variables: str) -> str:
+    """The plan pages rendered by a fresh interpreter whose only locale settings are these."""
+    env = {k: v for k, v in os.environ.items() if k not in LOCALE_VARIABLES}
+    env.update(variables)
+    template = REPO / "plan_templates/nivomax-5-week.yaml"
+    proc = subprocess.run(
+        [sys.executable, "-c", RENDER_WITH_COUNTRIES, str(template)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=tmp_path,
+        check=False,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_holiday_names_on_pages_do_not_depend_on_the_locale(tmp_path):
+    plain = render_in_locale(tmp_path, LANG="C.UTF-8")
+    german = render_in_locale(tmp_path, LANG="de_DE.UTF-8", LC_ALL="de_DE.UTF-8")
+    french = render_in_locale(tmp_path, LC_ALL="fr_FR.UTF-8", LANGUAGE="fr:de")
+    assert german == plain and french == plain
+    assert "<li>2027-01-06 (Epiphany)</li>" in plain  # Bavaria's, in English
+    assert plain.count("<li>2026-12-25 (Christmas Day)</li>") == 2  # DE and FR
+    assert "Weihnacht" not in plain and "Noël" not in plain

@@ -113,7 +113,7 @@ def publish_release(
     pages = {**record.pages, **written}
     if pages != record.pages and not request.dry_run:
         jira.set_issue_property(record.epic.key, PAGES_PROPERTY, pages)
-    order = {kind: n for n, kind in enumerate(RELEASE_PAGE_KINDS)}
+    order: dict[str, int] = {kind: n for n, kind in enumerate(RELEASE_PAGE_KINDS)}
     return sorted([*kept, *results], key=lambda r: order.get(r.kind, 99))
 
 

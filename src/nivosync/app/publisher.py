@@ -10,8 +10,8 @@ property not yet set) is still recognised as ours and never duplicated.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 from xml.sax.saxutils import escape
 
@@ -94,7 +94,6 @@ class Publisher:
     identity: PageIdentity
     force: bool = False
     dry_run: bool = False
-    on_write: Callable[[str], None] = field(default=lambda _msg: None)
 
     def publish(self, spec: PageSpec, parent_id: str, known_id: str | None) -> PageResult:
         body = with_anchor(spec.body, self.identity.anchor(spec.kind))
@@ -147,7 +146,6 @@ class Publisher:
     def _create(self, spec: PageSpec, parent_id: str, body: str, digest: str) -> PageResult:
         if self.dry_run:
             return PageResult(spec.kind, spec.title, "would create")
-        self.on_write(f"creating page {spec.title}")
         try:
             page = self.confluence.create_page(self.space, parent_id, spec.title, body)
         except AmbiguousWrite:
@@ -193,7 +191,6 @@ class Publisher:
         if self.dry_run:
             return PageResult(spec.kind, spec.title, "would update", page.id, page.url)
         if not same:
-            self.on_write(f"updating page {spec.title}")
             page = self._write_body(spec, page, body, recorded)
         self._after_write(spec, page, prop, digest, files_done)
         return PageResult(spec.kind, spec.title, "updated", page.id, page.url)
@@ -208,6 +205,8 @@ class Publisher:
             fresh = self.confluence.page(page.id)
             if fresh is None:
                 raise NivosyncError(f"page '{page.title}' was deleted while publishing") from None
+            if fresh.body == body and fresh.title == spec.title:
+                return fresh  # our own PUT, replayed after its answer was lost: it did land
             editor = self._human_editor(fresh, recorded)
             if editor and not self.force:
                 raise NivosyncError(
@@ -259,7 +258,29 @@ class Publisher:
             "writer": page.author,
             "attachments": files_done,
         }
-        self.confluence.set_page_property(page.id, PROPERTY_KEY, value, prop)
+        self._record(page, value, prop)
+
+    def _record(self, page: Page, value: dict[str, Any], prop: PageProperty | None) -> None:
+        """Set the page property; a 409 or a lost answer is resolved by re-reading it.
+
+        A PUT whose answer was lost is replayed by the transport and then answered 409, as
+        the version it names has just been taken by that same write."""
+        try:
+            self.confluence.set_page_property(page.id, PROPERTY_KEY, value, prop)
+            return
+        except (StaleVersion, AmbiguousWrite) as exc:
+            log.info("page property write unconfirmed: re-reading", page=page.id, error=str(exc))
+        fresh = self.confluence.page_property(page.id, PROPERTY_KEY)
+        if fresh is not None and fresh.value == value:
+            return  # our write did land
+        try:
+            self.confluence.set_page_property(page.id, PROPERTY_KEY, value, fresh)
+        except StaleVersion:
+            raise NivosyncError(
+                f"the '{PROPERTY_KEY}' property of page '{page.title}' (id {page.id}) keeps "
+                "changing in Confluence (HTTP 409 twice): another nivosync run may be "
+                "publishing the same release; let it finish, then publish again"
+            ) from None
 
     @staticmethod
     def _human_editor(page: Page, recorded: Mapping[str, Any]) -> str | None:

@@ -65,7 +65,7 @@ def serve_sandbox(
     config = load_settings(config_path)
     seed, generated = _seed_with_tokens(config)
     if flavor:
-        seed = replace(seed, flavor=flavor)  # type: ignore[arg-type]
+        seed = replace(seed, flavor=flavor)
     database = db or config.sandbox_db
     port = config.spec.sandbox.port if port is None else port
     database.parent.mkdir(parents=True, exist_ok=True)

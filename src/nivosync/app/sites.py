@@ -120,7 +120,9 @@ def site_seed(config: Config, token: str | None = None) -> SiteSeed:
     spec = config.spec
     users = tuple(UserSeed(u.name, u.email, u.username) for u in spec.sandbox.users)
     admins = []
-    for settings in filter(None, (spec.jira, spec.confluence)):
+    sides: list[JiraSettings | ConfluenceSettings] = [spec.jira]
+    sides += [spec.confluence] if spec.confluence else []
+    for settings in sides:
         login = settings.user
         match = next(
             (u for u in users if login.casefold() in (u.email.casefold(), u.username.casefold())),

@@ -33,8 +33,12 @@ from nivosync.http import HttpError
 from nivosync.jira.gateway import JiraGateway
 from nivosync.jira.models import IssueSnapshot
 from nivosync.render.slip_chart import slip_chart_png
-from nivosync.render.status_page import CHART_FILE, HistoryEntry, lozenge, status_page_body
-from nivosync.render.storage import heading, key_value_table, p, panel, render, table
+from nivosync.render.status_page import (
+    CHART_FILE,
+    HistoryEntry,
+    stale_page_body,
+    status_page_body,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -216,38 +220,3 @@ class StatusPublisher:
             item.record.epic.key, HISTORY_PROPERTY, [h.to_json() for h in entries]
         )
         item.history = entries
-
-
-def stale_page_body(last: HistoryEntry, history: Sequence[HistoryEntry], reason: str) -> str:
-    """The status page when tonight's data could not be read: the last good verdict, flagged."""
-    return render(
-        panel(
-            "warning",
-            p(
-                f"This report is stale: the data is from {last.as_of.isoformat()}. "
-                f"The latest sync failed: {reason}"
-            ),
-            title="Stale data",
-        ),
-        key_value_table(
-            [
-                ("Status", lozenge(last.status)),
-                ("Projected go-live", last.projected_go_live.isoformat()),
-                ("Slip", f"{last.slip_days} working days"),
-                ("As of", last.as_of.isoformat()),
-            ]
-        ),
-        heading(2, "History"),
-        table(
-            ["As of", "Status", "Slip (working days)", "Projected go-live"],
-            [
-                [
-                    h.as_of.isoformat(),
-                    lozenge(h.status),
-                    str(h.slip_days),
-                    h.projected_go_live.isoformat(),
-                ]
-                for h in reversed(history[-30:])
-            ],
-        ),
-    )

@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from nivosync.http import SiteWords, explain_status
+
+PAGE_PERMISSIONS = "the 'Add Pages' and 'Add Attachments' permissions"
+
 
 def messages(body: Any) -> list[str]:
     """The human text in either error shape (v2 `errors[]`, v1/DC `message`)."""
@@ -20,24 +24,5 @@ def messages(body: Any) -> list[str]:
     return [m for m in found if m]
 
 
-def explain(status: int, body: Any, what: str, words: Mapping[str, str]) -> str:
-    details = "; ".join(messages(body))
-    site, user, space = words["site"], words["user"], words["space"]
-    if status == 401:
-        return (
-            f"Confluence at {site} rejected the credentials of {user} (HTTP 401): check that "
-            f"{words['secret']} holds a valid token for that user"
-        )
-    if status == 403:
-        return (
-            f"{user} may not change the {what} in space {space} (HTTP 403): ask a space admin "
-            f"for the 'Add Pages' and 'Add Attachments' permissions in {space}"
-            + (f" ({details})" if details else "")
-        )
-    if status == 404 and what == "space":
-        return (
-            f"space {space} not found at {site} (or {user} cannot view it): check confluence.space"
-        )
-    if status == 400:
-        return f"Confluence refused the {what} (HTTP 400): {details or 'no details given'}"
-    return f"Confluence answered HTTP {status} for the {what}" + (f": {details}" if details else "")
+def explain(status: int, body: Any, what: str, words: SiteWords) -> str:
+    return explain_status(status, messages(body), what, words, PAGE_PERMISSIONS)

@@ -14,7 +14,7 @@ import requests
 
 from nivosync.confluence.errors import explain
 from nivosync.confluence.models import Attachment, Page, PageProperty, Space, StaleVersion
-from nivosync.http import HttpError, Transport, json_body
+from nivosync.http import HttpError, SiteWords, Transport, json_body
 
 NO_CHECK = {"X-Atlassian-Token": "no-check"}  # required for multipart uploads (XSRF guard)
 
@@ -119,20 +119,26 @@ class ConfluenceGateway:
         if response.status_code < 300:
             return json_body(response) or {}
         if response.status_code == 409:
-            raise StaleVersion(f"{method} {path}: the page changed since it was read")
-        credentials = self.transport.credentials
-        words = {
-            "site": self.base_url,
-            "user": credentials.user,
-            "secret": credentials.source,
-            "space": self.space_key,
-        }
+            raise StaleVersion(what, method, path, json_body(response))
         raise HttpError(
-            explain(response.status_code, json_body(response), what, words),
+            explain(response.status_code, json_body(response), what, self._words()),
             response.status_code,
             method,
             path,
             json_body(response),
+        )
+
+    def _words(self) -> SiteWords:
+        credentials = self.transport.credentials
+        return SiteWords(
+            product="Confluence",
+            site=self.base_url,
+            user=credentials.user,
+            secret=credentials.source,
+            container_kind="space",
+            key=self.space_key,
+            admin="a space admin",
+            config_key="confluence.space",
         )
 
 
@@ -150,15 +156,6 @@ class CloudConfluence(ConfluenceGateway):
             )
         item = results[0]
         return Space(str(item["id"]), str(item["key"]), str(item.get("name", item["key"])))
-
-    def _words(self) -> dict[str, str]:
-        credentials = self.transport.credentials
-        return {
-            "site": self.base_url,
-            "user": credentials.user,
-            "secret": credentials.source,
-            "space": self.space_key,
-        }
 
     def page(self, page_id: str) -> Page | None:
         path = f"{self.v2}/pages/{page_id}"

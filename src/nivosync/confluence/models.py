@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from nivosync.http import HttpError
+
 
 @dataclass(frozen=True)
 class Space:
@@ -40,5 +42,17 @@ class Attachment:
     comment: str
 
 
-class StaleVersion(Exception):
-    """The page changed since it was read (HTTP 409)."""
+class StaleVersion(HttpError):
+    """Confluence refused a write with HTTP 409: the version nivosync held is no longer the
+    latest (someone, or nivosync's own replayed request, changed it since it was read)."""
+
+    def __init__(self, what: str, method: str, path: str, body: Any = None) -> None:
+        self.what = what
+        super().__init__(
+            f"the {what} changed in Confluence since nivosync read it ({method} {path} was "
+            "answered HTTP 409): run the command again so it re-reads the latest version",
+            409,
+            method,
+            path,
+            body,
+        )

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import holidays as holidays_lib
 
 DAYS_PER_WEEK = 5
+ENGLISH = "en_US"  # holiday names on pages must not depend on the machine's locale
 _SATURDAY = 5
 
 
@@ -68,23 +69,23 @@ class WorkCalendar:
 
     def working_days_after(self, start: date, end: date) -> int:
         """How many working days lie after `start` up to and including `end` (0 if none)."""
-        count = 0
-        day = start + timedelta(days=1)
-        while day <= end:
-            count += self.is_working_day(day)
-            day += timedelta(days=1)
-        return count
+        # Offsets, not `day += 1`: stepping past `end` would overflow when end is date.max.
+        return sum(self.is_working_day(day) for day in _days(start + timedelta(1), end))
 
     def non_working_days(self, start: date, end: date) -> list[tuple[date, str]]:
         """Holidays falling on weekdays between `start` and `end` inclusive, with their names."""
         found = []
-        day = start
-        while day <= end:
+        for day in _days(start, end):
             name = self.holiday_name(day)
             if name is not None and day.weekday() < _SATURDAY:
                 found.append((day, name))
-            day += timedelta(days=1)
         return found
+
+
+def _days(first: date, last: date) -> Iterator[date]:
+    """Every date from `first` to `last` inclusive (none when last < first)."""
+    for offset in range((last - first).days + 1):
+        yield first + timedelta(days=offset)
 
 
 def regional_holidays(country: str, subdivision: str | None) -> Mapping[date, str]:
@@ -101,7 +102,18 @@ def regional_holidays(country: str, subdivision: str | None) -> Mapping[date, st
         raise CalendarError(
             f"unknown subdivision '{subdivision}' for {code}: choose one of {choices}"
         )
-    return holidays_lib.country_holidays(code, subdiv=subdivision)
+    entity = type(holidays_lib.country_holidays(code, subdiv=subdivision))
+    return holidays_lib.country_holidays(code, subdiv=subdivision, language=_language(entity))
+
+
+def _language(entity: type[holidays_lib.HolidayBase]) -> str | None:
+    """English holiday names where the country has them, else its own: never the process
+    locale, which the `holidays` package consults when no (supported) language is given."""
+    languages = tuple(entity.supported_languages)
+    english = [lang for lang in languages if lang == "en" or lang.startswith("en_")]
+    if english:
+        return ENGLISH if ENGLISH in english else sorted(english)[0]
+    return entity.default_language
 
 
 @dataclass(frozen=True)
@@ -115,7 +127,10 @@ class WeekSchedule:
         if not calendar.is_working_day(start):
             raise NonWorkingStart(start, calendar)
         found = calendar.working_days_from(start)
-        return cls(tuple(next(found) for _ in range(weeks * DAYS_PER_WEEK)))
+        try:
+            return cls(tuple(next(found) for _ in range(weeks * DAYS_PER_WEEK)))
+        except OverflowError:
+            raise StartOutOfRange(start, weeks) from None
 
     def day(self, index: int) -> date:
         """The working day at 0-based `index` from the start."""
@@ -136,4 +151,15 @@ class NonWorkingStart(ValueError):
         super().__init__(
             f"start date {start.isoformat()} is not a working day ({reason}); "
             f"use the next working day, {self.suggestion.isoformat()}"
+        )
+
+
+class StartOutOfRange(ValueError):
+    """The plan's weeks would run past the last date there is (9999-12-31)."""
+
+    def __init__(self, start: date, weeks: int) -> None:
+        self.start = start
+        super().__init__(
+            f"a {weeks}-week plan starting {start.isoformat()} would end after "
+            f"{date.max.isoformat()}, the last date there is; check the year of the start date"
         )

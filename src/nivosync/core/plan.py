@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from nivosync.core.calendar import NonWorkingStart, WeekSchedule, WorkCalendar
+from nivosync.core.calendar import (
+    NonWorkingStart,
+    StartOutOfRange,
+    WeekSchedule,
+    WorkCalendar,
+)
 from nivosync.core.identity import LABEL_PREFIX, ReleaseIdentity
 from nivosync.core.template import MilestoneSpec, PlanTemplate, TaskSpec
 from nivosync.errors import InvalidInput
@@ -94,7 +99,7 @@ def build_plan(
         )
     try:
         schedule = WeekSchedule.build(calendar, start, template.weeks)
-    except NonWorkingStart as exc:
+    except (NonWorkingStart, StartOutOfRange) as exc:
         raise InvalidInput(f"--start: {exc}") from None
     tasks = tuple(_task(template, release, schedule, people, spec) for spec in template.spec.tasks)
     milestones = tuple(_milestone(spec, tasks, schedule) for spec in template.spec.milestones)

@@ -8,13 +8,13 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 from nivosync.core.calendar import CalendarError, WorkCalendar
 from nivosync.core.strict import Strict
@@ -88,8 +88,27 @@ class ConfluenceSettings(Strict):
     auth: AuthScheme | None = None
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _holiday(value: object) -> date:
+    """A date as YYYY-MM-DD; not a datetime, nor a number (pydantic reads those as Unix time)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    reason = "a date and time, not a date" if isinstance(value, datetime) else "not a date"
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError as exc:  # 2026-02-30: YAML keeps it as text (see yamlfile)
+            reason = f"not a real date ({exc})"
+    raise ValueError(f"{reason}: write each holiday as YYYY-MM-DD, e.g. 2026-12-25")
+
+
+Holiday = Annotated[date, BeforeValidator(_holiday)]
+
+
 class CalendarSettings(Strict):
-    holidays: list[date] = []
+    holidays: list[Holiday] = []
     country: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}$")] | None = None
     subdivision: Text | None = None
 

@@ -109,5 +109,4 @@ def _unwrap_optional(annotation: Any) -> Any:
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
-    seen: set[Problem] = set()
-    return [p for p in problems if not (p in seen or seen.add(p))]
+    return list(dict.fromkeys(problems))

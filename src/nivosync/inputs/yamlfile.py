@@ -12,6 +12,7 @@ from yaml.constructor import SafeConstructor
 from nivosync.errors import InvalidInput, Problem, display_path
 
 Location = tuple[str | int, ...]
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,19 @@ class _Builder:
             return self._mapping(node, location)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*location, i)) for i, item in enumerate(node.value)]
-        return self._constructor.construct_object(node, deep=True)
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except (ValueError, OverflowError) as exc:
+            plain = isinstance(node, yaml.ScalarNode) and node.style is None
+            if plain and node.tag == TIMESTAMP_TAG:
+                # Looks like a date but is none (2026-02-30): kept as the text written, so the
+                # schema reports it at its key, with its line, or takes it where text is meant.
+                return node.value
+            line = node.start_mark.line + 1
+            self.problems.append(
+                Problem(self._doc_name, line, f"cannot read {node.value!r} ({node.tag}): {exc}")
+            )
+            return None
 
     def _mapping(self, node: yaml.MappingNode, location: Location) -> dict[Any, Any]:
         self._constructor.flatten_mapping(node)

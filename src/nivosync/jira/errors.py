@@ -5,32 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from nivosync.http import SiteWords, explain_status
+
 
 def explain(
-    status: int, body: Any, what: str, words: Mapping[str, str], permission: str | None = None
+    status: int, body: Any, what: str, words: SiteWords, permission: str | None = None
 ) -> str:
     """One line: what failed, the likely cause, and what to check."""
-    details = "; ".join(messages(body))
-    site, user, project = words["site"], words["user"], words["project"]
-    if status == 401:
-        return (
-            f"Jira at {site} rejected the credentials of {user} (HTTP 401): check that "
-            f"{words['secret']} holds a valid token for that user"
-        )
-    if status == 403:
-        ask = f"the '{permission}' permission" if permission else "access"
-        return (
-            f"{user} may not access the {what} in project {project} (HTTP 403): ask a Jira "
-            f"admin for {ask} in {project}" + (f" ({details})" if details else "")
-        )
-    if status == 404 and what == "project":
-        return (
-            f"project {project} not found at {site} (or {user} cannot browse it): "
-            "check jira.project in the config"
-        )
-    if status == 400:
-        return f"Jira refused the {what} (HTTP 400): {details or 'no details given'}"
-    return f"Jira answered HTTP {status} for the {what}" + (f": {details}" if details else "")
+    ask = f"the '{permission}' permission" if permission else "access"
+    return explain_status(status, messages(body), what, words, ask)
 
 
 def messages(body: Any) -> list[str]:

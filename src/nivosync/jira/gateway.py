@@ -8,7 +8,7 @@ from typing import Any
 
 import requests
 
-from nivosync.http import HttpError, Transport, json_body
+from nivosync.http import HttpError, SiteWords, Transport, json_body
 from nivosync.jira.errors import explain, messages
 from nivosync.jira.flavor import EPIC_LINK_TYPE, EPIC_NAME_TYPE, START_DATE_TYPES, JiraFlavor
 from nivosync.jira.models import (
@@ -93,7 +93,10 @@ class JiraGateway:
 
         def send(body: dict[str, Any]) -> Mapping[str, Any]:
             path = self.flavor.search_path
-            return self._json("POST", path, body=body, idempotent=True, what="search")
+            page: Mapping[str, Any] = self._json(
+                "POST", path, body=body, idempotent=True, what="search"
+            )
+            return page
 
         props = list(properties) if self.flavor.cloud else []
         for raw in self.flavor.search(send, jql, fields, props):
@@ -265,14 +268,18 @@ class JiraGateway:
             json_body(response),
         )
 
-    def _site_words(self) -> dict[str, str]:
+    def _site_words(self) -> SiteWords:
         credentials = self.transport.credentials
-        return {
-            "site": self.base_url,
-            "user": credentials.user,
-            "secret": credentials.source,
-            "project": self.project_key,
-        }
+        return SiteWords(
+            product="Jira",
+            site=self.base_url,
+            user=credentials.user,
+            secret=credentials.source,
+            container_kind="project",
+            key=self.project_key,
+            admin="a Jira admin",
+            config_key="jira.project",
+        )
 
 
 SNAPSHOT_FIELDS = (

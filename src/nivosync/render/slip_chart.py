@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date
 
 import matplotlib.dates as mdates
 from matplotlib.axes import Axes
@@ -36,17 +36,20 @@ def slip_chart_png(slippage: ReleaseSlippage, title: str) -> bytes:
             name = short_name(task.summary or task.task_id, title)
             labels.append(name + (f"  (+{task.slip_days})" if late else ""))
             y += 1
-        ax.scatter([milestone.planned_end], [y], marker="D", color="#6554C0", zorder=3)
+        ax.scatter([_x(milestone.planned_end)], [y], marker="D", color="#6554C0", zorder=3)
         if milestone.projected_end != milestone.planned_end:
-            ax.scatter([milestone.projected_end], [y], marker="D", color=LATE, zorder=3)
-            ax.plot([milestone.planned_end, milestone.projected_end], [y, y], color=LATE, lw=1)
+            ax.scatter([_x(milestone.projected_end)], [y], marker="D", color=LATE, zorder=3)
+            ax.plot(
+                [_x(milestone.planned_end), _x(milestone.projected_end)], [y, y], color=LATE, lw=1
+            )
         labels.append(f"◆ {milestone.name}")
         y += 1
-    ax.axvline(slippage.as_of, color="#172B4D", lw=1, ls="--")
+    ax.axvline(_x(slippage.as_of), color="#172B4D", lw=1, ls="--")
     ax.set_yticks(range(len(labels)), labels, fontsize=7)
     ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %d"))
-    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO))
+    # matplotlib.dates ships without annotations: the calls are untyped, not wrong.
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %d"))  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO))  # type: ignore[no-untyped-call]
     ax.tick_params(axis="x", labelsize=7)
     ax.grid(axis="x", color="#DFE1E6", lw=0.5)
     ax.set_title(f"{title} — as of {slippage.as_of.isoformat()}", fontsize=9)
@@ -67,8 +70,13 @@ def _actual_end(task: TaskSlippage, slippage: ReleaseSlippage) -> tuple[date, st
 
 
 def _task_row(ax: Axes, y: int, start: date, end: date, actual: tuple[date, str] | None) -> None:
-    width = (end - start) + timedelta(days=1)
-    ax.barh(y, width, left=start, height=0.5, color=PLANNED, edgecolor="none")
+    width = (end - start).days + 1  # x is in days (matplotlib date numbers)
+    ax.barh(y, width, left=_x(start), height=0.5, color=PLANNED, edgecolor="none")
     if actual is not None:
         day, colour = actual
-        ax.scatter([day + timedelta(hours=12)], [y], marker="|", s=120, color=colour, zorder=3)
+        ax.scatter([_x(day) + 0.5], [y], marker="|", s=120, color=colour, zorder=3)
+
+
+def _x(day: date) -> float:
+    """A date as matplotlib's x value (days since its epoch), which the date formatter reads."""
+    return float(mdates.date2num(day))  # type: ignore[no-untyped-call]

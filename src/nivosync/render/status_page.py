@@ -83,26 +83,12 @@ def status_page_body(
     slippage: ReleaseSlippage,
     history: Sequence[HistoryEntry],
     browse: Callable[[str], str],
-    stale: tuple[date, str] | None = None,
 ) -> str:
-    """The status report; `stale` = (last good sync, why this one failed) shows a warning."""
+    """The status report of one release, measured tonight."""
     today = HistoryEntry(
         slippage.as_of, slippage.status, slippage.slip_days, slippage.projected_go_live
     )
-    parts: list[Content] = []
-    if stale is not None:
-        since, reason = stale
-        parts.append(
-            panel(
-                "warning",
-                p(
-                    f"This report is stale: the data is from {since.isoformat()}. "
-                    f"The latest sync failed: {reason}"
-                ),
-                title="Stale data",
-            )
-        )
-    parts += [
+    parts: list[Content] = [
         key_value_table(
             [
                 ("Status", lozenge(slippage.status)),
@@ -130,27 +116,7 @@ def status_page_body(
         ),
         heading(2, "Late tasks"),
     ]
-    late = [t for t in slippage.tasks if t.late or t.missing]
-    if late:
-        parts.append(
-            table(
-                ["Task", "Key", "Assignee", "Status", "Planned end", "Due in Jira", "Days late"],
-                [
-                    [
-                        short_name(t.summary or t.task_id, title.split(" — ")[0]),
-                        link(browse(t.key), t.key) if t.key else "missing in Jira",
-                        t.assignee or "unassigned",
-                        t.status,
-                        t.planned_end.isoformat(),
-                        t.due.isoformat() if t.due else "—",
-                        str(t.slip_days),
-                    ]
-                    for t in late
-                ],
-            )
-        )
-    else:
-        parts.append(p("No task is late."))
+    parts.append(_late_tasks(slippage, title, browse))
     parts += [
         heading(2, "Planned vs actual"),
         image(CHART_FILE, alt=f"{title}: planned and actual/projected dates"),
@@ -158,6 +124,27 @@ def status_page_body(
         _history_table([*[h for h in history if h.as_of != today.as_of], today]),
     ]
     return render(parts)
+
+
+def _late_tasks(slippage: ReleaseSlippage, title: str, browse: Callable[[str], str]) -> Content:
+    late = [t for t in slippage.tasks if t.late or t.missing]
+    if not late:
+        return p("No task is late.")
+    return table(
+        ["Task", "Key", "Assignee", "Status", "Planned end", "Due in Jira", "Days late"],
+        [
+            [
+                short_name(t.summary or t.task_id, title.split(" — ")[0]),
+                link(browse(t.key), t.key) if t.key else "missing in Jira",
+                t.assignee or "unassigned",
+                t.status,
+                t.planned_end.isoformat(),
+                t.due.isoformat() if t.due else "—",
+                str(t.slip_days),
+            ]
+            for t in late
+        ],
+    )
 
 
 def _joined(items: Sequence[Content]) -> list[Content]:
@@ -200,6 +187,41 @@ class PortfolioRow:
     status_page_title: str | None
     status_page_url: str | None
     note: str = ""
+
+
+def stale_page_body(last: HistoryEntry, history: Sequence[HistoryEntry], reason: str) -> str:
+    """The status page when tonight's data could not be read: the last good verdict, flagged."""
+    return render(
+        panel(
+            "warning",
+            p(
+                f"This report is stale: the data is from {last.as_of.isoformat()}. "
+                f"The latest sync failed: {reason}"
+            ),
+            title="Stale data",
+        ),
+        key_value_table(
+            [
+                ("Status", lozenge(last.status)),
+                ("Projected go-live", last.projected_go_live.isoformat()),
+                ("Slip", f"{last.slip_days} working days"),
+                ("As of", last.as_of.isoformat()),
+            ]
+        ),
+        heading(2, "History"),
+        table(
+            ["As of", "Status", "Slip (working days)", "Projected go-live"],
+            [
+                [
+                    h.as_of.isoformat(),
+                    lozenge(h.status),
+                    str(h.slip_days),
+                    h.projected_go_live.isoformat(),
+                ]
+                for h in reversed(history[-30:])
+            ],
+        ),
+    )
 
 
 SEVERITY = {"slipping": 0, "missing": 0, "stale": 1, "at_risk": 2, "on_track": 3, "done": 4}

@@ -48,7 +48,7 @@ class FaultRule:
 class Faults:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._latency_ms = 0
+        self._latency_ms: float = 0
         self._seed: int | None = None
         self._rules: tuple[FaultRule, ...] = ()
         self._rng = random.Random()

@@ -96,4 +96,5 @@ class Router:
         except RequestRedirect:
             # strict_slashes=False never redirects; a trailing-slash variant is the same route.
             route, args = adapter.match(path.rstrip("/"), method=method)
-        return route, args
+        # Werkzeug declares the arguments as a Mapping; copy them into the dict handlers take.
+        return route, dict(args)

@@ -68,7 +68,9 @@ class Sandbox:
         if faults:
             app.faults.configure(faults)
         server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
-        server.daemon_threads = True
+        # The stubs type make_server() as BaseWSGIServer; with threaded=True it is a
+        # ThreadedWSGIServer, whose ThreadingMixIn has daemon_threads.
+        server.daemon_threads = True  # type: ignore[attr-defined]
         thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
         )

@@ -5,15 +5,11 @@ A side is a package under ``nivosync.sandbox`` that exposes ``SIDE: Side``:
 - ``seed(conn, seed, clock)``: add what the seed describes and is missing (idempotent), inside
   one write transaction;
 - ``register(router, seed)``: add its routes for the seed's flavor (see `routing.py`).
-The Confluence side is picked up automatically once ``nivosync.sandbox.confluence/__init__.py``
-exists (it must then define ``SIDE``); so is the HTML browsing view ``nivosync.sandbox.web``
-(routes only, no tables).
+The HTML browsing view ``nivosync.sandbox.web`` is a side too (routes only, no tables).
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,8 +18,6 @@ from nivosync.sandbox import directory
 from nivosync.sandbox.clock import Clock
 from nivosync.sandbox.routing import Router
 from nivosync.sandbox.seed import SiteSeed
-
-_OPTIONAL_SIDES = ("nivosync.sandbox.jira", "nivosync.sandbox.confluence", "nivosync.sandbox.web")
 
 
 @dataclass(frozen=True)
@@ -47,10 +41,7 @@ DIRECTORY_SIDE = Side(
 
 
 def load_sides() -> list[Side]:
-    sides = [DIRECTORY_SIDE]
-    for name in _OPTIONAL_SIDES:
-        spec = importlib.util.find_spec(name)
-        # No __init__.py yet (a namespace package) means a side still being written: skip it.
-        if spec is not None and spec.origin is not None:
-            sides.append(importlib.import_module(name).SIDE)
-    return sides
+    # Imported here: each side module imports `Side` from this one.
+    from nivosync.sandbox import confluence, jira, web
+
+    return [DIRECTORY_SIDE, jira.SIDE, confluence.SIDE, web.SIDE]

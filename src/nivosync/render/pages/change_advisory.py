@@ -135,7 +135,7 @@ class _Page:
 
     def downtime(self) -> list[Content]:
         if self.details.downtime:
-            return paragraphs(self.details.downtime)
+            return [*paragraphs(self.details.downtime)]
         if self.advisory.downtime:
             return [*paragraphs(self.advisory.downtime), p("(From the plan template.)")]
         return [self.missing("State the downtime users should expect.", "downtime")]

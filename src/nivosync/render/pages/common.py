@@ -9,7 +9,7 @@ from pathlib import Path
 
 from nivosync.core.pages import ReleasePageKind
 from nivosync.core.plan import Plan
-from nivosync.render.storage import Colour, Content, Element, lines, link, panel, status
+from nivosync.render.storage import Colour, Content, Element, Node, lines, link, panel, status
 
 NONE = "—"
 # Jira's status categories (statusCategory.key) and the lozenge colours Jira itself uses.
@@ -70,7 +70,7 @@ def role_person(role: str, persons: dict[str, str | None]) -> str:
     return f"{role} ({person or 'unassigned'})"
 
 
-def role_lines(roles: Sequence[str], persons: dict[str, str | None]) -> list[Content]:
+def role_lines(roles: Sequence[str], persons: dict[str, str | None]) -> list[Node]:
     return lines("\n".join(role_person(r, persons) for r in roles))
 
 

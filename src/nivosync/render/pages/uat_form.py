@@ -123,7 +123,9 @@ def _sign_off(
     scenarios: Sequence[UatScenarioSpec], persons: dict[str, str | None]
 ) -> list[Content]:
     roles = list(dict.fromkeys(role for s in scenarios for role in s.roles))
-    rows = [[role, persons.get(role) or "", status("Pending"), "", ""] for role in roles]
+    rows: list[list[Content]] = [
+        [role, persons.get(role) or "", status("Pending"), "", ""] for role in roles
+    ]
     rows = rows or [["", "", status("Pending"), "", ""]]
     return [
         task_list(

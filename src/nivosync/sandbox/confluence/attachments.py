@@ -75,7 +75,8 @@ def list_attachments(
     offset: int = 0,
     limit: int = 50,
 ) -> list[Attachment]:
-    sql, args = _SQL + " WHERE a.page_id = ? AND a.id > ?", [page_id, after_id]
+    sql = _SQL + " WHERE a.page_id = ? AND a.id > ?"
+    args: list[int | str] = [page_id, after_id]
     if filename is not None:
         sql += " AND a.title = ?"
         args.append(filename)

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from nivosync.sandbox.confluence import pages as store
 from nivosync.sandbox.confluence.cloud_view import listing, page_json, space_json
-from nivosync.sandbox.confluence.errors import Problem
+from nivosync.sandbox.confluence.errors import Problem, not_found
 from nivosync.sandbox.confluence.pages import Page, PageWrite
 from nivosync.sandbox.confluence.people import users_by_ids
 from nivosync.sandbox.confluence.request_args import (
@@ -217,7 +217,7 @@ def delete_page(ctx: RequestContext, page_id: int) -> Response:
                 raise Problem(400, "Only a trashed page can be purged")
             store.purge_page(conn, page)
         elif page.status == "trashed":
-            raise store.not_found(page_id)
+            raise not_found(page_id)
         else:
             store.trash_page(conn, page)
     return empty_response(204)

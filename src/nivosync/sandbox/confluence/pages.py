@@ -83,7 +83,8 @@ def space_by_id(conn: sqlite3.Connection, space_id: int) -> Space | None:
 def list_spaces(
     conn: sqlite3.Connection, keys: Sequence[str], ids: Sequence[int], after_id: int, limit: int
 ) -> list[Space]:
-    sql, args = "SELECT * FROM conf_spaces WHERE id > ?", [after_id]
+    sql = "SELECT * FROM conf_spaces WHERE id > ?"
+    args: list[int | str] = [after_id]
     if keys:
         sql += f" AND key IN ({','.join('?' * len(keys))})"
         args += list(keys)

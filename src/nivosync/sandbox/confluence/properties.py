@@ -41,7 +41,8 @@ def _property(row: sqlite3.Row) -> Property:
 def list_properties(
     conn: sqlite3.Connection, page_id: int, key: str | None, after_id: int, offset: int, limit: int
 ) -> list[Property]:
-    sql, args = "SELECT * FROM conf_properties WHERE page_id = ? AND id > ?", [page_id, after_id]
+    sql = "SELECT * FROM conf_properties WHERE page_id = ? AND id > ?"
+    args: list[int | str] = [page_id, after_id]
     if key is not None:
         sql += " AND key = ?"
         args.append(key)

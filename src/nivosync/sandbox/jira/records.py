@@ -42,7 +42,7 @@ class Loaded:
     related: dict[int, sqlite3.Row]
 
 
-def _in(ids: Sequence[int]) -> str:
+def _in(ids: Sequence[object]) -> str:
     return ",".join("?" * len(ids))
 
 

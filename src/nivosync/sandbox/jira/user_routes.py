@@ -36,11 +36,11 @@ def _matching_users(ctx: RequestContext) -> list[User]:
             else:
                 raise JiraError(400, ["The query parameter 'query' is required."])
         else:
-            text = args.get("username")
-            if text is None:
+            username = args.get("username")
+            if username is None:
                 raise JiraError(400, ["The username query parameter was not provided"])
-            users = search_users(conn, text, start + limit) if text not in ("", ".") else []
-            if text in (".", "%"):
+            users = search_users(conn, username, start + limit) if username not in ("", ".") else []
+            if username in (".", "%"):
                 users = search_users(conn, "", start + limit)
     return users[start:]
 

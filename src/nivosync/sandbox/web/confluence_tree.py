@@ -40,7 +40,7 @@ def space_trees(conn: sqlite3.Connection) -> list[SpaceTree]:
             (space["id"], MAX_PAGES),
         ).fetchall()
         nodes = {r["id"]: TreeNode(r["id"], r["title"]) for r in rows}
-        roots = []
+        roots: list[TreeNode] = []
         for r in rows:
             parent = nodes.get(r["parent_id"]) if r["parent_id"] is not None else None
             (parent.children if parent is not None else roots).append(nodes[r["id"]])

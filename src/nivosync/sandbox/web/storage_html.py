@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from html.entities import name2codepoint
+from typing import Any
 from urllib.parse import quote
 
 AC = "http://atlassian.com/content"
@@ -124,7 +125,8 @@ class _Renderer:
             parts.append(escape(child.tail or ""))
         return "".join(parts)
 
-    def element(self, element: ET.Element) -> str:
+    def element(self, element: ET.Element[Any]) -> str:
+        # Element[Any]: a child's tag may be the Comment or ProcessingInstruction factory.
         if not isinstance(element.tag, str):  # comments, processing instructions
             return ""
         ns, name = _local(element.tag)

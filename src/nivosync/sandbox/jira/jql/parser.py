@@ -23,7 +23,7 @@ from nivosync.sandbox.jira.jql.ast import (
     Value,
 )
 from nivosync.sandbox.jira.jql.errors import JqlError
-from nivosync.sandbox.jira.jql.tokens import Token, tokenize
+from nivosync.sandbox.jira.jql.tokens import Kind, Token, tokenize
 
 _KEYWORDS = {"and", "or", "not", "in", "is", "empty", "null", "order", "by", "asc", "desc"}
 
@@ -41,6 +41,11 @@ class _Parser:
     def tok(self) -> Token:
         return self.tokens[self.i]
 
+    def _peek_kind(self) -> Kind:
+        # Re-read on every call: mypy would otherwise keep `self.tok.kind` narrowed across an
+        # `advance()` that moves on to another token.
+        return self.tokens[self.i].kind
+
     def advance(self) -> Token:
         token = self.tokens[self.i]
         self.i += 1
@@ -55,7 +60,7 @@ class _Parser:
 
     def query(self) -> Query:
         where = None
-        if self.tok.kind != "end" and not self.tok.is_word("order"):
+        if self._peek_kind() != "end" and not self.tok.is_word("order"):
             where = self.or_()
         order_by: tuple[SortKey, ...] = ()
         if self.tok.is_word("order"):
@@ -64,13 +69,13 @@ class _Parser:
                 raise self.fail("'by'")
             self.advance()
             order_by = self.sort_keys()
-        if self.tok.kind != "end":
+        if self._peek_kind() != "end":
             raise self.fail("either 'OR' or 'AND'" if where else "a field name")
         return Query(where, order_by)
 
     def sort_keys(self) -> tuple[SortKey, ...]:
         keys = [self.sort_key()]
-        while self.tok.kind == "comma":
+        while self._peek_kind() == "comma":
             self.advance()
             keys.append(self.sort_key())
         return tuple(keys)
@@ -100,10 +105,10 @@ class _Parser:
         if self.tok.is_word("not"):
             self.advance()
             return Not(self.unary())
-        if self.tok.kind == "lparen":
+        if self._peek_kind() == "lparen":
             self.advance()
             node = self.or_()
-            if self.tok.kind != "rparen":
+            if self._peek_kind() != "rparen":
                 raise self.fail("')'")
             self.advance()
             return node
@@ -145,14 +150,14 @@ class _Parser:
         raise self.fail("operator")
 
     def value_list(self) -> tuple[Value, ...]:
-        if self.tok.kind != "lparen":
+        if self._peek_kind() != "lparen":
             raise self.fail("'('")
         self.advance()
         values = [self.value()]
-        while self.tok.kind == "comma":
+        while self._peek_kind() == "comma":
             self.advance()
             values.append(self.value())
-        if self.tok.kind != "rparen":
+        if self._peek_kind() != "rparen":
             raise self.fail("')'")
         self.advance()
         return tuple(values)
@@ -167,18 +172,18 @@ class _Parser:
         self.advance()
         if token.text.lower() in ("empty", "null"):
             return Empty()
-        if self.tok.kind == "lparen":
+        if self._peek_kind() == "lparen":
             return self.function_args(token.text)
         return token.text
 
     def function_args(self, name: str) -> Func:
         self.advance()
         args: list[str] = []
-        while self.tok.kind != "rparen":
-            if self.tok.kind not in ("word", "string"):
+        while self._peek_kind() != "rparen":
+            if self._peek_kind() not in ("word", "string"):
                 raise self.fail("')'")
             args.append(self.advance().text)
-            if self.tok.kind == "comma":
+            if self._peek_kind() == "comma":
                 self.advance()
         self.advance()
         return Func(name, tuple(args))

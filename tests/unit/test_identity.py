@@ -1,0 +1,84 @@
+"""One owner for identity: which duplicate is "the" task, task ids, slugs and JQL quoting."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from nivosync.app.page_sources import issue_refs
+from nivosync.app.status_reports import task_statuses
+from nivosync.core.identity import (
+    EPIC_LABEL,
+    key_order,
+    oldest_first,
+    release_jql,
+    slug_from_labels,
+    task_id_of,
+    task_issues,
+    task_label,
+    tasks_jql,
+)
+from nivosync.jira.models import IssueSnapshot
+
+
+def issue(key: str, *labels: str, **properties: object) -> IssueSnapshot:
+    return IssueSnapshot(
+        key=key,
+        id=key.split("-")[1],
+        summary=f"summary of {key}",
+        issue_type="Task",
+        status="To Do",
+        status_category="new",
+        assignee=None,
+        due=date(2027, 1, 12),
+        start=None,
+        resolved=None,
+        labels=labels,
+        epic_key=None,
+        blocked_by=frozenset(),
+        properties=dict(properties),
+    )
+
+
+DUPLICATES = [
+    issue("REL-10", "nivosync", task_label("production-deployment")),
+    issue("REL-9", "nivosync", task_label("production-deployment")),
+]
+
+
+def test_keys_sort_by_number_not_text():
+    assert [i.key for i in oldest_first(DUPLICATES)] == ["REL-9", "REL-10"]
+    assert key_order("REL-9") < key_order("REL-10") < key_order("REL-100")
+
+
+@pytest.mark.parametrize("found", [DUPLICATES, list(reversed(DUPLICATES))])
+def test_every_path_picks_the_same_duplicate(found):
+    """create (reconcile), sync (task statuses) and the pages (issue refs) agree on REL-9."""
+    assert task_issues(found)["production-deployment"].key == "REL-9"
+    assert task_statuses(found)["production-deployment"].key == "REL-9"
+    refs, _ = issue_refs(found, lambda key: f"https://jira/browse/{key}")
+    assert refs["production-deployment"].key == "REL-9"
+
+
+def test_property_task_id_wins_over_the_label():
+    found = issue("REL-3", task_label("other"), nivosync={"task_id": "environment-review"})
+    assert task_id_of(found) == "environment-review"
+    assert task_id_of(issue("REL-4", "nivosync")) is None
+
+
+def test_epic_is_never_a_task():
+    epic = issue("REL-1", EPIC_LABEL, nivosync={"task_id": "environment-review"})
+    assert task_issues([epic]) == {}
+
+
+def test_slug_from_labels_skips_nivosync_own_labels():
+    labels = ("nivosync", EPIC_LABEL, "nivosync-acme-health--2.4.0", task_label("x"))
+    assert slug_from_labels(labels) == "acme-health--2.4.0"
+
+
+def test_release_jql_quotes_every_value():
+    assert release_jql('N"X', "nivosync-a\\b") == (
+        'project = "N\\"X" AND labels = "nivosync-a\\\\b" ORDER BY key ASC'
+    )
+    assert 'labels in ("l1", "l\\"2")' in tasks_jql("NVX", ["l1", 'l"2'])

@@ -216,7 +216,7 @@ DB_OPTION = click.option(
     "faults",
     multiple=True,
     metavar="KIND[:RATE[:METHOD[:PATH_REGEX]]]",
-    help="Inject a fault (429, 500, 502, 503, reset, commit-then-reset); repeatable.",
+    help="Inject a fault (429, 500, 502, 503, reset, commit-then-reset, near-limit); repeatable.",
 )
 @click.option("--latency-ms", default=0, type=click.IntRange(0), help="Delay every API answer.")
 @click.option("--fault-seed", type=int, help="Seed for repeatable fault draws.")

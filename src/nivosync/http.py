@@ -1,26 +1,32 @@
 """The HTTP transport under both gateways: auth session, retry policy, error mapping.
 
 atlassian-python-api provides the authenticated session; its own retries are switched off
-because they re-send any method. Ours (tenacity) retry 429 for every method, honouring
-Retry-After, and 502/503/504 and connection errors only for idempotent requests. A write
-that fails after it may have reached the server raises AmbiguousWrite: the caller re-reads
-the site before deciding anything, never blindly re-sends.
+because they re-send any method. Ours (tenacity) retry 429 for every method (the site did not
+process it), and 502/503/504 and connection errors only for idempotent requests, honouring
+Retry-After (seconds or an HTTP-date; else X-RateLimit-Reset) up to `RetryPolicy.max_wait`,
+within a time budget per request. A write that fails after it may have reached the server
+(timeout, reset, any 5xx) raises AmbiguousWrite: the caller re-reads the site before deciding
+anything, never blindly re-sends. An answer flagged X-RateLimit-NearLimit makes the next
+request wait briefly, so nivosync slows down before the site has to say 429.
 """
 
 from __future__ import annotations
 
 import logging
+import random
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
 import structlog
 from atlassian.rest_client import AtlassianRestAPI
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
-from tenacity.wait import wait_exponential, wait_random
+from tenacity import RetryCallState, Retrying, retry_if_exception_type
+from tenacity.wait import wait_exponential
 from urllib3.exceptions import NewConnectionError
 
 from nivosync.errors import NivosyncError
@@ -32,6 +38,10 @@ logging.getLogger("atlassian").setLevel(logging.WARNING)
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRYABLE_STATUS = frozenset({502, 503, 504})
 JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
+NEAR_LIMIT_HEADER = "X-RateLimit-NearLimit"
+# Where a user raises the limits (the config's `http` section); named in error messages.
+MAX_WAIT_SETTING = "http.max_retry_wait_seconds"
+BUDGET_SETTING = "http.retry_budget_seconds"
 
 
 @dataclass(frozen=True)
@@ -109,27 +119,72 @@ class AmbiguousWrite(NivosyncError):
         super().__init__(f"{method} {path} failed after it may have reached the server ({cause})")
 
 
+class RetryWaitTooLong(HttpError):
+    """The site asked for a longer wait than nivosync may make (RetryPolicy.max_wait)."""
+
+    def __init__(
+        self, site: str, method: str, path: str, status: int, limit: str, wait: float, cap: float
+    ) -> None:
+        self.wait = wait
+        why = f"HTTP {status}, {limit}" if limit else f"HTTP {status}"
+        super().__init__(
+            f"{site} asked to wait {wait:.0f} s before retrying {method} {path} ({why}), "
+            f"longer than {MAX_WAIT_SETTING} ({cap:.0f} s): run again later, or raise "
+            f"{MAX_WAIT_SETTING} in the config's http section",
+            status,
+            method,
+            path,
+        )
+
+
 class _Retry(Exception):
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+    def __init__(self, reason: str, retry_after: float | None = None, limit: str = "") -> None:
         self.reason = reason
         self.retry_after = retry_after
-        super().__init__(reason)
+        self.limit = limit  # RateLimit-Reason, e.g. jira-burst-based
+        super().__init__(reason + (f" ({limit})" if limit else ""))
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    attempts: int = 6
+    """How long one request may wait and retry; the defaults are the config's `http` ones.
+
+    max_wait: the longest Retry-After honoured (a longer one fails at once, naming the setting);
+    budget: the total waiting for one request; near_limit_pause: the wait before the next
+    request after an answer flagged X-RateLimit-NearLimit. Without Retry-After, waits grow
+    exponentially from initial_wait to backoff_cap. Every wait gets up to `jitter` seconds
+    more, so workers told the same Retry-After do not all return at the same instant.
+    `attempts` optionally caps the tries too (tests); `sleep` and `clock` are injected so tests
+    never wait.
+    """
+
+    max_wait: float = 300.0
+    budget: float = 600.0
+    near_limit_pause: float = 1.0
     initial_wait: float = 0.5
-    max_wait: float = 30.0
+    backoff_cap: float = 30.0
+    jitter: float = 1.0
+    attempts: int | None = None
     sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.time
+
+    def __post_init__(self) -> None:
+        if self.initial_wait <= 0:  # a floor for every wait, so the budget always runs out
+            raise ValueError("initial_wait must be positive")
 
     def wait(self, state: RetryCallState) -> float:
         outcome = state.outcome
         error = outcome.exception() if outcome else None
         if isinstance(error, _Retry) and error.retry_after is not None:
-            return min(error.retry_after, self.max_wait)
-        backoff = wait_exponential(multiplier=self.initial_wait, max=self.max_wait)
-        return min(self.max_wait, (backoff + wait_random(0, self.initial_wait))(state))
+            return max(error.retry_after, self.initial_wait) + random.uniform(0, self.jitter)
+        backoff = wait_exponential(multiplier=self.initial_wait, max=self.backoff_cap)(state)
+        return min(self.backoff_cap, backoff + random.uniform(0, self.initial_wait))
+
+    def stop(self, state: RetryCallState) -> bool:
+        """Stop when the next wait would take this request's waiting past the budget."""
+        if self.attempts is not None and state.attempt_number >= self.attempts:
+            return True
+        return state.idle_for + state.upcoming_sleep > self.budget
 
 
 class Transport:
@@ -146,6 +201,7 @@ class Transport:
         self.base_url = base_url.rstrip("/")
         self.credentials = credentials
         self.retry = retry or RetryPolicy()
+        self._near_limit = threading.Event()  # the last answer said X-RateLimit-NearLimit
         auth: dict[str, Any] = (
             {"token": credentials.secret}
             if credentials.bearer
@@ -175,13 +231,14 @@ class Transport:
     ) -> requests.Response:
         """Send with retries; return any final response (callers decide what a 4xx means).
 
-        Raises AmbiguousWrite for a non-idempotent request that may have been applied, and
-        HttpError when retries are exhausted or the site cannot be reached.
+        Raises AmbiguousWrite for a non-idempotent request that may have been applied,
+        RetryWaitTooLong when the site asks for a wait over the cap, and HttpError when the
+        retry budget is spent or the site cannot be reached.
         """
         method = method.upper()
         safe = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         retrying = Retrying(
-            stop=stop_after_attempt(self.retry.attempts),
+            stop=self.retry.stop,
             wait=self.retry.wait,
             retry=retry_if_exception_type(_Retry),
             sleep=self.retry.sleep,
@@ -191,26 +248,33 @@ class Transport:
                 method=method,
                 path=path,
                 attempt=s.attempt_number,
+                wait=round(s.upcoming_sleep, 1),
                 reason=str(s.outcome.exception()) if s.outcome else "",
             ),
         )
         try:
             return retrying(self._attempt, method, path, params, json, headers, files, safe)
         except _Retry as exc:
-            if exc.reason.startswith("429"):
-                raise HttpError(
-                    f"rate limit still exceeded after {self.retry.attempts} attempts "
-                    f"({method} {path}); wait a few minutes and run again",
-                    429,
-                    method,
-                    path,
-                ) from None
-            raise HttpError(
-                f"{method} {self.base_url}{path} failed {self.retry.attempts} times ({exc.reason})",
-                None,
+            raise self._gave_up(exc, method, path, retrying.statistics) from None
+
+    def _gave_up(self, exc: _Retry, method: str, path: str, stats: Mapping[str, Any]) -> HttpError:
+        tries, waited = stats.get("attempt_number", 1), stats.get("idle_for", 0.0)
+        if exc.reason.startswith("429"):
+            limit = f", {exc.limit}" if exc.limit else ""
+            return HttpError(
+                f"rate limit still exceeded after {tries} attempts and {waited:.0f} s of waiting "
+                f"({method} {path}{limit}); wait a few minutes and run again, or raise "
+                f"{BUDGET_SETTING} ({self.retry.budget:.0f} s)",
+                429,
                 method,
                 path,
-            ) from None
+            )
+        return HttpError(
+            f"{method} {self.base_url}{path} failed {tries} times in {waited:.0f} s ({exc.reason})",
+            None,
+            method,
+            path,
+        )
 
     def _attempt(
         self,
@@ -222,6 +286,7 @@ class Transport:
         files: Mapping[str, Any] | None,
         safe: bool,
     ) -> requests.Response:
+        self._ease_off()
         all_headers = {} if files else dict(JSON_HEADERS)
         all_headers.update(headers or {})
         try:
@@ -245,27 +310,59 @@ class Transport:
                 raise _Retry("timed out") from None
             raise AmbiguousWrite(method, path, "timed out waiting for the answer") from None
         status = response.status_code
-        if status == 429:
-            raise _Retry("429 rate limited", _retry_after(response))
-        if status in RETRYABLE_STATUS or (status >= 500 and not safe):
-            if safe:
-                raise _Retry(f"{status} from server", _retry_after(response))
+        # A 429 was not processed, so any method may be re-sent; any other 5xx on a write may
+        # have been applied (a 503 with Retry-After too): the caller re-reads, never re-sends.
+        if status == 429 or (safe and status in RETRYABLE_STATUS):
+            raise self._retry_for(response, method, path)
+        if status >= 500 and not safe:
             raise AmbiguousWrite(method, path, f"HTTP {status}")
+        if response.headers.get(NEAR_LIMIT_HEADER, "").strip().lower() == "true":
+            self._near_limit.set()
         return response
 
+    def _retry_for(self, response: requests.Response, method: str, path: str) -> _Retry:
+        status = response.status_code
+        wait = _retry_after(response, self.retry.clock())
+        limit = response.headers.get("RateLimit-Reason", "").strip()
+        if wait is not None and wait > self.retry.max_wait:
+            cap = self.retry.max_wait
+            raise RetryWaitTooLong(self.base_url, method, path, status, limit, wait, cap)
+        reason = "429 rate limited" if status == 429 else f"{status} from server"
+        return _Retry(reason, wait, limit)
 
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
+    def _ease_off(self) -> None:
+        """After an answer flagged X-RateLimit-NearLimit, wait briefly before the next request."""
+        if self._near_limit.is_set() and self.retry.near_limit_pause > 0:
+            self._near_limit.clear()
+            log.info("site near its rate limit: pausing", seconds=self.retry.near_limit_pause)
+            self.retry.sleep(self.retry.near_limit_pause)
+
+
+def _retry_after(response: requests.Response, now: float) -> float | None:
+    """Seconds the site asks to wait: Retry-After (seconds or an HTTP-date), else the
+    X-RateLimit-Reset instant (ISO 8601) Atlassian may send alone; None when neither is there."""
+    value = response.headers.get("Retry-After", "").strip()
+    if value:
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            pass
         try:
             moment = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, IndexError):
             return None
-        return max(0.0, moment.timestamp() - time.time())
+        return _seconds_until(moment, now)
+    reset = response.headers.get("X-RateLimit-Reset", "").strip()
+    try:
+        return _seconds_until(datetime.fromisoformat(reset), now) if reset else None
+    except ValueError:
+        return None
+
+
+def _seconds_until(moment: datetime, now: float) -> float:
+    if moment.tzinfo is None:  # an HTTP-date in "-0000" form, or a bare ISO time: UTC
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, moment.timestamp() - now)
 
 
 def _never_sent(exc: requests.ConnectionError) -> bool:

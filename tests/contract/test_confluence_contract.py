@@ -2,8 +2,11 @@
 spec of its API (requests and responses):
 
 - Cloud ``/wiki/api/v2/...``: the Cloud v2 file;
-- Cloud ``/wiki/rest/api/...`` (attachments, labels): the current Cloud v1 file, and for the two
-  reads it no longer lists (GET ``child/attachment`` and GET ``label``) the 2024-10 v1 file;
+- Cloud ``/wiki/rest/api/...``: the current Cloud v1 file for what it lists (attachment uploads
+  and downloads, label writes, users); every other v1 route the sandbox knows (the DC ones
+  included) answers 410 Gone on Cloud, checked against the 2024-10 v1 file, which still lists
+  them (`_relax_cloud_v1_2024` declares the 410), and `_assert_410_exactly_where_removed`
+  checks that the 410s are exactly the operations the current file no longer has;
 - DC ``/confluence/rest/api/...``: the DC 10.0.3 file.
 
 Download links (``<context>/download/attachments/...``) are the attachment servlet, in no spec:
@@ -13,6 +16,7 @@ in a ``_relax_*`` function below, next to the loader that applies it.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,11 +27,14 @@ import requests
 from openapi_core import OpenAPI
 
 from nivosync.sandbox import Sandbox
+from nivosync.sandbox.app import GENERIC_ERRORS
 from nivosync.sandbox.auth import user_token
+from nivosync.sandbox.confluence import SIDE as CONFLUENCE
+from nivosync.sandbox.routing import Router
 from nivosync.sandbox.seed import demo_seed
 from sandbox.site import Site
 
-from .oas import ContractRecorder, load_spec
+from .oas import SPECS, ContractRecorder, load_spec
 
 pytestmark = pytest.mark.contract
 
@@ -130,6 +137,47 @@ def _relax_cloud_v1(spec: dict[str, Any]) -> None:
     _declare_empty_bodies(spec, _V1_ERROR)
 
 
+def _relax_cloud_v1_2024(spec: dict[str, Any]) -> None:
+    """The 2024-10 Cloud v1 file, used only for the operations the current file no longer
+    lists:
+    - it predates their removal, so it does not list the 410 Gone (v1 error envelope) that
+      Cloud answers them today: declare it on each such operation;
+    - array query parameters (``status``) carry their ``enum`` on the array instead of on its
+      items, so their own default (``["current"]``, filled in by openapi-core when the
+      parameter is absent) is invalid: move the enum to the items;
+    - plus `_relax_cloud_v1`.
+    """
+    _relax_cloud_v1(spec)
+    current = _spec_paths(CLOUD_V1)
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method not in _METHODS:
+                continue
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema") or {}
+                if schema.get("type") == "array" and "enum" in schema:
+                    schema["items"]["enum"] = schema.pop("enum")
+            if method not in current.get(path, {}):
+                _declare_status(spec, path, method, "410", _V1_ERROR)
+
+
+_METHODS = ("get", "put", "post", "delete", "patch")
+
+
+def _spec_paths(filename: str) -> dict[str, Any]:
+    return dict(json.loads((SPECS / filename).read_text(encoding="utf-8"))["paths"])
+
+
+def _lists(paths: dict[str, Any], method: str, path: str) -> bool:
+    """Whether a spec's `paths` has an operation for this concrete request."""
+    for template, item in paths.items():
+        parts = re.split(r"(\{[^}]+\})", template)
+        pattern = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts)
+        if method.lower() in item and re.fullmatch(pattern, path):
+            return True
+    return False
+
+
 def _relax_dc(spec: dict[str, Any]) -> None:
     """DC 10.0.3 defects:
     - ``GET /rest/api/content/{id}/child/attachment`` documents its success as 201 although the
@@ -160,7 +208,12 @@ def cloud_v1_spec() -> OpenAPI:
 
 @pytest.fixture(scope="session")
 def cloud_v1_2024_spec() -> OpenAPI:
-    return load_spec(CLOUD_V1_2024, SERVER, patch=_relax_cloud_v1)
+    return load_spec(CLOUD_V1_2024, SERVER, patch=_relax_cloud_v1_2024)
+
+
+@pytest.fixture(scope="session")
+def cloud_v1_paths() -> dict[str, Any]:
+    return _spec_paths(CLOUD_V1)
 
 
 @pytest.fixture(scope="session")
@@ -213,22 +266,22 @@ def _xsrf_refusal(response: requests.Response) -> bool:
 
 @pytest.fixture
 def cloud(
-    tmp_path: Path, cloud_v2_spec: OpenAPI, cloud_v1_spec: OpenAPI, cloud_v1_2024_spec: OpenAPI
+    tmp_path: Path,
+    cloud_v2_spec: OpenAPI,
+    cloud_v1_spec: OpenAPI,
+    cloud_v1_2024_spec: OpenAPI,
+    cloud_v1_paths: dict[str, Any],
 ) -> Iterator[ConfluenceSite]:
     v2 = ContractRecorder(cloud_v2_spec)
     v1 = ContractRecorder(cloud_v1_spec, skip_response=_xsrf_refusal)
-    v1_2024 = ContractRecorder(cloud_v1_2024_spec)
+    v1_removed = ContractRecorder(cloud_v1_2024_spec)
 
     def pick(method: str, path: str) -> ContractRecorder | None:
         if path.startswith("/wiki/api/v2/"):
             return v2
         if not path.startswith("/wiki/rest/api/"):
             return None
-        if method == "GET" and re.search(r"/(child/attachment|label)$", path):
-            return v1_2024
-        if re.fullmatch(r"/wiki/rest/api/content(/\d+)?", path):
-            return None  # the removed endpoints (410): in no current spec
-        return v1
+        return v1 if _lists(cloud_v1_paths, method, path) else v1_removed
 
     with Sandbox.start(tmp_path / "cloud.db", demo_seed("cloud")) as sandbox:
         dispatch = Dispatch(pick)
@@ -262,15 +315,6 @@ def _upload(site: Site, url: str, name: str, data: bytes, method: str = "POST", 
 
 def cloud_scenario(site: ConfluenceSite) -> None:
     v2, v1 = "/wiki/api/v2", "/wiki/rest/api"
-    # v1 page CRUD is gone from Cloud (410); the 2024-10 file still lists it, without a 410.
-    for method, path in (
-        ("GET", "/content"),
-        ("POST", "/content"),
-        ("GET", "/content/1"),
-        ("PUT", "/content/1"),
-        ("DELETE", "/content/1"),
-    ):
-        assert site.request(method, v1 + path).status_code == 410
     spaces = site.get(f"{v2}/spaces", params={"keys": "NIVO", "limit": 5}).json()["results"]
     space_id = spaces[0]["id"]
     assert site.get(f"{v2}/spaces/{space_id}").ok
@@ -320,6 +364,9 @@ def cloud_scenario(site: ConfluenceSite) -> None:
     }
     assert site.put(f"{v2}/pages/{page['id']}", json=update).status_code == 200
     assert site.put(f"{v2}/pages/{page['id']}", json=update).status_code == 409
+    # v2 versions have no minorEdit (v1 / DC have): refused, not silently dropped.
+    minor = {**update, "version": {"number": 3, "message": "nightly", "minorEdit": True}}
+    assert site.put(f"{v2}/pages/{page['id']}", json=minor).status_code == 400
     human = site.as_user("dana@example.com", "dana@example.com")
     update["version"] = {"number": 3, "message": "by hand"}
     assert human.put(site.url(f"{v2}/pages/{page['id']}"), json=update, timeout=10).ok
@@ -348,23 +395,66 @@ def cloud_scenario(site: ConfluenceSite) -> None:
     assert _upload(site, files, "x.png", PNG, headers={}).status_code == 403
     assert _upload(site, files, "chart.png", PNG + b"2", method="PUT").ok
     assert _upload(site, f"{files}/{att['id']}/data", "chart.png", PNG + b"3").ok
-    assert site.get(files, params={"filename": "chart.png"}).ok
     hop = site.get(f"{files}/{att['id']}/download", allow_redirects=False)
     assert hop.status_code == 302
     assert site.session.get(hop.headers["Location"], timeout=10).content == PNG + b"3"
-    assert site.get(f"{v2}/pages/{page['id']}/attachments").ok
+    assert _upload(site, files, "plot.png", PNG).ok
+    _v2_attachments(site, page["id"])
 
     labels = f"{v1}/content/{page['id']}/label"
     assert site.post(
         labels, json=[{"prefix": "global", "name": "release"}, {"prefix": "global", "name": "acme"}]
     ).ok
-    assert site.get(labels).ok
     assert site.get(f"{v2}/pages/{page['id']}/labels").ok
     assert site.delete(labels, params={"name": "acme"}).status_code == 204
     assert site.delete(f"{labels}/release").status_code == 204
 
+    _removed_v1_calls(site, page["id"])
     assert site.delete(f"{v2}/pages/{page['id']}").status_code == 204
     assert site.delete(f"{v2}/pages/{page['id']}", params={"purge": "true"}).status_code == 204
+
+
+def _v2_attachments(site: ConfluenceSite, page_id: str) -> None:
+    """Cloud's attachment listing (v2): cursor paging by the ``Link`` header, filters, sort."""
+    url = f"/wiki/api/v2/pages/{page_id}/attachments"
+    first = site.get(url, params={"limit": 1, "sort": "-modified-date", "status": "current"})
+    assert [a["title"] for a in first.json()["results"]] == ["plot.png"]
+    rest = site.get(first.links["next"]["url"])  # relative to the host, as Cloud sends it
+    assert [a["title"] for a in rest.json()["results"]] == ["chart.png"]
+    one = site.get(url, params={"filename": "chart.png", "mediaType": "image/png"})
+    assert [a["version"]["number"] for a in one.json()["results"]] == [3]
+    assert site.get(url, params={"cursor": "not-a-cursor"}).status_code == 400
+    assert site.get("/wiki/api/v2/pages/424242/attachments").status_code == 404
+
+
+def _removed_v1_calls(site: ConfluenceSite, page_id: str) -> None:
+    """What a client written for the old Cloud v1 API sends: each is answered 410 Gone."""
+    storage = {"storage": {"value": "<p>old</p>", "representation": "storage"}}
+    page = {"type": "page", "title": "Old", "space": {"key": "NIVO"}, "body": storage}
+    prop = {"value": {"kind": "plan"}, "version": {"number": 2}}
+    calls: list[tuple[str, str, dict[str, Any]]] = [
+        ("GET", "/content", {"params": {"spaceKey": "NIVO", "title": "Plan"}}),
+        ("POST", "/content", {"json": page}),
+        ("GET", f"/content/{page_id}", {"params": {"expand": "body.storage,version"}}),
+        ("PUT", f"/content/{page_id}", {"json": {**page, "version": {"number": 9}}}),
+        ("DELETE", f"/content/{page_id}", {}),
+        ("GET", f"/content/{page_id}/child/attachment", {"params": {"filename": "chart.png"}}),
+        ("GET", f"/content/{page_id}/child/page", {"params": {"limit": 5}}),
+        ("GET", f"/content/{page_id}/history", {}),
+        ("GET", f"/content/{page_id}/label", {}),
+        ("GET", f"/content/{page_id}/property", {}),
+        ("POST", f"/content/{page_id}/property", {"json": {"key": "k", **prop}}),
+        ("GET", f"/content/{page_id}/property/k", {}),
+        ("POST", f"/content/{page_id}/property/k", {"json": {"value": prop["value"]}}),
+        ("PUT", f"/content/{page_id}/property/k", {"json": {"key": "k", **prop}}),
+        ("DELETE", f"/content/{page_id}/property/k", {}),
+        ("GET", "/space", {"params": {"spaceKey": "NIVO"}}),
+        ("GET", "/space/NIVO", {}),
+    ]
+    for method, path, kwargs in calls:
+        gone = site.request(method, "/wiki/rest/api" + path, **kwargs)
+        assert gone.status_code == 410, (method, path, gone.text)
+        assert "This deprecated endpoint has been removed" in gone.json()["message"]
 
 
 def dc_scenario(site: ConfluenceSite) -> None:
@@ -395,10 +485,12 @@ def dc_scenario(site: ConfluenceSite) -> None:
         "id": page["id"],
         "type": "page",
         "title": "Plan",
-        "version": {"number": 2},
+        "version": {"number": 2, "minorEdit": True},
         "body": {"storage": {"value": "<p>v2</p>", "representation": "storage"}},
     }
     assert site.put(f"{api}/content/{page['id']}", json=update).ok
+    minor = site.get(f"{api}/content/{page['id']}", params={"expand": "version"}).json()
+    assert minor["version"]["minorEdit"] is True  # DC records it (Version.minorEdit)
     assert site.put(f"{api}/content/{page['id']}", json=update).status_code == 409
     human = site.as_user("dana@example.com", "dana")
     update["version"] = {"number": 3}
@@ -447,9 +539,38 @@ def _unexercised(site: ConfluenceSite, prefix: str) -> list[tuple[str, str]]:
     return sorted(served - exercised)
 
 
-def test_cloud_routes_match_the_cloud_specs(cloud: ConfluenceSite) -> None:
+def _shape(rule: str) -> str:
+    return re.sub(r"<[^>]+>", "{}", rule)
+
+
+def _assert_410_exactly_where_removed(site: ConfluenceSite, current: dict[str, Any]) -> None:
+    """Cloud answers a v1 request 410 exactly when the current Cloud v1 file has no such
+    operation (and the 2024-10 file had it); and every v1 route of the DC flavour is routed on
+    Cloud too, served or refused, never an unknown-route 404."""
+    old = _spec_paths(CLOUD_V1_2024)
+    for method, path, status in site.dispatch.seen:
+        if not path.startswith("/wiki/rest/api/"):
+            continue
+        listed = _lists(current, method, path)
+        assert (status == 410) != listed, f"{method} {path} answered {status}"
+        assert listed or _lists(old, method, path), f"{method} {path} is in neither v1 file"
+    router = site.sandbox.app.router
+    on_cloud = {(_shape(r), m) for r, methods in router.api_rules() for m in methods}
+    dc = Router(GENERIC_ERRORS)
+    CONFLUENCE.register(dc, demo_seed("datacenter"))
+    for rule, methods in dc.api_rules():
+        if rule.startswith("/confluence/rest/api/"):
+            cloud_rule = _shape(rule.replace("/confluence/", "/wiki/", 1))
+            for method in methods:
+                assert (cloud_rule, method) in on_cloud, f"{method} {rule} unknown on Cloud"
+
+
+def test_cloud_routes_match_the_cloud_specs(
+    cloud: ConfluenceSite, cloud_v1_paths: dict[str, Any]
+) -> None:
     cloud_scenario(cloud)
     assert not _unexercised(cloud, "/wiki/")
+    _assert_410_exactly_where_removed(cloud, cloud_v1_paths)
 
 
 def test_dc_routes_match_the_dc_spec(dc: ConfluenceSite) -> None:

@@ -225,3 +225,28 @@ def test_the_token_never_reaches_logs_or_output_even_when_verbose(site: E2ESite,
     captured = capfd.readouterr()
     for text in (result.stdout, result.stderr, captured.out, captured.err):
         assert TOKEN not in text
+
+
+def test_non_admin_account_creates_the_release_with_notifications(site: E2ESite, monkeypatch):
+    """Issue 10: `PUT /issue?notifyUsers=false` is 403 for a non-admin (both specs say so);
+    nivosync then edits as any user would, and the run still completes."""
+    import yaml
+
+    from nivosync.sandbox.auth import user_token
+
+    data = yaml.safe_load(site.config_path.read_text())
+    login = "dana@example.com" if site.flavor == "cloud" else "dana"
+    data["jira"]["user"] = data["confluence"]["user"] = login
+    site.config_path.write_text(yaml.safe_dump(data, sort_keys=False))
+    token = user_token(site.sandbox.seed, "dana@example.com")
+    monkeypatch.setenv("NIVOSYNC_JIRA_TOKEN", token)
+    monkeypatch.setenv("NIVOSYNC_CONFLUENCE_TOKEN", token)
+    result = run(site, "create", *ACME, "--json", "--no-publish")
+    assert result.exit_code == 0, result.output
+    assert {i["action"] for i in json.loads(result.stdout)["issues"]} == {"created"}
+    edits = [r for r in site.requests() if r["method"] == "PUT" and "/properties/" not in r["path"]]
+    refused = [r for r in edits if r["status"] == 403]
+    assert len(refused) == 1  # one refused quiet edit, then every edit notifies
+    assert all(r["status"] == 204 for r in edits if r not in refused)
+    labels = reader(site).search_issues('labels = "nivosync-watchers-pending"')
+    assert len(labels) == 0

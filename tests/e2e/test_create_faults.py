@@ -25,12 +25,12 @@ LABEL = "nivosync-acme-health--2.4.0"
 NO_WAIT = RetryPolicy(attempts=8, sleep=lambda _seconds: None)
 
 
-def run_once(site: E2ESite):
+def run_once(site: E2ESite, retry: RetryPolicy = NO_WAIT):
     config = load_config(site.config_path)
     template = load_template(shipped_templates_dir() / "nivomax-5-week.yaml")
     plan = compute_plan(config, template, "Acme Health", "2.4.0", date(2026, 12, 7))
     with open_sites(config) as sites:
-        jira = jira_gateway(sites, config, retry=NO_WAIT)
+        jira = jira_gateway(sites, config, retry=retry)
         resolved = resolve(jira, plan, "Task")
         return create_release(jira, plan, resolved, settle=lambda _s: None)
 
@@ -107,6 +107,32 @@ def test_rate_limits_resets_and_server_errors(site: E2ESite, seed: int):
     assert_exactly_one_of_each(site)
     kinds = {r["fault"] for r in site.requests()} - {None}
     assert "429" in kinds and "reset" in kinds
+
+
+def test_long_retry_after_and_near_limit_are_honoured_in_one_run(site: E2ESite):
+    # Cloud may ask for more than a minute; the default policy (cap 300 s, budget 600 s)
+    # waits it out, so one run completes: the sleep is recorded, never really waited.
+    site.sandbox.faults.configure(
+        {
+            "seed": 21,
+            "rules": [
+                {"fault": "429", "rate": 0.3, "retry_after": 90},
+                {"fault": "near-limit", "rate": 0.3},
+            ],
+        }
+    )
+    slept: list[float] = []
+    outcome = run_once(site, RetryPolicy(sleep=slept.append))
+    site.sandbox.faults.clear()
+    assert outcome.ok, outcome.failures
+    assert_exactly_one_of_each(site)
+    log = site.requests()
+    limited = [r for r in log if r["fault"] == "429"]
+    assert any(r["method"] == "POST" for r in limited), "no create was rate limited"
+    retry_waits = [s for s in slept if s >= 90]
+    assert len(retry_waits) == len(limited) and max(retry_waits) <= 91  # 90 s plus jitter
+    assert slept.count(1.0) >= 1  # the pause after an answer flagged X-RateLimit-NearLimit
+    assert len(slept) == len(retry_waits) + slept.count(1.0)
 
 
 def test_partial_bulk_failure_reports_then_next_run_completes(site: E2ESite):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import requests
 from click.testing import CliRunner
 
 from nivosync.app.sites import confluence_gateway_for, open_sites
@@ -12,6 +13,7 @@ from nivosync.cli import main
 from nivosync.inputs.config import load_config
 
 from .conftest import E2ESite
+from .test_publishing import attachment_version, v1_listing_status
 
 ACME = ["--customer", "Acme Health", "--release", "2.4.0"]
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
@@ -123,3 +125,36 @@ def test_lost_answer_to_a_property_put_then_409_still_publishes(site: E2ESite, t
     assert actions["notes"] == "updated"
     code, again = publish(site, "--notes", str(notes))
     assert {p["kind"]: p["action"] for p in again["pages"]}["notes"] == "unchanged"
+
+
+def test_changed_screenshot_is_republished_with_the_410s_on(site: E2ESite, tmp_path):
+    assert cli(site, "create", *ACME, "--start", "2026-12-07", "--no-publish").exit_code == 0
+    notes, advisory = files(tmp_path)
+    code, result = publish(site, "--notes", str(notes), "--change-advisory", str(advisory))
+    assert code == 0, result
+    notes_id = result["pages"][1]["id"]
+    assert v1_listing_status(site, notes_id) == (410 if site.flavor == "cloud" else 200)
+    (tmp_path / "img" / "export.png").write_bytes(PNG + b"changed")
+    site.clear()
+    code, changed = publish(site, "--notes", str(notes), "--change-advisory", str(advisory))
+    assert code == 0, changed
+    assert {p["kind"]: p["action"] for p in changed["pages"]}["notes"] == "updated"
+    assert 410 not in {r["status"] for r in site.requests()}
+    assert attachment_version(site, notes_id, "export.png") == 2
+
+
+def test_nightly_status_page_with_a_changed_chart_is_published(site: E2ESite):
+    assert cli(site, "create", *ACME, "--start", "2026-12-07", "--no-publish").exit_code == 0
+    first = cli(site, "sync", *ACME, "--as-of", "2026-12-14", "--json")
+    assert first.exit_code == 0, first.output
+    page_id = json.loads(first.stdout)["releases"][0]["status_page"]["id"]
+    site.clear()
+    later = cli(site, "sync", *ACME, "--as-of", "2026-12-16", "--json")
+    assert later.exit_code == 0, later.output  # the night the v1 listing's 410 broke
+    assert json.loads(later.stdout)["releases"][0]["status_page"]["action"] == "updated"
+    assert 410 not in {r["status"] for r in site.requests()}
+    assert attachment_version(site, page_id, "slippage.png") == 2
+    if site.flavor == "datacenter":  # a routine update: a minor edit, no watcher e-mails
+        url = f"{site.sandbox.confluence_url}/rest/api/content/{page_id}"
+        read = requests.get(url, params={"expand": "version"}, auth=site.sandbox.auth, timeout=10)
+        assert read.json()["version"]["minorEdit"] is True

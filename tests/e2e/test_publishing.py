@@ -26,7 +26,7 @@ IDENTITY = PageIdentity("acme-health--2.4.0", "Acme Health", "2.4.0")
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
 
 
-def specs(version: str = "one") -> list[PageSpec]:
+def specs(version: str = "one", shot: bytes = PNG) -> list[PageSpec]:
     return [
         PageSpec(
             "plan",
@@ -38,7 +38,7 @@ def specs(version: str = "one") -> list[PageSpec]:
             "notes",
             "Acme Health 2.4.0 — Release Notes",
             "<p>notes</p>",
-            attachments=(FileToAttach("shot.png", PNG, "image/png"),),
+            attachments=(FileToAttach("shot.png", shot, "image/png"),),
         ),
     ]
 
@@ -179,11 +179,11 @@ def test_stale_version_is_reread_and_retried_once(site: E2ESite, gateway, monkey
     real_update = type(gateway).update_page
     calls = []
 
-    def racing_update(self, page, title, body, message):
+    def racing_update(self, page, title, body, message, **kwargs):
         calls.append(page.version)
         if len(calls) == 1:  # our own earlier write lands first: the version we hold is stale
             real_update(self, page, title, "<p>interleaved</p>", "race")
-        return real_update(self, page, title, body, message)
+        return real_update(self, page, title, body, message, **kwargs)
 
     monkeypatch.setattr(type(gateway), "update_page", racing_update)
     again = publish_all(publisher(gateway), specs("two"), root(gateway), known)
@@ -285,3 +285,61 @@ def test_property_409_twice_is_a_clear_error(site: E2ESite, gateway, monkeypatch
     assert "HTTP 409 twice" in message and "Release Plan" in message
     assert "publish again" in message
     assert len(calls) == 2
+
+
+def attachment_version(site: E2ESite, page_id: str, filename: str) -> int:
+    """The current version of a page's attachment, read where the flavour lists them."""
+    base, auth = site.sandbox.confluence_url, site.sandbox.auth
+    if site.flavor == "cloud":
+        url, params = f"{base}/api/v2/pages/{page_id}/attachments", {"filename": filename}
+    else:
+        url = f"{base}/rest/api/content/{page_id}/child/attachment"
+        params = {"filename": filename, "expand": "version"}
+    (found,) = requests.get(url, params=params, auth=auth, timeout=10).json()["results"]
+    return int(found["version"]["number"])
+
+
+def v1_listing_status(site: E2ESite, page_id: str) -> int:
+    """What the v1 attachment listing answers: Cloud has removed it (410), DC keeps it."""
+    url = f"{site.sandbox.confluence_url}/rest/api/content/{page_id}/child/attachment"
+    return requests.get(url, auth=site.sandbox.auth, timeout=10).status_code
+
+
+def test_changed_attachment_becomes_a_new_version_with_the_410s_on(site: E2ESite, gateway):
+    results = publish_all(publisher(gateway), specs(), root(gateway), {})
+    known = {r.kind: r.page_id for r in results}
+    notes = known["notes"]
+    assert v1_listing_status(site, notes) == (410 if site.flavor == "cloud" else 200)
+    site.clear()
+    changed = publish_all(publisher(gateway), specs(shot=PNG + b"v2"), root(gateway), known)
+    served, writes = site.requests(), confluence_writes(site)
+    assert [r.action for r in changed] == ["unchanged", "updated"]
+    assert 410 not in {r["status"] for r in served}, served
+    listed = [r["path"] for r in served if r["method"] == "GET" and "attachment" in r["path"]]
+    context = "/wiki" if site.flavor == "cloud" else "/confluence"
+    files = f"{context}/rest/api/content/{notes}/child/attachment"
+    # Cloud lists with v2 (its v1 listing is gone), DC with v1; both upload with v1.
+    assert listed == [f"/wiki/api/v2/pages/{notes}/attachments" if context == "/wiki" else files]
+    (shot,) = gateway.attachments(notes)
+    assert shot.title == "shot.png" and attachment_version(site, notes, "shot.png") == 2
+    assert [w for w in writes if "attachment" in w] == [f"POST {files}/{shot.id}/data"]
+    recorded = gateway.page_property(notes, PROPERTY_KEY).value["attachments"]
+    assert recorded == {"shot.png": FileToAttach("shot.png", PNG + b"v2", "").sha256}
+    site.clear()
+    again = publish_all(publisher(gateway), specs(shot=PNG + b"v2"), root(gateway), known)
+    assert [r.action for r in again] == ["unchanged", "unchanged"]
+    assert confluence_writes(site) == []
+
+
+def test_minor_updates_are_minor_edits_on_data_center(site: E2ESite, gateway):
+    results = publish_all(publisher(gateway), specs(), root(gateway), {})
+    known = {r.kind: r.page_id for r in results}
+    again = publish_all(publisher(gateway, minor=True), specs("two"), root(gateway), known)
+    assert again[0].action == "updated"  # Cloud: sent without minorEdit (v2 refuses it)
+    base, auth = site.sandbox.confluence_url, site.sandbox.auth
+    if site.flavor == "cloud":
+        url, params = f"{base}/api/v2/pages/{known['plan']}", {}
+    else:
+        url, params = f"{base}/rest/api/content/{known['plan']}", {"expand": "version"}
+    version = requests.get(url, params=params, auth=auth, timeout=10).json()["version"]
+    assert version["minorEdit"] is (site.flavor == "datacenter")

@@ -6,9 +6,10 @@ import json
 
 import pytest
 import responses
+from responses import matchers
 
 from nivosync.confluence.gateway import CloudConfluence, DataCenterConfluence
-from nivosync.confluence.models import Page, PageProperty, Space, StaleVersion
+from nivosync.confluence.models import Attachment, Page, PageProperty, Space, StaleVersion
 from nivosync.errors import EXIT_OPERATIONAL, NivosyncError
 from nivosync.http import Credentials, HttpError, RetryPolicy, Transport
 
@@ -57,8 +58,9 @@ def test_cloud_uses_v2_for_spaces_pages_and_properties():
         "parentId": "5",
         "body": {"representation": "storage", "value": "<p>x</p>"},
     }
-    gw.update_page(page, "T", "<p>y</p>", "msg")
+    gw.update_page(page, "T", "<p>y</p>", "msg", minor=True)
     update = json.loads(responses.calls[2].request.body)
+    # v2 has no minorEdit (the sandbox refuses one): a minor update is not sent as such.
     assert update["version"] == {"number": 4, "message": "msg"}
     gw.set_page_property("11", "k", {"a": 1}, None)
     assert json.loads(responses.calls[3].request.body) == {"key": "k", "value": {"a": 1}}
@@ -114,8 +116,6 @@ def test_stale_version_is_a_nivosync_error_with_the_request_and_what_to_do():
 
 @responses.activate
 def test_attachment_upload_sends_the_xsrf_header_and_updates_existing_files():
-    from nivosync.confluence.models import Attachment
-
     url = f"{DC}/rest/api/content/11/child/attachment"
     responses.post(url, json={"results": []})
     responses.post(f"{url}/att9/data", json={})
@@ -160,3 +160,105 @@ def test_missing_space_is_named():
     responses.get(f"{CLOUD}/api/v2/spaces", json={"results": []})
     with pytest.raises(HttpError, match="space REL not found"):
         CloudConfluence(transport(CLOUD), "REL").space()
+
+
+def v2_attachment(att_id: str, title: str, comment: str = "") -> dict:
+    return {"id": att_id, "title": title, "pageId": "11", "comment": comment, "fileSize": 3}
+
+
+ATTACHMENTS = f"{CLOUD}/api/v2/pages/11/attachments"
+
+
+@responses.activate
+def test_cloud_lists_attachments_with_v2_following_the_cursor():
+    # Page 1 says where next in the Link header (relative to the host, as Cloud sends it),
+    # page 2 only in _links.next; the next URL already holds the query (limit, cursor).
+    responses.get(
+        ATTACHMENTS,
+        match=[matchers.query_param_matcher({"limit": "250"})],
+        json={
+            "results": [v2_attachment("att1", "a.png", "nivosync sha256:aa")],
+            "_links": {"base": CLOUD},
+        },
+        headers={
+            "Link": '</wiki/api/v2/pages/11/attachments?limit=250&cursor=c1>; rel="next", '
+            f'<{CLOUD}>; rel="base"'
+        },
+    )
+    responses.get(
+        ATTACHMENTS,
+        match=[matchers.query_param_matcher({"limit": "250", "cursor": "c1"})],
+        json={
+            "results": [v2_attachment("att2", "b.png")],
+            "_links": {"next": "/wiki/api/v2/pages/11/attachments?limit=250&cursor=c2"},
+        },
+    )
+    responses.get(
+        ATTACHMENTS,
+        match=[matchers.query_param_matcher({"limit": "250", "cursor": "c2"})],
+        json={"results": [v2_attachment("att3", "c.png")], "_links": {"base": CLOUD}},
+    )
+    found = CloudConfluence(transport(CLOUD), "REL").attachments("11")
+    assert found == [
+        Attachment("att1", "a.png", "nivosync sha256:aa"),
+        Attachment("att2", "b.png", ""),
+        Attachment("att3", "c.png", ""),
+    ]
+    assert len(responses.calls) == 3
+    assert all("/rest/api/" not in call.request.url for call in responses.calls)
+
+
+@responses.activate
+def test_cloud_attachment_listing_filters_by_filename():
+    responses.get(
+        ATTACHMENTS,
+        match=[matchers.query_param_matcher({"limit": "250", "filename": "chart.png"})],
+        json={"results": [v2_attachment("att7", "chart.png")], "_links": {}},
+    )
+    found = CloudConfluence(transport(CLOUD), "REL").attachments("11", filename="chart.png")
+    assert [a.id for a in found] == ["att7"]
+
+
+@responses.activate
+def test_cloud_attachment_listing_refuses_a_next_link_outside_v2():
+    responses.get(
+        ATTACHMENTS, json={"results": [], "_links": {"next": "/wiki/rest/api/elsewhere?x=1"}}
+    )
+    with pytest.raises(HttpError, match="next-page link"):
+        CloudConfluence(transport(CLOUD), "REL").attachments("11")
+
+
+@responses.activate
+def test_cloud_attachment_listing_errors_are_translated():
+    responses.get(ATTACHMENTS, status=404, json={"errors": [{"status": "404", "title": "nope"}]})
+    with pytest.raises(HttpError) as caught:
+        CloudConfluence(transport(CLOUD), "REL").attachments("11")
+    assert caught.value.status == 404 and caught.value.path.endswith("/pages/11/attachments")
+
+
+@responses.activate
+def test_dc_lists_attachments_with_v1_offset_paging_and_filename():
+    url = f"{DC}/rest/api/content/11/child/attachment"
+    item = {"id": "att1", "title": "a.png", "metadata": {"comment": "c"}}
+    responses.get(
+        url,
+        match=[
+            matchers.query_param_matcher(
+                {"expand": "metadata", "filename": "a.png", "start": "0", "limit": "50"}
+            )
+        ],
+        json={"results": [item], "_links": {}},
+    )
+    found = DataCenterConfluence(transport(DC), "REL").attachments("11", filename="a.png")
+    assert found == [Attachment("att1", "a.png", "c")]
+
+
+@responses.activate
+@pytest.mark.parametrize("minor", [True, False])
+def test_dc_update_sends_minor_edit(minor):
+    item = {"id": "11", "title": "T", "version": {"number": 3}, "_links": {}}
+    responses.put(f"{DC}/rest/api/content/11", json=item)
+    gw = DataCenterConfluence(transport(DC), "REL")
+    gw.update_page(Page("11", "T", 2, "me", "me", "", None, ""), "T", "<p/>", "m", minor=minor)
+    version = json.loads(responses.calls[0].request.body)["version"]
+    assert version == {"number": 3, "message": "m", "minorEdit": minor}

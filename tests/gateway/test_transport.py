@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from email.utils import format_datetime
+
 import pytest
 import requests
 import responses
 
-from nivosync.http import AmbiguousWrite, Credentials, HttpError, RetryPolicy, Transport
+from nivosync.http import (
+    AmbiguousWrite,
+    Credentials,
+    HttpError,
+    RetryPolicy,
+    RetryWaitTooLong,
+    Transport,
+)
 
 BASE = "https://jira.example.com"
+NOW = datetime(2026, 12, 15, 16, 0, tzinfo=UTC)  # the policy's clock in these tests
+# Atlassian Cloud's 429: the wait, the window's numbers and which limit was hit.
+RATE_LIMITED = {
+    "Retry-After": "120",
+    "X-RateLimit-Limit": "100",
+    "X-RateLimit-Remaining": "0",
+    "X-RateLimit-Reset": "2026-12-15T16:02Z",
+    "RateLimit-Reason": "jira-burst-based",
+}
 
 
 @pytest.fixture
@@ -16,10 +35,15 @@ def slept() -> list[float]:
     return []
 
 
+def policy(slept: list[float], **kw) -> RetryPolicy:
+    kw.setdefault("jitter", 0.5)
+    return RetryPolicy(sleep=slept.append, clock=NOW.timestamp, **kw)
+
+
 @pytest.fixture
 def transport(slept) -> Transport:
-    policy = RetryPolicy(attempts=4, initial_wait=0.5, max_wait=8, sleep=slept.append)
-    return Transport(BASE, Credentials("me@example.com", "s3cret"), retry=policy)
+    retry = policy(slept, attempts=4, initial_wait=0.5)
+    return Transport(BASE, Credentials("me@example.com", "s3cret"), retry=retry)
 
 
 @responses.activate
@@ -28,16 +52,65 @@ def test_429_honours_retry_after_for_any_method(transport, slept):
     responses.post(url, status=429, headers={"Retry-After": "3"})
     responses.post(url, status=201, json={"key": "NVX-1"})
     assert transport.request("POST", "/rest/api/3/issue", json={}).status_code == 201
-    assert slept == [3.0]
+    assert len(slept) == 1 and 3.0 <= slept[0] <= 3.5  # the wait asked for, plus jitter
 
 
 @responses.activate
-def test_retry_after_is_capped(transport, slept):
+def test_retry_after_over_a_minute_is_honoured(transport, slept):
+    url = f"{BASE}/rest/api/3/issue/bulk"
+    responses.post(url, status=429, headers=RATE_LIMITED)
+    responses.post(url, status=201, json={"issues": [], "errors": []})
+    assert transport.request("POST", "/rest/api/3/issue/bulk", json={}).status_code == 201
+    assert len(slept) == 1 and 120.0 <= slept[0] <= 120.5
+    assert len(responses.calls) == 2  # a 429 was not processed: re-sending the POST is safe
+
+
+@responses.activate
+def test_retry_after_as_an_http_date(transport, slept):
     url = f"{BASE}/rest/api/3/myself"
-    responses.get(url, status=429, headers={"Retry-After": "3600"})
+    later = NOW.replace(minute=1, second=30)
+    responses.get(url, status=429, headers={"Retry-After": format_datetime(later, usegmt=True)})
     responses.get(url, status=200, json={})
     transport.request("GET", "/rest/api/3/myself")
-    assert slept == [8.0]
+    assert len(slept) == 1 and 90.0 <= slept[0] <= 90.5
+
+
+@responses.activate
+def test_ratelimit_reset_is_the_wait_when_retry_after_is_missing(transport, slept):
+    url = f"{BASE}/rest/api/3/myself"
+    responses.get(url, status=429, headers={"X-RateLimit-Reset": "2026-12-15T16:01Z"})
+    responses.get(url, status=200, json={})
+    transport.request("GET", "/rest/api/3/myself")
+    assert len(slept) == 1 and 60.0 <= slept[0] <= 60.5
+
+
+@responses.activate
+def test_retry_after_over_the_cap_fails_at_once_naming_the_setting(slept):
+    transport = Transport(BASE, Credentials("u", "t"), retry=policy(slept, max_wait=300))
+    quota = {"Retry-After": "3600", "RateLimit-Reason": "jira-quota-tenant-based"}
+    responses.get(f"{BASE}/rest/api/3/myself", status=429, headers=quota)
+    with pytest.raises(RetryWaitTooLong) as caught:
+        transport.request("GET", "/rest/api/3/myself")
+    message = str(caught.value)
+    assert message.startswith(
+        f"{BASE} asked to wait 3600 s before retrying GET /rest/api/3/myself "
+        "(HTTP 429, jira-quota-tenant-based)"
+    )
+    assert "http.max_retry_wait_seconds (300 s)" in message and "raise" in message
+    assert caught.value.status == 429 and isinstance(caught.value, HttpError)
+    assert slept == [] and len(responses.calls) == 1  # no point waiting to fail later
+
+
+@responses.activate
+def test_retries_stop_when_the_time_budget_is_spent(slept):
+    transport = Transport(BASE, Credentials("u", "t"), retry=policy(slept, budget=600, jitter=0))
+    responses.get(f"{BASE}/rest/api/3/myself", status=429, headers=RATE_LIMITED)
+    with pytest.raises(HttpError) as caught:
+        transport.request("GET", "/rest/api/3/myself")
+    assert slept == [120.0] * 5  # a sixth wait would pass 600 s
+    message = str(caught.value)
+    assert "rate limit still exceeded after 6 attempts and 600 s of waiting" in message
+    assert "jira-burst-based" in message and "http.retry_budget_seconds (600 s)" in message
 
 
 @responses.activate
@@ -46,6 +119,34 @@ def test_exhausted_rate_limit_is_explained(transport):
     with pytest.raises(HttpError, match="rate limit still exceeded after 4 attempts"):
         transport.request("GET", "/rest/api/3/myself")
     assert len(responses.calls) == 4
+
+
+@responses.activate
+def test_near_limit_pauses_before_the_next_request(slept):
+    transport = Transport(BASE, Credentials("u", "t"), retry=policy(slept, near_limit_pause=1.5))
+    url = f"{BASE}/rest/api/3/myself"
+    responses.get(url, json={}, headers={"X-RateLimit-NearLimit": "true"})
+    responses.get(url, json={})
+    transport.request("GET", "/rest/api/3/myself")
+    assert slept == []  # the answer is returned at once; only the next request waits
+    transport.request("GET", "/rest/api/3/myself")
+    assert slept == [1.5]
+    transport.request("GET", "/rest/api/3/myself")
+    assert slept == [1.5]  # that answer was not near the limit
+
+
+@responses.activate
+def test_503_with_retry_after_is_retried_for_a_read_but_ambiguous_for_a_post(transport, slept):
+    busy = {"Retry-After": "45"}
+    responses.get(f"{BASE}/rest/api/3/project/NVX", status=503, headers=busy)
+    responses.get(f"{BASE}/rest/api/3/project/NVX", json={"key": "NVX"})
+    assert transport.request("GET", "/rest/api/3/project/NVX").json() == {"key": "NVX"}
+    assert len(slept) == 1 and 45.0 <= slept[0] <= 45.5
+    responses.post(f"{BASE}/rest/api/3/issue", status=503, headers=busy)
+    with pytest.raises(AmbiguousWrite, match="HTTP 503"):
+        transport.request("POST", "/rest/api/3/issue", json={})
+    assert [c.request.method for c in responses.calls].count("POST") == 1  # never re-sent
+    assert len(slept) == 1
 
 
 @responses.activate
@@ -93,8 +194,8 @@ def test_post_timeout_is_ambiguous_but_idempotent_post_is_retried(transport):
 
 
 def test_refused_connection_is_retried_even_for_post(slept):
-    policy = RetryPolicy(attempts=3, sleep=slept.append)
-    transport = Transport("http://127.0.0.1:9", Credentials("u", "t"), retry=policy, timeout=2)
+    retry = RetryPolicy(attempts=3, sleep=slept.append)
+    transport = Transport("http://127.0.0.1:9", Credentials("u", "t"), retry=retry, timeout=2)
     with pytest.raises(HttpError, match="failed 3 times"):
         transport.request("POST", "/rest/api/3/issue", json={})
     assert len(slept) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +78,7 @@ def test_reseeding_is_idempotent(tmp_path: Path) -> None:
             assert len(site.get(f"{V2}/spaces").json()["results"]) == 1
 
 
-def test_create_and_get_stores_the_storage_body_verbatim(cloud: Site) -> None:
+def test_create_and_get_store_the_storage_body_as_confluence_rewrites_it(cloud: Site) -> None:
     body = (
         '<p>Ünïcode &amp; <ac:structured-macro ac:name="status"><ac:parameter ac:name="colour">'
         "Green</ac:parameter></ac:structured-macro></p><![CDATA[ raw ]]>  \n"
@@ -88,7 +89,15 @@ def test_create_and_get_stores_the_storage_body_verbatim(cloud: Site) -> None:
     page = created.json()
     assert page["parentId"] == parent["id"] and page["version"]["number"] == 1
     got = cloud.get(f"{V2}/pages/{page['id']}", params={"body-format": "storage"}).json()
-    assert got["body"]["storage"] == {"representation": "storage", "value": body}
+    stored = got["body"]["storage"]
+    assert stored == page["body"]["storage"] and stored["representation"] == "storage"
+    # Text and CDATA kept; the macro completed (storage_rewrite), the trailing whitespace gone.
+    assert re.fullmatch(
+        '<p>Ünïcode &amp; <ac:structured-macro ac:name="status" ac:schema-version="1" '
+        'ac:macro-id="[0-9a-f-]{36}"><ac:parameter ac:name="colour">Green</ac:parameter>'
+        r"</ac:structured-macro></p><!\[CDATA\[ raw \]\]>",
+        stored["value"],
+    )
     assert got["version"]["authorId"] == ADMIN
     assert got["_links"]["base"] == cloud.sandbox.confluence_url
     assert cloud.get(f"{V2}/pages/{page['id']}").json()["body"] == {}
@@ -268,6 +277,32 @@ def test_v1_page_endpoints_are_gone_from_cloud(cloud: Site) -> None:
     gone = cloud.get("/wiki/rest/api/content", params={"spaceKey": "NIVO", "title": "Releases"})
     assert gone.status_code == 410 and "/wiki/api/v2/pages" in gone.json()["message"]
     assert cloud.put("/wiki/rest/api/content/65539", json={}).status_code == 410
+    # Data Center's other v1 reads are not in the current Cloud v1 spec either.
+    page = page_by_title(cloud, "Releases")["id"]
+    for path in (f"{page}/property", f"{page}/property/k", f"{page}/history", f"{page}/child/page"):
+        assert cloud.get(f"/wiki/rest/api/content/{path}").status_code == 410, path
+    assert cloud.get("/wiki/rest/api/space/NIVO").status_code == 410
+
+
+def test_v2_page_update_refuses_minor_edit(cloud: Site) -> None:
+    page = create(cloud, "Minor").json()
+    payload = {
+        "id": page["id"],
+        "status": "current",
+        "title": "Minor",
+        "body": {"representation": "storage", "value": "<p>y</p>"},
+        "version": {"number": 2, "message": "nightly", "minorEdit": True},
+    }
+    refused = cloud.put(f"{V2}/pages/{page['id']}", json=payload)
+    assert refused.status_code == 400
+    (error,) = refused.json()["errors"]
+    assert (error["status"], error["code"]) == ("400", "BAD_REQUEST")
+    assert "minorEdit" in error["title"]
+    del payload["version"]["minorEdit"]
+    payload["minorEdit"] = True
+    assert cloud.put(f"{V2}/pages/{page['id']}", json=payload).status_code == 400
+    assert cloud.get(f"{V2}/pages/{page['id']}").json()["version"]["number"] == 1
+    assert update(cloud, page, 2, "<p>y</p>").status_code == 200
 
 
 def test_editors_can_be_named_from_their_account_ids(cloud: Site) -> None:

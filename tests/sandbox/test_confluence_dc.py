@@ -198,3 +198,26 @@ def test_users_by_username_key_and_current(dc: Site) -> None:
     assert by_key["username"] == "dana"
     assert dc.get(f"{API}/user", params={"username": "ghost"}).status_code == 404
     assert dc.get(f"{API}/user/current").json()["username"] == "admin"
+
+
+def test_minor_edit_is_recorded_on_the_version(dc: Site) -> None:
+    page = create(dc, "Plan").json()
+    payload = {
+        "id": page["id"],
+        "type": "page",
+        "title": "Plan",
+        "body": {"storage": {"value": "<p>2</p>", "representation": "storage"}},
+        "version": {"number": 2, "message": "nightly", "minorEdit": True},
+    }
+    updated = dc.put(f"{API}/content/{page['id']}", json=payload, params={"expand": "version"})
+    assert updated.status_code == 200
+    assert (updated.json()["version"]["number"], updated.json()["version"]["minorEdit"]) == (
+        2,
+        True,
+    )
+    assert dc.get(f"{API}/content/{page['id']}").json()["version"]["minorEdit"] is True
+    history = dc.get(f"{API}/content/{page['id']}/history").json()
+    assert history["lastUpdated"]["minorEdit"] is True
+    assert update(dc, page["id"], 3, "<p>3</p>").json()["version"]["minorEdit"] is False
+    payload["version"] = {"number": 4, "minorEdit": "sometimes"}
+    assert dc.put(f"{API}/content/{page['id']}", json=payload).status_code == 400

@@ -1,4 +1,5 @@
-"""Attachments and labels (the v1 API on both flavours) over real HTTP."""
+"""Attachments and labels over real HTTP: the v1 API on both flavours (Cloud keeps only the
+writes: its v1 reads answer 410) and Cloud's v2 listings."""
 
 from __future__ import annotations
 
@@ -60,13 +61,18 @@ def test_upload_list_download_and_update_data(site: Site) -> None:
     first = site.get(f"{root(site)}/download/attachments/{page_id}/chart.png?version=1")
     assert first.content == PNG
 
-    listed = site.get(f"{v1(site)}/content/{page_id}/child/attachment").json()
+    listed = listing(site, page_id).json()
     assert [a["title"] for a in listed["results"]] == ["chart.png"]
     assert listed["results"][0]["version"]["number"] == 2
-    filtered = site.get(
-        f"{v1(site)}/content/{page_id}/child/attachment", params={"filename": "nope.png"}
-    )
-    assert filtered.json()["results"] == [] and filtered.json()["size"] == 0
+    filtered = listing(site, page_id, filename="nope.png").json()
+    assert filtered["results"] == []
+
+
+def listing(site: Site, page_id: str, **params: Any) -> Any:
+    """A page's attachments where the flavour lists them (Cloud: v2; DC: v1)."""
+    if site.flavor == "cloud":
+        return site.get(f"/wiki/api/v2/pages/{page_id}/attachments", params=params)
+    return site.get(f"{v1(site)}/content/{page_id}/child/attachment", params=params)
 
 
 def test_uploads_need_the_xsrf_header(site: Site) -> None:
@@ -118,10 +124,14 @@ def test_labels_add_list_remove(site: Site) -> None:
     assert site.delete(base, params={"name": "acme"}).status_code == 204
     assert site.delete(f"{base}/release").status_code == 204
     assert site.delete(f"{base}/release").status_code == 404
-    left = site.get(base).json()["results"]
-    assert [(lb["prefix"], lb["name"], lb["label"]) for lb in left] == [
-        ("global", "nivosync", "nivosync")
-    ]
+    if site.flavor == "cloud":
+        left = site.get(f"/wiki/api/v2/pages/{page_id}/labels").json()["results"]
+        assert [(lb["prefix"], lb["name"]) for lb in left] == [("global", "nivosync")]
+    else:
+        left = site.get(base).json()["results"]
+        assert [(lb["prefix"], lb["name"], lb["label"]) for lb in left] == [
+            ("global", "nivosync", "nivosync")
+        ]
 
 
 @pytest.mark.parametrize("payload", [[], ["x"], {"prefix": "nope", "name": "x"}])
@@ -148,3 +158,69 @@ def test_xsrf_header_spelling_per_flavour(site: Site) -> None:
 
 def test_dc_has_no_put_on_the_attachment_collection(dc: Site) -> None:
     assert upload(dc, parent_page(dc), "a.png", PNG, method="PUT").status_code == 405
+
+
+def test_cloud_v1_reads_of_attachments_and_labels_are_gone_but_writes_stay(cloud: Site) -> None:
+    page_id = parent_page(cloud)
+    assert upload(cloud, page_id, "chart.png", PNG).status_code == 200
+    assert cloud.post(f"{v1(cloud)}/content/{page_id}/label", json={"name": "x"}).ok
+    for path in ("child/attachment", "label"):
+        gone = cloud.get(f"{v1(cloud)}/content/{page_id}/{path}")
+        assert gone.status_code == 410
+        body = gone.json()
+        assert (body["statusCode"], body["reason"]) == (410, "Gone")
+        assert "This deprecated endpoint has been removed" in body["message"]
+        assert 'rel="deprecation"' in gone.headers["Link"]
+    assert (
+        "/wiki/api/v2/pages/{id}/attachments"
+        in cloud.get(f"{v1(cloud)}/content/{page_id}/child/attachment").json()["message"]
+    )
+
+
+def test_dc_keeps_the_v1_reads(dc: Site) -> None:
+    page_id = parent_page(dc)
+    upload(dc, page_id, "chart.png", PNG)
+    assert dc.get(f"{v1(dc)}/content/{page_id}/child/attachment").json()["size"] == 1
+    assert dc.get(f"{v1(dc)}/content/{page_id}/label").status_code == 200
+
+
+def test_cloud_v2_attachment_listing_pages_with_link_header_and_next(cloud: Site) -> None:
+    page_id = parent_page(cloud)
+    for name in ("a.png", "b.png", "c.png"):
+        upload(cloud, page_id, name, PNG)
+    url = f"/wiki/api/v2/pages/{page_id}/attachments"
+    first = cloud.get(url, params={"limit": 2})
+    assert [a["title"] for a in first.json()["results"]] == ["a.png", "b.png"]
+    following = first.links["next"]["url"]
+    assert following == first.json()["_links"]["next"] and following.startswith(url + "?")
+    assert "limit=2" in following and "cursor=" in following
+    assert first.links["base"]["url"] == first.json()["_links"]["base"]
+    second = cloud.get(following)
+    assert [a["title"] for a in second.json()["results"]] == ["c.png"]
+    assert "next" not in second.json()["_links"] and "Link" not in second.headers
+
+
+def test_cloud_v2_attachment_fields_and_filters(cloud: Site) -> None:
+    page_id = parent_page(cloud)
+    upload(cloud, page_id, "chart.png", PNG)
+    upload(cloud, page_id, "notes.txt", b"text", mime="text/plain")
+    url = f"/wiki/api/v2/pages/{page_id}/attachments"
+    (att,) = cloud.get(url, params={"filename": "chart.png"}).json()["results"]
+    assert att["id"].startswith("att") and att["pageId"] == page_id
+    assert (att["title"], att["mediaType"], att["fileSize"]) == ("chart.png", "image/png", 24)
+    assert (att["status"], att["comment"], att["version"]["number"]) == ("current", "chart", 1)
+    assert att["downloadLink"] == att["_links"]["download"]
+    assert att["downloadLink"].startswith(f"/download/attachments/{page_id}/chart.png?")
+    by_type = cloud.get(url, params={"mediaType": "text/plain"}).json()["results"]
+    assert [a["title"] for a in by_type] == ["notes.txt"]
+    assert cloud.get(url, params={"status": "trashed"}).json()["results"] == []
+    newest = cloud.get(url, params={"sort": "-created-date", "limit": 1}).json()
+    assert [a["title"] for a in newest["results"]] == ["notes.txt"]
+    assert [a["title"] for a in cloud.get(newest["_links"]["next"]).json()["results"]] == [
+        "chart.png"
+    ]
+    for bad in ({"sort": "name"}, {"status": "gone"}):
+        refused = cloud.get(url, params=bad)
+        assert refused.status_code == 400 and refused.json()["errors"][0]["status"] == "400"
+    missing = cloud.get("/wiki/api/v2/pages/999999/attachments")
+    assert missing.status_code == 404 and missing.json()["errors"][0]["code"] == "NOT_FOUND"

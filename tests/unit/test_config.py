@@ -161,3 +161,17 @@ def test_relative_paths_resolve_against_the_config_folder(tmp_path):
     config = load_config(path)
     assert config.templates_dir == sub / "mine"
     assert config.sandbox_db == sub / "state/s.db"
+
+
+def test_http_waiting_defaults_and_checks(tmp_path):
+    http = load_config(REPO / "config.example.yaml").spec.http
+    assert (http.max_retry_wait_seconds, http.retry_budget_seconds) == (300, 600)
+    assert http.near_limit_pause_seconds == 1.0
+    data = example()
+    data["http"] = {"max_retry_wait_seconds": 900}
+    found = problems(write(tmp_path, data))
+    assert len(found) == 1 and "http.retry_budget_seconds (600) is less than" in found[0]
+    data["http"] = {"retry_budget_seconds": 0, "near_limit_pause_seconds": -1}
+    found = problems(write(tmp_path, data))
+    assert any("http.retry_budget_seconds" in p for p in found)
+    assert any("http.near_limit_pause_seconds" in p for p in found)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nivosync.app.sites import open_sites
+from nivosync.app.sites import jira_gateway, open_sites, retry_policy
 from nivosync.errors import InvalidInput
 from nivosync.inputs.config import load_config
 
@@ -57,3 +57,20 @@ def test_token_from_the_os_keyring(tmp_path, monkeypatch):
     with open_sites(config, {"NIVOSYNC_CONFLUENCE_TOKEN": "c"}) as sites:
         assert sites.jira.credentials.secret == "ring-tok"
         assert "keyring" in sites.jira.credentials.source
+
+
+def test_retry_policy_follows_the_http_section(tmp_path):
+    path = real_site_config(tmp_path)
+    data = yaml.safe_load(path.read_text())
+    data["http"] = {
+        "max_retry_wait_seconds": 900,
+        "retry_budget_seconds": 1800,
+        "near_limit_pause_seconds": 2.5,
+    }
+    path.write_text(yaml.safe_dump(data))
+    env = {"NIVOSYNC_JIRA_TOKEN": "j", "NIVOSYNC_CONFLUENCE_TOKEN": "c"}
+    config = load_config(path)
+    with open_sites(config, env) as sites:
+        retry = jira_gateway(sites, config).transport.retry
+    assert (retry.max_wait, retry.budget, retry.near_limit_pause) == (900, 1800, 2.5)
+    assert retry_policy(load_config(real_site_config(tmp_path))).max_wait == 300

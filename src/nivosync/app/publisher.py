@@ -10,8 +10,11 @@ property not yet set) is still recognised as ours and never duplicated.
 from __future__ import annotations
 
 import hashlib
+import re
+import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from html.entities import name2codepoint
 from typing import Any, Literal
 from xml.sax.saxutils import escape
 
@@ -94,6 +97,7 @@ class Publisher:
     identity: PageIdentity
     force: bool = False
     dry_run: bool = False
+    minor: bool = False  # a routine update (the nightly status page): no watcher notifications
 
     def publish(self, spec: PageSpec, parent_id: str, known_id: str | None) -> PageResult:
         body = with_anchor(spec.body, self.identity.anchor(spec.kind))
@@ -183,8 +187,10 @@ class Publisher:
         same = recorded.get("hash") == digest and page.title == spec.title
         if same and not files_pending:
             return PageResult(spec.kind, spec.title, "unchanged", page.id, page.url)
-        if not recorded and page.body == body and page.title == spec.title and not files_pending:
-            # Ours, made just before a crash: only its property is missing.
+        adopt = not recorded and page.title == spec.title and not files_pending
+        if adopt and same_storage(page.body, body):
+            # Ours, made just before a crash: only its property is missing (no hash to compare,
+            # so the body, as Confluence rewrote it on save).
             if not self.dry_run:
                 self._after_write(spec, page, prop, digest, files_done)
             return PageResult(spec.kind, spec.title, "unchanged", page.id, page.url)
@@ -200,12 +206,12 @@ class Publisher:
     ) -> Page:
         message = "Updated by nivosync"
         try:
-            return self.confluence.update_page(page, spec.title, body, message)
+            return self.confluence.update_page(page, spec.title, body, message, minor=self.minor)
         except StaleVersion:
             fresh = self.confluence.page(page.id)
             if fresh is None:
                 raise NivosyncError(f"page '{page.title}' was deleted while publishing") from None
-            if fresh.body == body and fresh.title == spec.title:
+            if same_storage(fresh.body, body) and fresh.title == spec.title:
                 return fresh  # our own PUT, replayed after its answer was lost: it did land
             editor = self._human_editor(fresh, recorded)
             if editor and not self.force:
@@ -214,7 +220,9 @@ class Publisher:
                     "see it reported, or use --force"
                 ) from None
             try:
-                return self.confluence.update_page(fresh, spec.title, body, message)
+                return self.confluence.update_page(
+                    fresh, spec.title, body, message, minor=self.minor
+                )
             except StaleVersion:
                 raise NivosyncError(
                     f"'{page.title}' keeps changing in Confluence (HTTP 409 twice); "
@@ -291,6 +299,65 @@ class Publisher:
         if page.author and page.author == recorded.get("writer"):
             return None  # nivosync's own write, whose property update did not happen
         return page.author_name or page.author or "someone"
+
+
+# How Confluence rewrites storage on save, set aside when a body read back is compared with the
+# one sent (only where no hash was recorded: a page made just before a crash, a replayed PUT).
+_STORAGE_NS = {
+    "ac": "http://atlassian.com/content",
+    "ri": "http://atlassian.com/resource/identifier",
+}
+_ADDED_ON_SAVE = {
+    f"{{{_STORAGE_NS[prefix]}}}{name}"
+    for prefix, name in (
+        ("ac", "macro-id"),
+        ("ac", "schema-version"),
+        ("ac", "local-id"),
+        ("ri", "version-at-save"),
+    )
+}
+_SAVED_AS = {"b": "strong", "i": "em"}
+_NAMED_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
+
+
+def same_storage(stored: str, sent: str) -> bool:
+    """Whether `stored` (read back from Confluence) is `sent` as Confluence keeps it.
+
+    Confluence re-serialises storage on save (macro ids and schema versions added, ``<br />``,
+    attribute order, entities as characters, whitespace between tags dropped), so its text
+    differs though nothing changed: both are compared as XML with those set aside. A body that
+    does not parse is compared as text."""
+    if stored == sent:
+        return True
+    ours = _storage_shape(sent)
+    return ours is not None and ours == _storage_shape(stored)
+
+
+def _storage_shape(body: str) -> tuple[Any, ...] | None:
+    if "<!DOCTYPE" in body.upper():
+        return None
+    declared = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in _STORAGE_NS.items())
+    numeric = _NAMED_ENTITY.sub(
+        lambda m: f"&#{name2codepoint[m[1]]};" if m[1] in name2codepoint else m[0], body
+    )
+    try:
+        return _element_shape(ET.fromstring(f"<root {declared}>{numeric}</root>"))
+    except ET.ParseError:
+        return None
+
+
+def _element_shape(element: ET.Element) -> tuple[Any, ...]:
+    """Tag, attributes (sorted, minus those added on save), text and children; whitespace-only
+    text is left out."""
+    attrs = sorted((k, v) for k, v in element.attrib.items() if k not in _ADDED_ON_SAVE)
+    parts: list[Any] = [_SAVED_AS.get(element.tag, element.tag), tuple(attrs)]
+    if element.text and element.text.strip():
+        parts.append(element.text)
+    for child in element:
+        parts.append(_element_shape(child))
+        if child.tail and child.tail.strip():
+            parts.append(child.tail)
+    return tuple(parts)
 
 
 def with_anchor(body: str, anchor: str) -> str:

@@ -145,9 +145,19 @@ def site_seed(config: Config, token: str | None = None) -> SiteSeed:
     )
 
 
+def retry_policy(config: Config) -> RetryPolicy:
+    """How long requests wait and retry on a busy site (the config's `http` section)."""
+    http = config.spec.http
+    return RetryPolicy(
+        max_wait=float(http.max_retry_wait_seconds),
+        budget=float(http.retry_budget_seconds),
+        near_limit_pause=http.near_limit_pause_seconds,
+    )
+
+
 def jira_gateway(sites: Sites, config: Config, retry: RetryPolicy | None = None) -> JiraGateway:
     endpoint = sites.jira
-    transport = Transport(endpoint.url, endpoint.credentials, retry=retry)
+    transport = Transport(endpoint.url, endpoint.credentials, retry=retry or retry_policy(config))
     return JiraGateway(
         transport, flavor_named(endpoint.flavor), config.spec.jira.project, endpoint.public_url
     )
@@ -162,5 +172,5 @@ def confluence_gateway_for(
             f"{config.name} has no confluence section: add one (space, parent_page, url, user) "
             "to publish pages"
         )
-    transport = Transport(endpoint.url, endpoint.credentials, retry=retry)
+    transport = Transport(endpoint.url, endpoint.credentials, retry=retry or retry_policy(config))
     return confluence_gateway(transport, endpoint.flavor, settings.space, endpoint.public_url)

@@ -183,7 +183,9 @@ class StatusPublisher:
         spec = self._spec(item, title)
         if spec is None:
             return
-        publisher = Publisher(self.confluence_factory(), self.space, identity, force=self.force)
+        publisher = Publisher(
+            self.confluence_factory(), self.space, identity, force=self.force, minor=True
+        )
         parent = record.pages.get("plan") or self.root_id
         item.page = publisher.publish(spec, parent, record.pages.get("status"))
 

@@ -1,8 +1,9 @@
 """ConfluenceGateway: pages, page properties, labels and attachments on Cloud and Data Center.
 
-Cloud uses /wiki/api/v2 for spaces, pages and properties and the v1 endpoints it still has for
-attachments and labels; Data Center uses /rest/api/content for all of it. atlassian-python-api
-only provides the session: its page helpers call v1 content endpoints Cloud no longer has.
+Cloud uses /wiki/api/v2 for spaces, pages, properties and the attachment listing, and the v1
+endpoints its current spec still has for attachment uploads and label writes (the v1 reads of
+both are gone: 410); Data Center uses /rest/api/content for all of it. atlassian-python-api only
+provides the session: its page helpers call v1 content endpoints Cloud no longer has.
 """
 
 from __future__ import annotations
@@ -47,7 +48,15 @@ class ConfluenceGateway:
     def create_page(self, space: Space, parent_id: str, title: str, body: str) -> Page:
         raise NotImplementedError
 
-    def update_page(self, page: Page, title: str, body: str, message: str) -> Page:
+    def update_page(
+        self, page: Page, title: str, body: str, message: str, minor: bool = False
+    ) -> Page:
+        """A new version; `minor` (a routine update) notifies no watchers where the site can
+        say so (Data Center's ``version.minorEdit``; Cloud v2 has no such field)."""
+        raise NotImplementedError
+
+    def attachments(self, page_id: str, filename: str | None = None) -> list[Attachment]:
+        """The page's attachments (only the one named `filename`, if given)."""
         raise NotImplementedError
 
     def page_property(self, page_id: str, key: str) -> PageProperty | None:
@@ -69,14 +78,6 @@ class ConfluenceGateway:
         self._checked(
             self.transport.request("POST", path, json=body, idempotent=True), "POST", path, "labels"
         )
-
-    def attachments(self, page_id: str) -> list[Attachment]:
-        path = f"{self.v1}/content/{page_id}/child/attachment"
-        found: list[Attachment] = []
-        for item in self._v1_pages(path, {"expand": "metadata"}):
-            comment = ((item.get("metadata") or {}).get("comment")) or ""
-            found.append(Attachment(str(item["id"]), str(item["title"]), str(comment)))
-        return found
 
     def upload_attachment(
         self,
@@ -100,16 +101,6 @@ class ConfluenceGateway:
             "POST", path, files=files, headers=NO_CHECK, idempotent=True
         )
         self._checked(response, "POST", path, f"attachment {name}")
-
-    def _v1_pages(self, path: str, params: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-        start, limit = 0, 50
-        while True:
-            page = self._json("GET", path, params={**params, "start": start, "limit": limit})
-            results = page.get("results", [])
-            yield from results
-            if len(results) < limit or not (page.get("_links") or {}).get("next"):
-                return
-            start += len(results)
 
     def _json(self, method: str, path: str, *, what: str = "resource", **kwargs: Any) -> Any:
         response = self.transport.request(method, path, **kwargs)
@@ -186,7 +177,10 @@ class CloudConfluence(ConfluenceGateway):
         }
         return self._page(self._json("POST", f"{self.v2}/pages", json=payload, what="page"))
 
-    def update_page(self, page: Page, title: str, body: str, message: str) -> Page:
+    def update_page(
+        self, page: Page, title: str, body: str, message: str, minor: bool = False
+    ) -> Page:
+        # `minor` is not sent: v2's PageUpdateRequest has no minorEdit (the sandbox refuses it).
         payload = {
             "id": page.id,
             "status": "current",
@@ -197,6 +191,45 @@ class CloudConfluence(ConfluenceGateway):
         return self._page(
             self._json("PUT", f"{self.v2}/pages/{page.id}", json=payload, what="page")
         )
+
+    def attachments(self, page_id: str, filename: str | None = None) -> list[Attachment]:
+        # v1 GET content/{id}/child/attachment is gone from Cloud (410): v2, cursor-paged.
+        params: dict[str, Any] = {"limit": 250}
+        if filename is not None:
+            params["filename"] = filename
+        path = f"{self.v2}/pages/{page_id}/attachments"
+        return [
+            Attachment(str(item["id"]), str(item["title"]), str(item.get("comment") or ""))
+            for item in self._v2_pages(path, params, "attachments")
+        ]
+
+    def _v2_pages(
+        self, path: str, params: Mapping[str, Any], what: str
+    ) -> Iterator[Mapping[str, Any]]:
+        """Every result of a v2 listing, following its cursor: the ``Link: <…>; rel="next"``
+        header, or ``_links.next`` (the next URL repeats the query, so no params are added)."""
+        next_path: str | None = path
+        query: Mapping[str, Any] | None = params
+        while next_path is not None:
+            response = self.transport.request("GET", next_path, params=query)
+            found = self._checked(response, "GET", next_path, what)
+            yield from found.get("results") or []
+            links = found.get("_links") or {}
+            link = (response.links.get("next") or {}).get("url") or links.get("next")
+            next_path, query = (self._under_base(str(link)), None) if link else (None, None)
+
+    def _under_base(self, link: str) -> str:
+        """A next link (``/wiki/api/v2/...?cursor=…``, relative to the host, or absolute) as a
+        path under the transport's base URL (which ends in ``/wiki``)."""
+        at = link.find(self.v2 + "/")
+        if at < 0:
+            raise HttpError(
+                f"Confluence answered a next-page link nivosync cannot follow: {link}",
+                None,
+                "GET",
+                link,
+            )
+        return link[at:]
 
     def display_name(self, user: str) -> str:
         """A person's name for messages; the accountId when the site will not say."""
@@ -278,13 +311,15 @@ class DataCenterConfluence(ConfluenceGateway):
         )
         return self._page(created)
 
-    def update_page(self, page: Page, title: str, body: str, message: str) -> Page:
+    def update_page(
+        self, page: Page, title: str, body: str, message: str, minor: bool = False
+    ) -> Page:
         payload = {
             "id": page.id,
             "type": "page",
             "title": title,
             "body": {"storage": {"value": body, "representation": "storage"}},
-            "version": {"number": page.version + 1, "message": message},
+            "version": {"number": page.version + 1, "message": message, "minorEdit": minor},
         }
         updated = self._json(
             "PUT",
@@ -294,6 +329,27 @@ class DataCenterConfluence(ConfluenceGateway):
             what="page",
         )
         return self._page(updated)
+
+    def attachments(self, page_id: str, filename: str | None = None) -> list[Attachment]:
+        path = f"{self.v1}/content/{page_id}/child/attachment"
+        params = {"expand": "metadata"}
+        if filename is not None:
+            params["filename"] = filename
+        found: list[Attachment] = []
+        for item in self._v1_pages(path, params):
+            comment = ((item.get("metadata") or {}).get("comment")) or ""
+            found.append(Attachment(str(item["id"]), str(item["title"]), str(comment)))
+        return found
+
+    def _v1_pages(self, path: str, params: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+        start, limit = 0, 50
+        while True:
+            page = self._json("GET", path, params={**params, "start": start, "limit": limit})
+            results = page.get("results", [])
+            yield from results
+            if len(results) < limit or not (page.get("_links") or {}).get("next"):
+                return
+            start += len(results)
 
     def page_property(self, page_id: str, key: str) -> PageProperty | None:
         path = f"{self.v1}/content/{page_id}/property/{key}"

@@ -168,6 +168,17 @@ class SyncSettings(Strict):
     page_workers: Annotated[int, Field(ge=1, le=16)] = 4
 
 
+class HttpSettings(Strict):
+    """Waiting on a busy site. Atlassian Cloud's Retry-After can exceed a minute."""
+
+    # The longest Retry-After honoured; a site asking for longer fails the run at once.
+    max_retry_wait_seconds: Annotated[int, Field(ge=1)] = 300
+    # The total waiting across the retries of one request before it fails.
+    retry_budget_seconds: Annotated[int, Field(ge=1)] = 600
+    # The pause before the next request once the site says X-RateLimit-NearLimit: true.
+    near_limit_pause_seconds: Annotated[float, Field(ge=0, le=60)] = 1.0
+
+
 class ConfigSpec(Strict):
     jira: JiraSettings
     confluence: ConfluenceSettings | None = None
@@ -181,6 +192,7 @@ class ConfigSpec(Strict):
     release_notes: ReleaseNotesSettings = ReleaseNotesSettings()
     change_advisory: ChangeAdvisorySettings | None = None
     sync: SyncSettings = SyncSettings()
+    http: HttpSettings = HttpSettings()
 
 
 @dataclass(frozen=True)
@@ -340,6 +352,14 @@ def _config_problems(config: Config) -> Iterable[Problem]:
             f"'{spec.jira.flavor}': the embedded sandbox is one site of one flavour",
         )
     yield from _person_problems(config)
+    http = spec.http
+    if http.retry_budget_seconds < http.max_retry_wait_seconds:
+        yield doc.problem(
+            ("http", "retry_budget_seconds"),
+            f"http.retry_budget_seconds ({http.retry_budget_seconds}) is less than "
+            f"http.max_retry_wait_seconds ({http.max_retry_wait_seconds}): a wait the site may "
+            "ask for would spend the whole budget; raise the budget or lower the cap",
+        )
     for issue_type, section in spec.release_notes.sections.items():
         if parse_section(section) is None:
             yield doc.problem(

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 import requests
+import structlog
 
 from nivosync.http import HttpError, SiteWords, Transport, json_body
 from nivosync.jira.errors import explain, messages
@@ -19,6 +20,8 @@ from nivosync.jira.models import (
     JiraUser,
     SiteFacts,
 )
+
+log = structlog.get_logger(__name__)
 
 BULK_LIMIT = 50
 CREATE = "Create Issues"
@@ -40,6 +43,9 @@ class JiraGateway:
         self.flavor = flavor
         self.project_key = project_key
         self._facts: SiteFacts | None = None  # set by site_facts(); custom field ids
+        # Edits ask Jira not to notify watchers, which needs (project) admin: after one 403,
+        # this account edits with notifications like any user would.
+        self._quiet_edits = True
 
     @property
     def base_url(self) -> str:
@@ -214,7 +220,15 @@ class JiraGateway:
             body["fields"] = dict(fields)
         if update:
             body["update"] = dict(update)
-        response = self.transport.request("PUT", path, json=body, params={"notifyUsers": "false"})
+        if self._quiet_edits:
+            quiet = {"notifyUsers": "false"}
+            response = self.transport.request("PUT", path, json=body, params=quiet)
+            if response.status_code != 403:
+                self._checked(response, "PUT", path, f"issue {key}", "Edit Issues")
+                return
+            log.info("account may not edit quietly; editing with notifications", key=key)
+            self._quiet_edits = False
+        response = self.transport.request("PUT", path, json=body)
         self._checked(response, "PUT", path, f"issue {key}", "Edit Issues")
 
     def link_blocks(self, blocker: str, blocked: str) -> None:

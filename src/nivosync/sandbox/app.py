@@ -7,6 +7,7 @@ import socket
 import struct
 import time
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
@@ -16,7 +17,7 @@ from nivosync.sandbox.auth import authenticate
 from nivosync.sandbox.clock import Clock
 from nivosync.sandbox.context import RequestContext
 from nivosync.sandbox.control import register_control
-from nivosync.sandbox.faults import STATUS_FAULTS, Faults
+from nivosync.sandbox.faults import NEAR_LIMIT, STATUS_FAULTS, FaultRule, Faults
 from nivosync.sandbox.request_log import RequestLog
 from nivosync.sandbox.responses import HttpError, json_response
 from nivosync.sandbox.routing import ErrorShapes, Router
@@ -85,7 +86,7 @@ class SandboxApp:
             self._log(request, None, fault.fault)
             _drop_connection(request)
         if fault is not None and fault.fault in STATUS_FAULTS:
-            response = _status_fault(errors, STATUS_FAULTS[fault.fault], fault.retry_after)
+            response = _status_fault(errors, fault, request.path, self.clock.now())
             self._log(request, response.status_code, fault.fault)
             return response
         if handler is None:
@@ -96,7 +97,10 @@ class SandboxApp:
         if fault is not None and fault.fault == "commit-then-reset":
             self._log(request, response.status_code, fault.fault)
             _drop_connection(request)
-        self._log(request, response.status_code, None)
+        near_limit = self.faults.near_limit(request.method, request.path)
+        if near_limit:
+            response.headers["X-RateLimit-NearLimit"] = "true"
+        self._log(request, response.status_code, NEAR_LIMIT if near_limit else None)
         return response
 
     def _dispatch(
@@ -119,16 +123,16 @@ class SandboxApp:
         self.requests.record(request.method, request.path, query, status, fault)
 
 
-def _status_fault(errors: ErrorShapes, status: int, retry_after: int | None) -> Response:
+def _status_fault(errors: ErrorShapes, rule: FaultRule, path: str, now: datetime) -> Response:
     messages = {
         429: "Rate limit exceeded.",
         500: "Internal server error",
         502: "Bad Gateway",
         503: "Service Unavailable",
     }
+    status = STATUS_FAULTS[rule.fault]
     response = errors.error(status, messages[status])
-    if status == 429:
-        response.headers["Retry-After"] = str(retry_after if retry_after is not None else 1)
+    response.headers.update(rule.headers(path, now))
     return response
 
 

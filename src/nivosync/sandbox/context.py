@@ -29,6 +29,11 @@ class RequestContext:
         return self.seed.flavor
 
     @property
+    def caller_is_admin(self) -> bool:
+        """Site admins are the seed's admins; every other seeded user is an ordinary user."""
+        return self.admin is not None and self.admin in self.seed.admins
+
+    @property
     def base_url(self) -> str:
         """The site root as the client addressed it (for ``self`` links)."""
         return self.request.host_url.rstrip("/")

@@ -1,7 +1,8 @@
 """The Confluence side of the sandbox.
 
 Cloud serves ``/wiki/api/v2`` (spaces, pages, properties, versions, labels, attachments) and the
-v1 endpoints Cloud still has (``/wiki/rest/api/content/{id}/child/attachment``, ``/label``);
+v1 endpoints the current Cloud v1 spec still has (attachment uploads and downloads, label writes,
+users); every other v1 route the sandbox knows answers 410 Gone there (``cloud_removed.py``).
 Data Center serves ``/confluence/rest/api`` (content, properties, attachments, labels, spaces).
 """
 
@@ -41,7 +42,7 @@ def register(router: Router, seed: SiteSeed) -> None:
         register_dc_properties(v1)
         register_dc_spaces(v1)
     register_v1_attachments(v1, router, context)
-    register_v1_labels(v1)
+    register_v1_labels(v1, cloud=seed.flavor == "cloud")
     register_user_routes(v1, v2)
 
 

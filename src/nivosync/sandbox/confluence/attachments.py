@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nivosync.sandbox.confluence.errors import Problem
@@ -65,16 +66,23 @@ def _attachment(row: sqlite3.Row) -> Attachment:
     )
 
 
+# v2 ``sort`` values: the column, ties broken by id in the same direction.
+SORTS = {"created-date": "a.created", "modified-date": "v.created"}
+
+
 def list_attachments(
     conn: sqlite3.Connection,
     page_id: int,
     *,
     filename: str | None = None,
     media_type: str | None = None,
+    statuses: Sequence[str] = (),
+    sort: str | None = None,
     after_id: int = 0,
     offset: int = 0,
     limit: int = 50,
 ) -> list[Attachment]:
+    """A page's attachments, by id unless `sort` is a `SORTS` key (``-`` first: descending)."""
     sql = _SQL + " WHERE a.page_id = ? AND a.id > ?"
     args: list[int | str] = [page_id, after_id]
     if filename is not None:
@@ -83,8 +91,18 @@ def list_attachments(
     if media_type is not None:
         sql += " AND v.media_type = ?"
         args.append(media_type)
-    rows = conn.execute(sql + " ORDER BY a.id LIMIT ? OFFSET ?", (*args, limit, offset))
+    if statuses:
+        sql += f" AND a.status IN ({','.join('?' * len(statuses))})"
+        args += list(statuses)
+    rows = conn.execute(sql + _order(sort) + " LIMIT ? OFFSET ?", (*args, limit, offset))
     return [_attachment(r) for r in rows.fetchall()]
+
+
+def _order(sort: str | None) -> str:
+    if sort is None:
+        return " ORDER BY a.id"
+    direction = "DESC" if sort.startswith("-") else "ASC"
+    return f" ORDER BY {SORTS[sort.lstrip('-')]} {direction}, a.id {direction}"
 
 
 def attachment_by_id(conn: sqlite3.Connection, attachment_id: int) -> Attachment | None:

@@ -23,6 +23,7 @@ from nivosync.sandbox.confluence.request_args import (
     encode_cursor,
     int_arg,
     json_object,
+    list_arg,
     now,
     site_root,
     version_of,
@@ -132,9 +133,28 @@ def list_labels(ctx: RequestContext, page_id: int) -> Response:
     return listing(results, site_root(ctx), f"/pages/{page_id}/labels", _args(ctx), cursor)
 
 
+_ATTACHMENT_STATUSES = ("current", "archived", "trashed")
+
+
+def _attachment_query(ctx: RequestContext) -> tuple[list[str], str | None]:
+    """The ``status`` filter (default current + archived) and ``sort`` of a listing."""
+    statuses = list_arg(ctx, "status") or ["current", "archived"]
+    for status in statuses:
+        if status not in _ATTACHMENT_STATUSES:
+            raise Problem(400, f"Invalid value for 'status': {status}")
+    sort = ctx.request.args.get("sort") or None
+    if sort is not None and sort.lstrip("-") not in attachments.SORTS:
+        raise Problem(400, f"Invalid value for 'sort': {sort}")
+    return statuses, sort
+
+
 def list_attachments(ctx: RequestContext, page_id: int) -> Response:
+    """``GET /pages/{id}/attachments``: ``filename``, ``mediaType`` and ``status`` filters,
+    ``sort``, and cursor paging (``_links.next`` and a ``Link`` header) as the v2 spec says."""
     limit = int_arg(ctx, "limit", 50, 1, 250)
-    after = int(decode_cursor(ctx).get("id", 0))
+    statuses, sort = _attachment_query(ctx)
+    position = decode_cursor(ctx)
+    offset = int(position.get("offset", 0))
     with ctx.store.read() as conn:
         store.require_page(conn, page_id, _VISIBLE)
         found = attachments.list_attachments(
@@ -142,11 +162,18 @@ def list_attachments(ctx: RequestContext, page_id: int) -> Response:
             page_id,
             filename=ctx.request.args.get("filename"),
             media_type=ctx.request.args.get("mediaType"),
-            after_id=after,
+            statuses=statuses,
+            sort=sort,
+            after_id=int(position.get("id", 0)),
+            offset=offset,
             limit=limit + 1,
         )
         users = users_by_ids(conn, (a.author_id for a in found))
-    cursor = encode_cursor({"id": found[limit - 1].id}) if len(found) > limit else None
+    cursor = None
+    if len(found) > limit:
+        # Id order pages by keyset; a sorted listing by offset (the cursor is opaque either way).
+        after = {"offset": offset + limit} if sort else {"id": found[limit - 1].id}
+        cursor = encode_cursor(after)
     results = [attachment_json(a, users) for a in found[:limit]]
     return listing(results, site_root(ctx), f"/pages/{page_id}/attachments", _args(ctx), cursor)
 

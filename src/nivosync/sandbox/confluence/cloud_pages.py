@@ -176,6 +176,20 @@ def get_page(ctx: RequestContext, page_id: int) -> Response:
     return json_response(body)
 
 
+def _v2_version(payload: dict[str, Any]) -> tuple[int, str]:
+    """``version.number`` and ``message``. The v2 ``PageUpdateRequest`` has no ``minorEdit``
+    (v1 / Data Center have): refused with a 400, so a client sending it is caught, not ignored."""
+    version = payload.get("version")
+    if "minorEdit" in payload or (isinstance(version, dict) and "minorEdit" in version):
+        raise Problem(
+            400,
+            'Unrecognized field "minorEdit": a v2 page update\'s version takes only number and '
+            "message",
+        )
+    number, message, _ = version_of(payload)
+    return number, message
+
+
 def update_page(ctx: RequestContext, page_id: int) -> Response:
     payload = json_object(ctx)
     for required in ("id", "status", "title", "body", "version"):
@@ -186,7 +200,7 @@ def update_page(ctx: RequestContext, page_id: int) -> Response:
     status = payload["status"]
     if status not in ("current", "draft"):
         raise Problem(400, f"Invalid status: {status}")
-    number, message, minor_edit = version_of(payload)
+    number, message = _v2_version(payload)
     value = _storage_value(payload["body"])
     with ctx.store.write() as conn:
         page = store.require_page(conn, page_id, ("current", "draft"))
@@ -201,7 +215,6 @@ def update_page(ctx: RequestContext, page_id: int) -> Response:
             status=status,
             parent_id=_optional_id(payload, "parentId"),
             message=message,
-            minor_edit=minor_edit,
         )
         page = store.update_page(conn, page, number, write)
         body = _render(conn, page, "storage")

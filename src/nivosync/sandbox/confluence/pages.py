@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from nivosync.sandbox.confluence.errors import Problem, not_found
+from nivosync.sandbox.confluence.storage_rewrite import rewrite_storage
 
 DUPLICATE_TITLE = (
     "A page with this title already exists: A page already exists with the same TITLE in this space"
@@ -271,6 +272,9 @@ class PageWrite:
     parent_id: int | None = None
     message: str = ""
     minor_edit: bool = False
+    # Store the body as Confluence would (macro ids, <br />, entities...; storage_rewrite);
+    # off only for seeding or tests that need a body kept byte for byte.
+    rewrite: bool = True
 
 
 def create_page(conn: sqlite3.Connection, space: Space, write: PageWrite) -> Page:
@@ -334,6 +338,9 @@ def stale(current: int, provided: int, what: str) -> Problem:
 
 
 def _add_version(conn: sqlite3.Connection, page_id: int, number: int, write: PageWrite) -> None:
+    """Store one version; the body as Confluence keeps it (a malformed one is a 400, and the
+    transaction is rolled back)."""
+    body = rewrite_storage(write.body, page_id) if write.rewrite else write.body
     conn.execute(
         "INSERT INTO conf_page_versions (page_id, number, title, body, author_id, created,"
         " message, minor_edit) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -341,7 +348,7 @@ def _add_version(conn: sqlite3.Connection, page_id: int, number: int, write: Pag
             page_id,
             number,
             write.title,
-            write.body,
+            body,
             write.author_id,
             write.now,
             write.message,

@@ -135,4 +135,11 @@ def version_of(payload: dict[str, Any]) -> tuple[int, str, bool]:
     version = payload.get("version")
     if not isinstance(version, dict) or not isinstance(version.get("number"), int):
         raise Problem(400, "Must supply a version number (version.number) to update")
-    return version["number"], str(version.get("message") or ""), bool(version.get("minorEdit"))
+    minor = version.get("minorEdit")
+    if minor is None:
+        minor = False
+    elif isinstance(minor, str) and minor.lower() in ("true", "false"):
+        minor = minor.lower() == "true"  # Jackson reads a quoted boolean too
+    if not isinstance(minor, bool):
+        raise Problem(400, f"Invalid value for version.minorEdit: {minor!r}")
+    return version["number"], str(version.get("message") or ""), minor

@@ -1,5 +1,9 @@
 """Attachments over the v1 API (Cloud ``/wiki/rest/api``, DC ``/confluence/rest/api``) and
-the download links they point to (``<context>/download/attachments/{pageId}/{filename}``)."""
+the download links they point to (``<context>/download/attachments/{pageId}/{filename}``).
+
+Cloud keeps the uploads and the download redirect; its listing (GET ``child/attachment``)
+answers 410 (``cloud_removed.py``); Cloud lists them at ``/wiki/api/v2/pages/{id}/attachments``.
+"""
 
 from __future__ import annotations
 
@@ -132,11 +136,12 @@ def file_response(filename: str, data: bytes, media_type: str) -> Response:
 
 def register_v1_attachments(routes: ConfluenceRoutes, router: Router, context: str) -> None:
     base = "/content/<int:page_id>/child/attachment"
-    routes.add(base, ["GET"], list_attachments)
     routes.add(base, ["POST"], create_attachment)
     routes.add(base + "/<attachment_id>/data", ["POST"], update_data)
     if context == "/wiki":
         routes.add(base, ["PUT"], create_or_update_attachment)
         routes.add(base + "/<attachment_id>/download", ["GET"], download_redirect)
+    else:
+        routes.add(base, ["GET"], list_attachments)
     downloads = ConfluenceRoutes(router, context, v2=False)
     downloads.add("/download/attachments/<int:page_id>/<path:filename>", ["GET"], download)

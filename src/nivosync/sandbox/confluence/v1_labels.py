@@ -1,4 +1,6 @@
-"""Labels over the v1 API: ``/content/{id}/label`` (GET, POST, DELETE ?name= and /{label})."""
+"""Labels over the v1 API: ``/content/{id}/label`` (GET, POST, DELETE ?name= and /{label}).
+
+Cloud keeps only the writes (its GET answers 410, see ``cloud_removed.py``)."""
 
 from __future__ import annotations
 
@@ -54,8 +56,9 @@ def remove_label(ctx: RequestContext, page_id: int, label: str) -> Response:
     return empty_response(204)
 
 
-def register_v1_labels(routes: ConfluenceRoutes) -> None:
-    routes.add("/content/<int:page_id>/label", ["GET"], list_labels)
+def register_v1_labels(routes: ConfluenceRoutes, *, cloud: bool) -> None:
+    if not cloud:
+        routes.add("/content/<int:page_id>/label", ["GET"], list_labels)
     routes.add("/content/<int:page_id>/label", ["POST"], add_labels)
     routes.add("/content/<int:page_id>/label", ["DELETE"], remove_label_by_query)
     routes.add("/content/<int:page_id>/label/<path:label>", ["DELETE"], remove_label)

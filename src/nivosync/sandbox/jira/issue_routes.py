@@ -117,7 +117,16 @@ def _edit(ctx: RequestContext, api: str, key: str, body: Any) -> Response:
     return empty_response()
 
 
+QUIET_EDIT_REFUSED = (
+    "To disable the notification, administer Jira or administer project permissions are required."
+)
+
+
 def put_issue(ctx: RequestContext, api: str, key: str) -> Response:
+    # Both specs: notifyUsers=false needs admin or project admin, else 403 (nothing is changed).
+    quiet = ctx.request.args.get("notifyUsers", "true").strip().lower() == "false"
+    if quiet and not ctx.caller_is_admin:
+        raise JiraError(403, [QUIET_EDIT_REFUSED])
     return _edit(ctx, api, key, ctx.json_body())
 
 

@@ -69,11 +69,6 @@ class ReleaseRecord:
     def title(self) -> str:
         return f"{self.customer} {self.release}" if self.stored else f"release {self.epic.key}"
 
-    def belongs_to(self, identity: ReleaseIdentity) -> bool:
-        """True when the epic says it is this very customer and release (not a slug twin)."""
-        stored = self.stored
-        return stored is not None and stored.identity == identity
-
 
 def find_release(
     jira: JiraGateway, identity: ReleaseIdentity

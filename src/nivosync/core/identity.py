@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -181,8 +181,3 @@ def slug_from_labels(labels: Iterable[str]) -> str | None:
         if ours and not label.startswith(TASK_LABEL_PREFIX):
             return label.removeprefix(f"{LABEL_PREFIX}-")
     return None
-
-
-def names_release(stored: Mapping[str, Any], release: ReleaseIdentity) -> bool:
-    """True when a stored identity is this very customer and release (not a slug twin)."""
-    return (stored.get("customer"), stored.get("release")) == (release.customer, release.release)

@@ -16,6 +16,9 @@ from sandbox.site import Site
 
 from .oas import ContractRecorder, load_spec
 
+# The scenarios read back what they just wrote; the index lag is tested elsewhere.
+NO_LAG = {"index_lag_seconds": 0}
+
 JIRA_CLOUD_SPEC = "jira-cloud-platform-v3.swagger-v3.v3.json"
 JIRA_DC_SPEC = "jira-software-dc-10.3.openapi.json"
 
@@ -63,14 +66,24 @@ def _dc_relaxations(spec: dict) -> None:
     - `VersionBean.releaseDate`/`startDate` are declared `date-time`; DC sends and accepts
       `yyyy-MM-dd` (as in the DC REST docs' own examples).
     - search's `fields` query parameter declares items as an object (`StringList`).
+    - the two paged createmeta operations declare one bean (`CreateMetaIssueTypeBean`,
+      `FieldMetaBean`) but return a page of them, ``{"values": [...], "startAt",
+      "maxResults", "total", "isLast"}`` (as Jira DC 8.4+ does): the page is declared around
+      the bean, so each item is still checked against it.
     """
     _no_body_where_any_is_declared(spec)
     schemas = spec["components"]["schemas"]
     for name in ("IssueBean", "IssueUpdateBean"):
         schemas[name]["properties"]["fields"].pop("additionalProperties", None)
     schemas["EntityPropertyBean"]["properties"]["value"] = {}
-    put_property = spec["paths"]["/api/2/issue/{issueIdOrKey}/properties/{propertyKey}"]["put"]
-    put_property["requestBody"]["content"]["application/json"]["schema"] = {}
+    # Property values are any JSON (the spec's own prose says so), though typed as a string —
+    # issue properties and user properties alike.
+    for path in (
+        "/api/2/issue/{issueIdOrKey}/properties/{propertyKey}",
+        "/api/2/user/properties/{propertyKey}",
+    ):
+        put_property = spec["paths"][path]["put"]
+        put_property["requestBody"]["content"]["application/json"]["schema"] = {}
     for path in _DC_LIST_OPERATIONS:
         media = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
         media["schema"] = {"type": "array", "items": media["schema"]}
@@ -79,6 +92,29 @@ def _dc_relaxations(spec: dict) -> None:
     for parameter in spec["paths"]["/api/2/search"]["get"]["parameters"]:
         if parameter["name"] == "fields":
             parameter["schema"] = {"type": "array", "items": {"type": "string"}}
+    for path in _DC_CREATEMETA_PAGES:
+        media = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        media["schema"] = _dc_page_of(media["schema"])
+
+
+_DC_CREATEMETA_PAGES = (
+    "/api/2/issue/createmeta/{projectIdOrKey}/issuetypes",
+    "/api/2/issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}",
+)
+
+
+def _dc_page_of(item: dict) -> dict:
+    return {
+        "type": "object",
+        "required": ["values", "startAt", "maxResults", "total", "isLast"],
+        "properties": {
+            "values": {"type": "array", "items": item},
+            "startAt": {"type": "integer"},
+            "maxResults": {"type": "integer"},
+            "total": {"type": "integer"},
+            "isLast": {"type": "boolean"},
+        },
+    }
 
 
 @pytest.fixture(scope="session")
@@ -102,7 +138,7 @@ def _cloud_v2_as_v3(url: str) -> str:
 @pytest.fixture
 def jira_cloud(tmp_path: Path, jira_cloud_spec: OpenAPI) -> Iterator[ContractSite]:
     recorder = ContractRecorder(jira_cloud_spec, rewrite=_cloud_v2_as_v3)
-    with Sandbox.start(tmp_path / "cloud.db", demo_seed("cloud")) as sandbox:
+    with Sandbox.start(tmp_path / "cloud.db", demo_seed("cloud"), faults=NO_LAG) as sandbox:
         site = ContractSite(sandbox, recorder)
         yield site
         recorder.assert_clean()
@@ -111,7 +147,7 @@ def jira_cloud(tmp_path: Path, jira_cloud_spec: OpenAPI) -> Iterator[ContractSit
 @pytest.fixture
 def jira_dc(tmp_path: Path, jira_dc_spec: OpenAPI) -> Iterator[ContractSite]:
     recorder = ContractRecorder(jira_dc_spec)
-    with Sandbox.start(tmp_path / "dc.db", demo_seed("datacenter")) as sandbox:
+    with Sandbox.start(tmp_path / "dc.db", demo_seed("datacenter"), faults=NO_LAG) as sandbox:
         site = ContractSite(sandbox, recorder)
         yield site
         recorder.assert_clean()

@@ -198,6 +198,44 @@ def search(site: Site) -> None:
         ok(site.get(site.rest("search"), params={"jql": "labels = nope ="}), 400)
 
 
+def create_meta(site: Site) -> None:
+    """The paged createmeta routes (the old `GET issue/createmeta` is not served)."""
+    types = ok(site.get(site.rest("issue/createmeta/NIVO/issuetypes"))).json()
+    items = types["issueTypes"] if site.flavor == "cloud" else types["values"]
+    task = next(t for t in items if t["name"] == "Task")
+    ok(
+        site.get(
+            site.rest("issue/createmeta/NIVO/issuetypes"), params={"startAt": 1, "maxResults": 2}
+        )
+    )
+    ok(site.get(site.rest(f"issue/createmeta/NIVO/issuetypes/{task['id']}")))
+    epic = next(t for t in items if t["name"] == "Epic")
+    ok(
+        site.get(
+            site.rest(f"issue/createmeta/NIVO/issuetypes/{epic['id']}"),
+            params={"startAt": 0, "maxResults": 3},
+        )
+    )
+    ok(site.get(site.rest("issue/createmeta/NOPE/issuetypes")), 400)
+    ok(site.get(site.rest("issue/createmeta/NIVO/issuetypes/99")), 400)
+
+
+def user_properties(site: Site) -> None:
+    """The ledger nivosync keeps on its own user record, and the consistent search options."""
+    me = ok(site.get(site.rest("myself"))).json()
+    who = {"accountId": me["accountId"]} if site.flavor == "cloud" else {"username": me["name"]}
+    path = site.rest("user/properties/nivosync.release.r1")
+    ok(site.get(path, params=who), 404)
+    ok(site.put(path, params=who, json={"schema": 1, "created": {}}), 201)
+    ok(site.put(path, params=who, json={"schema": 1, "created": {}, "pending": []}), 200)
+    ok(site.get(path, params=who))
+    ok(site.delete(path, params=who), 204)
+    made = create(site, "reconciled", labels=["r2"])
+    if site.flavor == "cloud":
+        body = {"jql": "labels = r2", "fields": ["summary"], "reconcileIssues": [int(made["id"])]}
+        ok(site.post(site.rest("search/jql"), json=body))
+
+
 AREAS: tuple[Callable[[Site], None], ...] = (
     site_meta,
     users,
@@ -207,4 +245,6 @@ AREAS: tuple[Callable[[Site], None], ...] = (
     transitions,
     links,
     search,
+    create_meta,
+    user_properties,
 )

@@ -3,14 +3,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from openapi_core import OpenAPI
 
+from nivosync.sandbox import FieldSeed, Sandbox, ScreenSeed, SiteSeed
+from nivosync.sandbox.seed import Flavor, ProjectStyle, demo_seed
+from sandbox.jira_payloads import epic_link, issue_fields
 from sandbox.site import Site
 
-from .conftest import ContractSite
+from .conftest import ContractSite, _cloud_v2_as_v3
 from .jira_scenarios import AREAS
+from .oas import ContractRecorder
 
 pytestmark = pytest.mark.contract
 
@@ -51,6 +58,67 @@ def test_jira_cloud_removed_search_is_410(jira_cloud: ContractSite) -> None:
     jira_cloud.recorder.skip_response = lambda response: response.status_code == 410
     assert jira_cloud.get("/rest/api/3/search", params={"jql": "project = NIVO"}).status_code == 410
     assert jira_cloud.post("/rest/api/3/search", json={"jql": "project = NIVO"}).status_code == 410
+
+
+def _restricted(flavor: Flavor) -> SiteSeed:
+    """A project whose Task screen lacks Start date and fix versions and requires a custom
+    field; on Cloud a team-managed one (own issue types and start-date field)."""
+    style: ProjectStyle = "team-managed" if flavor == "cloud" else "company-managed"
+    return replace(
+        demo_seed(flavor),
+        project_style=style,
+        custom_fields=(FieldSeed("Customer Impact"), FieldSeed("Go-live", "date")),
+        screens=(
+            ScreenSeed("Task", hidden=("Start date", "fixVersions"), required=("Customer Impact",)),
+        ),
+    )
+
+
+@pytest.fixture(params=["cloud", "datacenter"])
+def restricted(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    jira_cloud_spec: OpenAPI,
+    jira_dc_spec: OpenAPI,
+) -> Iterator[ContractSite]:
+    cloud = request.param == "cloud"
+    recorder = (
+        ContractRecorder(jira_cloud_spec, rewrite=_cloud_v2_as_v3)
+        if cloud
+        else ContractRecorder(jira_dc_spec)
+    )
+    seed = _restricted(request.param)
+    with Sandbox.start(tmp_path / "r.db", seed, faults={"index_lag_seconds": 0}) as sandbox:
+        site = ContractSite(sandbox, recorder)
+        yield site
+        recorder.assert_clean()
+
+
+def test_restricted_and_team_managed_projects_match_the_specs(restricted: ContractSite) -> None:
+    site = restricted
+    for path in ("project/NIVO", "field", "issuetype", "issue/createmeta/NIVO/issuetypes"):
+        assert site.get(site.rest(path)).status_code == 200
+    types = site.get(site.rest("issue/createmeta/NIVO/issuetypes")).json()
+    items = {t["name"]: t for t in types.get("issueTypes", types.get("values", []))}
+    fields = site.get(site.rest(f"issue/createmeta/NIVO/issuetypes/{items['Task']['id']}"))
+    assert fields.status_code == 200
+    impact = site.sandbox.seed.custom_field_id("Customer Impact")
+    epic = site.post(
+        site.rest("issue"),
+        json={
+            "fields": issue_fields(site, "Release", "Epic", issuetype={"id": items["Epic"]["id"]})
+        },
+    )
+    assert epic.status_code == 201, epic.text
+    task = {
+        **issue_fields(site, "Kickoff", issuetype={"id": items["Task"]["id"]}),
+        **epic_link(site, epic.json()["key"]),
+        impact: "Low",
+    }
+    assert site.post(site.rest("issue"), json={"fields": task}).status_code == 201
+    refused = {**task, "fixVersions": []}
+    assert site.post(site.rest("issue"), json={"fields": refused}).status_code == 400
+    assert site.get(site.rest("issue/NIVO-2")).status_code == 200
 
 
 @pytest.mark.parametrize("fixture", ["jira_cloud", "jira_dc"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,7 @@ from jira import JIRA
 
 from nivosync.app.sites import site_seed
 from nivosync.inputs.config import load_config
-from nivosync.sandbox import Sandbox
+from nivosync.sandbox import Sandbox, SiteSeed
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "e2e-secret-token-3f9a"  # sandbox-only; tests assert it never reaches output
@@ -40,7 +40,11 @@ class E2ESite:
 
 
 def reader(site: E2ESite) -> JIRA:
-    """An independent client (pycontribs' jira) to read back what nivosync wrote."""
+    """An independent client (pycontribs' jira) to read back what nivosync wrote.
+
+    It reads as a person would later on: the search index has caught up (nivosync itself runs
+    with the sandbox's default index lag, and must not rely on the index having caught up)."""
+    site.sandbox.faults.configure({"index_lag_seconds": 0})
     if site.flavor == "cloud":
         return JIRA(site.sandbox.jira_url, basic_auth=("admin@example.com", TOKEN))
     return JIRA(site.sandbox.jira_url, token_auth=TOKEN)
@@ -58,11 +62,17 @@ def example_config(flavor: str) -> dict[str, Any]:
     return data
 
 
-def start_site(tmp_path: Path, flavor: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[E2ESite]:
+def start_site(
+    tmp_path: Path,
+    flavor: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tailor: Callable[[SiteSeed], SiteSeed] = lambda seed: seed,
+) -> Iterator[E2ESite]:
+    """A sandbox seeded from the example config (`tailor` may restrict its project)."""
     data = example_config(flavor)
     path = tmp_path / "nivosync.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
-    seed = site_seed(load_config(path), TOKEN)
+    seed = tailor(site_seed(load_config(path), TOKEN))
     with Sandbox.start(tmp_path / "site.db", seed) as sandbox:
         data["jira"]["url"] = sandbox.jira_url
         data["confluence"]["url"] = sandbox.confluence_url

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from nivosync.cli import main
 
-from .conftest import REPO, TOKEN, E2ESite, reader
+from .conftest import REPO, TOKEN, E2ESite, reader, start_site
 
 ACME = ["--customer", "Acme Health", "--release", "2.4.0", "--start", "2026-12-07"]
 
@@ -250,3 +250,131 @@ def test_non_admin_account_creates_the_release_with_notifications(site: E2ESite,
     assert all(r["status"] == 204 for r in edits if r not in refused)
     labels = reader(site).search_issues('labels = "nivosync-watchers-pending"')
     assert len(labels) == 0
+
+
+# --- create screens (createmeta) -------------------------------------------------------------
+
+
+def restricted(*screens, fields=(), style="company-managed"):
+    """A seed transform: the project's screens as given (see nivosync.sandbox.seed)."""
+    from dataclasses import replace
+
+    return lambda seed: replace(
+        seed, screens=tuple(screens), custom_fields=tuple(fields), project_style=style
+    )
+
+
+@pytest.fixture(params=["cloud", "datacenter"])
+def no_start_on_tasks(request, tmp_path, monkeypatch):
+    """The issue's site: the Task screen lacks Start date and fix versions (the epic's has
+    them), and the config asks for milestone versions."""
+    import yaml
+
+    from nivosync.sandbox import ScreenSeed
+
+    tailor = restricted(ScreenSeed("Task", hidden=("Start date", "fixVersions")))
+    for site in start_site(tmp_path, request.param, monkeypatch, tailor):
+        data = yaml.safe_load(site.config_path.read_text())
+        data["jira"]["milestone_versions"] = True
+        site.config_path.write_text(yaml.safe_dump(data, sort_keys=False))
+        yield site
+
+
+def only_reads(site: E2ESite) -> bool:
+    """Nothing but GETs and searches (POST, yet reads) in the sandbox's request log."""
+    searches = ("/search/jql", "/search")
+    return all(r["method"] == "GET" or r["path"].endswith(searches) for r in site.requests())
+
+
+def test_fields_off_the_task_screen_are_reported_and_not_sent(no_start_on_tasks: E2ESite):
+    site = no_start_on_tasks
+    start = "customfield_10015"
+    expected = {("Task", "fixVersions")} | ({("Task", start)} if site.flavor == "cloud" else set())
+
+    dry = run(site, "create", *ACME, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "Not set (a Jira admin can add these fields to the create screens):" in dry.stdout
+    assert "milestone fix version (fixVersions): not on the Task create screen of project NVX" in (
+        dry.stdout
+    )
+    dry_json = create(site, "--dry-run")
+    assert {(u["issue_type"], u["field"]) for u in dry_json["unset_fields"]} == expected
+    assert only_reads(site)
+
+    first = run(site, "create", *ACME)
+    assert first.exit_code == 0, first.output
+    assert "16 created" in first.stdout and "(fixVersions): not on the Task create" in first.stdout
+    if site.flavor == "cloud":
+        assert f"start date ({start}): not on the Task create screen" in first.stdout
+    creates = [r for r in site.requests() if r["path"].endswith(("/issue", "/issue/bulk"))]
+    assert creates and all(r["status"] == 201 for r in creates)  # Jira refused nothing
+
+    site.clear()
+    again = create(site)
+    assert {i["action"] for i in again["issues"]} == {"existing"}
+    assert again["drift"] == []  # a field nivosync could never set is no drift
+    assert site.writes() == []
+    client = reader(site)
+    kickoff = client.issue(again["issues"][0]["key"])
+    assert kickoff.fields.fixVersions == []
+    epic = client.issue(again["epic"]["key"])
+    if site.flavor == "cloud":  # only the Task screen lacks it: the epic has its start date
+        assert getattr(kickoff.fields, start) is None
+        assert getattr(epic.fields, start) == "2026-12-07"
+    assert len([v for v in client.project_versions("NVX") if v.name.startswith("Acme")]) == 4
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_required_field_nivosync_cannot_fill_exits_2_before_any_write(
+    tmp_path, monkeypatch, dry_run: bool
+):
+    from nivosync.sandbox import FieldSeed, ScreenSeed
+
+    impact = FieldSeed("Customer Impact")
+    screen = ScreenSeed("Task", required=("Customer Impact",))
+    for flavor in ("cloud", "datacenter"):
+        tailor = restricted(screen, fields=(impact,))
+        (tmp_path / flavor).mkdir()
+        for site in start_site(tmp_path / flavor, flavor, monkeypatch, tailor):
+            result = run(site, "create", *ACME, *(["--dry-run"] if dry_run else []))
+            assert result.exit_code == 2, result.output
+            assert (
+                "Customer Impact (customfield_10200) is required on the Task create screen of "
+                "project NVX and nivosync has no value for it"
+            ) in result.stderr
+            assert "Traceback" not in result.output
+            assert only_reads(site), site.requests()
+
+
+def test_a_task_screen_without_labels_exits_2(tmp_path, monkeypatch):
+    from nivosync.sandbox import ScreenSeed
+
+    tailor = restricted(ScreenSeed("Task", hidden=("labels",)))
+    for site in start_site(tmp_path, "datacenter", monkeypatch, tailor):
+        result = run(site, "create", *ACME)
+        assert result.exit_code == 2, result.output
+        assert "Labels (labels) is not on the Task create screen of project NVX" in result.stderr
+        assert only_reads(site)
+
+
+def test_a_team_managed_cloud_project_end_to_end(tmp_path, monkeypatch):
+    """Project-scoped issue types (the epic found by hierarchy level 1, not by id 10000), the
+    epic as `parent`, a start-date field of the project's own, and no Epic Name / Link."""
+    for site in start_site(tmp_path, "cloud", monkeypatch, restricted(style="team-managed")):
+        first = create(site)
+        assert first["epic"]["action"] == "created" and first["unset_fields"] == []
+        assert {i["action"] for i in first["issues"]} == {"created"}
+        client = reader(site)
+        epic = client.issue(first["epic"]["key"])
+        assert (epic.fields.issuetype.id, epic.fields.issuetype.hierarchyLevel) == ("10100", 1)
+        assert epic.fields.customfield_10300 == "2026-12-07"
+        children = client.search_issues(f"parent = {epic.key}", maxResults=100)
+        assert len(children) == 15
+        kickoff = client.issue(first["issues"][0]["key"])
+        assert kickoff.fields.issuetype.id == "10101"
+        assert kickoff.fields.customfield_10300 == first["issues"][0]["start"]
+        assert not hasattr(kickoff.fields, "customfield_10015")
+        site.clear()
+        again = create(site)
+        assert {i["action"] for i in again["issues"]} == {"existing"} and again["drift"] == []
+        assert site.writes() == []

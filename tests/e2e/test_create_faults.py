@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from nivosync.app.creation import create_release, resolve
+from nivosync.app.ledger import LedgerTiming
 from nivosync.app.planning import compute_plan
 from nivosync.app.sites import jira_gateway, open_sites
 from nivosync.http import RetryPolicy
@@ -23,6 +24,14 @@ from .conftest import E2ESite, reader
 
 LABEL = "nivosync-acme-health--2.4.0"
 NO_WAIT = RetryPolicy(attempts=8, sleep=lambda _seconds: None)
+# These sites lag their search index by LAG (real seconds) and nivosync is told it may lag up to
+# SETTLE: short enough for many faulted runs, the same rule as the 2 s / 3 s defaults.
+LAG, SETTLE = 0.3, 0.5
+
+
+@pytest.fixture(autouse=True)
+def short_index_lag(site: E2ESite) -> None:
+    site.sandbox.faults.configure({"index_lag_seconds": LAG})
 
 
 def run_once(site: E2ESite, retry: RetryPolicy = NO_WAIT):
@@ -32,7 +41,8 @@ def run_once(site: E2ESite, retry: RetryPolicy = NO_WAIT):
     with open_sites(config) as sites:
         jira = jira_gateway(sites, config, retry=retry)
         resolved = resolve(jira, plan, "Task")
-        return create_release(jira, plan, resolved, settle=lambda _s: None)
+        timing = LedgerTiming(index_lag=SETTLE, settle=0, sleep=time.sleep)
+        return create_release(jira, plan, resolved, timing=timing)
 
 
 def release_issues(site: E2ESite) -> Counter:
@@ -168,6 +178,9 @@ def test_killing_a_real_create_process_at_any_moment(site: E2ESite, tmp_path):
     # Each process is killed once the sandbox has answered its N-th request, N growing, so
     # kills land between (and, with latency, during) reads, the epic create and task batches.
     site.sandbox.faults.configure({"latency_ms": 30})
+    data = yaml.safe_load(site.config_path.read_text())
+    data["jira"]["search_lag_seconds"] = SETTLE
+    site.config_path.write_text(yaml.safe_dump(data, sort_keys=False))
     command = [
         sys.executable,
         "-m",
@@ -201,4 +214,32 @@ def test_killing_a_real_create_process_at_any_moment(site: E2ESite, tmp_path):
         command, cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False
     )
     assert finished.returncode == 0, finished.stderr
+    assert_exactly_one_of_each(site)
+
+
+def test_two_overlapping_runs_make_one_release(site: E2ESite, tmp_path):
+    """Issue 10: two cron jobs start `create` for the same release at once, inside the index
+    lag: the lease makes them take turns, so there is one epic and one issue per task."""
+    site.sandbox.faults.configure({"latency_ms": 20, "index_lag_seconds": 2})
+    command = [
+        sys.executable,
+        "-m",
+        "nivosync",
+        "--config",
+        str(site.config_path),
+        "create",
+        "--customer",
+        "Acme Health",
+        "--release",
+        "2.4.0",
+        "--start",
+        "2026-12-07",
+        "--no-publish",
+    ]
+    runs = [
+        subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    codes = [run.wait(timeout=120) for run in runs]
+    assert codes == [0, 0], [run.stderr.read() for run in runs if run.stderr]
     assert_exactly_one_of_each(site)

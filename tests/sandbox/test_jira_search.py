@@ -38,7 +38,8 @@ def populated(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Site]:
     """NIVO-1 epic; NIVO-2..4 tasks in it; NIVO-5 a bug outside it (read-only: shared)."""
-    with Sandbox.start(tmp_path_factory.mktemp("jql") / "s.db", demo_seed(request.param)) as sb:
+    db = tmp_path_factory.mktemp("jql") / "s.db"
+    with Sandbox.start(db, demo_seed(request.param), faults={"index_lag_seconds": 0}) as sb:
         site = Site(sb)
         _populate(site)
         yield site

@@ -10,10 +10,11 @@ from pathlib import Path
 import structlog
 
 from nivosync.app.creation import CreateOutcome, Progress, create_release, resolve
+from nivosync.app.ledger import LedgerTiming
 from nivosync.app.planning import compute_plan
 from nivosync.app.publish import prepare, publish_release
 from nivosync.app.publisher import PageResult
-from nivosync.app.releases import split_release
+from nivosync.app.releases import release_issues, split_release
 from nivosync.app.sites import Sites, jira_gateway, open_sites
 from nivosync.core.pages import RELEASE_PAGE_KINDS, page_title
 from nivosync.core.plan import Plan
@@ -68,6 +69,10 @@ def create_and_publish(
             update=update,
             milestone_versions=config.spec.jira.milestone_versions,
             progress=progress,
+            timing=LedgerTiming(
+                index_lag=config.spec.jira.search_lag_seconds,
+                wait_seconds=config.spec.jira.lease_wait_seconds,
+            ),
         )
         names = {ref: person for person, ref in resolved.refs.items()}
         run = CreateRun(outcome, names, jira.browse_url)
@@ -103,6 +108,10 @@ def _publish_pages(
         plan.template.name,
         dry_run,
     )
-    # Nothing was created: the search create_release just made is still current.
-    found = None if outcome.wrote_issues else split_release(jira, outcome.found)
+    # Nothing was created: the search create_release just made is still current; else the
+    # issues it recorded are read back consistently (the search index may not show them yet).
+    issues = outcome.found
+    if outcome.wrote_issues:
+        issues = release_issues(jira, plan.release, outcome.known)
+    found = split_release(jira, issues)
     return publish_release(sites, config, jira, request, found, create_only=True)

@@ -1,7 +1,8 @@
 """Creating a release in Jira: one epic and one issue per task, idempotent and crash-safe.
 
-Everything is resolved before the first write (project, issue types, fields, people), so bad
-input exits 2 having written nothing. Then the release is reconciled: what exists is found
+Everything is resolved before the first write (project, issue types, fields, people, and the
+create screens of what will be created — see `screening`), so bad input exits 2 having
+written nothing. Then the release is reconciled: what exists is found
 by its labels and only what is missing is created, in dependency layers so that each issue's
 "is blocked by" links ride in its own create payload. A write that fails ambiguously is
 never re-sent: the release is searched again and the diff decides.
@@ -9,49 +10,41 @@ never re-sent: the release is searched again and the diff decides.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import structlog
 
+from nivosync.app.ledger import EPIC, LedgerTiming, ReleaseLedger
+from nivosync.app.milestone_versions import ensure_milestone_versions, milestone_version_name
 from nivosync.app.payloads import epic_payload, task_payload
-from nivosync.app.releases import EPIC_PROPERTIES
+from nivosync.app.releases import release_issues
+from nivosync.app.resolving import Resolved, Writes, screens_up_front
+
+# Checked before any write; callers have always found them here.
+from nivosync.app.resolving import find_people as find_people
+from nivosync.app.resolving import resolve as resolve
+from nivosync.app.screening import UnsetField, reading, settable_drift
 from nivosync.core.baseline import BaselineError, StoredRelease, read_stored_release
 from nivosync.core.identity import (
     PROPERTY_KEY,
     WATCHERS_PENDING,
     is_epic,
     oldest_first,
-    release_jql,
 )
 from nivosync.core.plan import Plan, PlannedTask
 from nivosync.core.reconcile import Drift, ReleaseDiff, creation_layers, diff_release
 from nivosync.errors import InvalidInput
-from nivosync.http import AmbiguousWrite, HttpError
+from nivosync.http import AmbiguousWrite
 from nivosync.jira.gateway import BULK_LIMIT, JiraGateway
-from nivosync.jira.models import IssueSnapshot, IssueTypeRef, SiteFacts
+from nivosync.jira.models import IssueSnapshot
 
 log = structlog.get_logger(__name__)
 
 MAX_ROUNDS = 5  # searches after ambiguous failures before giving up (exit 1)
 Progress = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """What the site must provide before nivosync writes anything."""
-
-    facts: SiteFacts
-    epic_type: IssueTypeRef
-    task_type: IssueTypeRef
-    # configured person → Jira user ref; filled in by `find_people` (looked up, or remembered
-    # on the release's epic from an earlier run)
-    refs: dict[str, str] = field(default_factory=dict)
-    looked_up: set[str] = field(default_factory=set)  # persons checked on the site this run
-    versions: dict[str, str] = field(default_factory=dict)  # milestone id → Jira version id
 
 
 @dataclass
@@ -76,7 +69,9 @@ class CreateOutcome:
     failures: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)  # what a dry run would do
+    unset: list[UnsetField] = field(default_factory=list)  # planned, but off the create screen
     found: list[IssueSnapshot] = field(default_factory=list)  # the last search's issues
+    known: dict[str, tuple[str, str]] = field(default_factory=dict)  # recorded: name → key, id
 
     @property
     def wrote_issues(self) -> bool:
@@ -87,113 +82,9 @@ class CreateOutcome:
         return not self.failures
 
 
-def milestone_version_name(plan: Plan, milestone_id: str) -> str:
-    milestone = next(m for m in plan.milestones if m.id == milestone_id)
-    return f"{plan.release.title} — {milestone.name}"
-
-
-def ensure_milestone_versions(
-    jira: JiraGateway, plan: Plan, resolved: Resolved, dry_run: bool
-) -> None:
-    """One version per milestone, found by name first so re-runs and crashes make no twins."""
-    existing = jira.versions()
-    for milestone in plan.milestones:
-        name = milestone_version_name(plan, milestone.id)
-        if name not in existing and not dry_run:
-            text = f"nivosync milestone of {plan.release.title}: weeks {milestone.weeks}"
-            try:
-                existing[name] = jira.create_version(
-                    resolved.facts.project_id, name, milestone.end.isoformat(), text
-                )
-            except (AmbiguousWrite, HttpError):
-                existing = jira.versions()  # it may exist after all; else fail clearly
-                if name not in existing:
-                    raise
-        if name in existing:
-            resolved.versions[milestone.id] = existing[name]
-
-
-def resolve(jira: JiraGateway, plan: Plan, issue_type: str) -> Resolved:
-    """Check the project, issue types and fields; InvalidInput lists every gap.
-
-    People are checked by `find_people` once the release's epic has been read."""
-    try:
-        facts = jira.site_facts()
-    except HttpError as exc:
-        if exc.status is not None and 400 <= exc.status < 500:
-            raise InvalidInput(str(exc)) from None
-        raise
-    problems = []
-    types = ", ".join(t.name for t in facts.issue_types) or "none"
-    epic_type = facts.issue_type("Epic")
-    task_type = facts.issue_type(issue_type)
-    if epic_type is None:
-        problems.append(f"project {facts.project_key} has no Epic issue type (it has: {types})")
-    if task_type is None:
-        problems.append(
-            f"jira.issue_type '{issue_type}' is not an issue type of project "
-            f"{facts.project_key} (it has: {types})"
-        )
-    if not jira.flavor.cloud and not (facts.epic_link_field and facts.epic_name_field):
-        problems.append(
-            "this Jira has no 'Epic Link' / 'Epic Name' fields: nivosync needs Jira Software "
-            "to link tasks to the release epic"
-        )
-    if problems:
-        raise InvalidInput("; ".join(problems), [])
-    assert epic_type is not None and task_type is not None
-    return Resolved(facts, epic_type, task_type)
-
-
-def roles_of(plan: Plan) -> dict[str, list[str]]:
-    """Every person the plan's tasks name → the roles they play."""
-    roles: dict[str, list[str]] = {}
-    for role in plan.roles:
-        if role.person and any(role.role in t.roles for t in plan.tasks):
-            roles.setdefault(role.person, []).append(role.role)
-    return roles
-
-
-def find_people(
-    jira: JiraGateway,
-    plan: Plan,
-    resolved: Resolved,
-    remembered: Mapping[str, str],
-    must_check: Iterable[str] = (),
-) -> None:
-    """Fill `resolved.refs`: remembered refs for comparing, a lookup (once per distinct person)
-    for everyone else and for everyone a write will name. InvalidInput if any is not assignable.
-    """
-    roles = roles_of(plan)
-    wanted = {p for p in roles if p not in remembered} | set(must_check)
-    missing: dict[str, list[str]] = {}
-    for person in sorted(wanted - resolved.looked_up):
-        try:
-            user = jira.find_assignable(person)
-        except HttpError as exc:
-            if exc.status is not None and 400 <= exc.status < 500:
-                raise InvalidInput(str(exc)) from None
-            raise
-        resolved.looked_up.add(person)
-        if user is None:
-            missing[person] = roles.get(person, [])
-        else:
-            resolved.refs[person] = user.ref
-    for person, ref in remembered.items():
-        resolved.refs.setdefault(person, ref)
-    if missing:
-        raise InvalidInput(
-            "; ".join(
-                f"{person} ({', '.join(r) or 'watcher'}) is not a user who can be assigned issues "
-                f"in project {jira.project_key}: check the person in roles, and that they have "
-                "the 'Assignable User' permission"
-                for person, r in missing.items()
-            )
-        )
-
-
-def _writers(plan: Plan, diff: ReleaseDiff, update: bool) -> set[str]:
-    """People that the writes this run would make assign or add as watchers."""
+def _writers(plan: Plan, diff: ReleaseDiff, update: bool) -> Writes:
+    """What this round would write: people it would assign or add as watchers, and the epic
+    and tasks it would create."""
     people: set[str] = set()
     for task in plan.tasks:
         if task.id in diff.missing:
@@ -206,7 +97,8 @@ def _writers(plan: Plan, diff: ReleaseDiff, update: bool) -> set[str]:
             for t in plan.tasks
             if t.assignee and any(d.task_id == t.id and d.field == "assignee" for d in diff.drift)
         )
-    return people
+    creating = tuple(t for t in plan.tasks if t.id in diff.missing)
+    return Writes(frozenset(people), diff.epic is None, creating)
 
 
 def create_release(
@@ -219,25 +111,51 @@ def create_release(
     milestone_versions: bool = False,
     progress: Progress = lambda _msg: None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
-    settle: Callable[[float], None] = time.sleep,
+    timing: LedgerTiming | None = None,
 ) -> CreateOutcome:
-    """Reconcile the release in Jira with the plan; safe to re-run after any failure."""
+    """Reconcile the release in Jira with the plan; safe to re-run after any failure, and
+    while another run for the same release is writing (see `ledger`)."""
+    ledger = ReleaseLedger(jira, plan.release.slug, timing)
+    try:
+        return _reconcile(
+            jira, plan, resolved, ledger, dry_run, update, milestone_versions, progress, now
+        )
+    finally:
+        ledger.abandon()  # after an error: created issues recorded, pending kept, lease freed
+
+
+def _reconcile(
+    jira: JiraGateway,
+    plan: Plan,
+    resolved: Resolved,
+    ledger: ReleaseLedger,
+    dry_run: bool,
+    update: bool,
+    milestone_versions: bool,
+    progress: Progress,
+    now: Callable[[], datetime],
+) -> CreateOutcome:
     outcome = _outcome(plan, dry_run)
+    outcome.unset = screens_up_front(jira, plan, resolved, dry_run, milestone_versions)
     if milestone_versions:
-        ensure_milestone_versions(jira, plan, resolved, dry_run)
+        resolved.versions.update(
+            ensure_milestone_versions(jira, plan, resolved.facts.project_id, dry_run)
+        )
         missing = [m for m in plan.milestones if m.id not in resolved.versions]
         outcome.actions += [
             f'create version "{milestone_version_name(plan, m.id)}" due {m.end}' for m in missing
         ]
+    ledger.load()
     for round_number in range(MAX_ROUNDS):
-        jql = release_jql(jira.project_key, plan.release.label)
-        found = list(jira.search(jql, properties=EPIC_PROPERTIES))
+        ledger.wait_for_pending(progress)
+        found = release_issues(jira, plan.release, ledger.state.created)
         outcome.found = found
         check_start = resolved.facts.start_field is not None
         stored = _stored_release(jira, plan, found)
         remembered = dict(stored.people) if stored else {}
         find_people(jira, plan, resolved, remembered)
         diff = diff_release(plan, resolved.refs, found, check_start)
+        ledger.searched(_names(diff))
         # Everyone a write will name is checked on the site now, before the first write.
         find_people(jira, plan, resolved, remembered, _writers(plan, diff, update))
         if round_number == 0:
@@ -247,17 +165,31 @@ def create_release(
             outcome.actions += _dry_run_actions(plan, diff, resolved, update)
             outcome.actions = outcome.actions or ["nothing to do"]
             return outcome
+        if diff.complete and not (update and diff.drift):
+            ledger.release()
+            return outcome
+        if ledger.acquire([*([] if diff.epic else [EPIC]), *diff.missing], progress):
+            continue  # another run wrote meanwhile: look again before writing
         try:
-            _apply(jira, plan, resolved, diff, outcome, update, progress, now)
+            _apply(jira, plan, resolved, diff, outcome, update, progress, now, ledger)
+            outcome.known = dict(ledger.state.created)
+            ledger.release()
             return outcome
         except AmbiguousWrite as exc:
+            # Never re-sent: the next round waits for the index, then the diff decides.
             log.warning("write outcome unknown; searching again", error=str(exc))
+            ledger.unsure()
             progress(f"{exc}; checking what Jira has before going on")
-            settle(min(2.0 * (round_number + 1), 10.0))  # let the search index catch up
     outcome.failures.append(
         f"gave up after {MAX_ROUNDS} ambiguous failures; run `nivosync create` again to finish"
     )
     return outcome
+
+
+def _names(diff: ReleaseDiff) -> dict[str, tuple[str, str]]:
+    """The ledger's names of what the diff found (the kept duplicate of each)."""
+    names = {task_id: (i.key, i.id) for task_id, i in diff.existing.items()}
+    return {**names, EPIC: (diff.epic.key, diff.epic.id)} if diff.epic else names
 
 
 def _stored_release(
@@ -296,7 +228,8 @@ def _outcome(plan: Plan, dry_run: bool) -> CreateOutcome:
 
 
 def _report_found(outcome: CreateOutcome, diff: ReleaseDiff, jira: JiraGateway) -> None:
-    outcome.drift = list(diff.drift)
+    facts = jira.facts
+    outcome.drift = settable_drift(diff, facts, reading(jira)) if facts else list(diff.drift)
     for issue in diff.strangers:
         outcome.notes.append(
             f"{issue.key} carries the release label but is not one of the plan's tasks: left alone"
@@ -330,10 +263,15 @@ def _apply(
     update: bool,
     progress: Progress,
     now: Callable[[], datetime],
+    ledger: ReleaseLedger,
 ) -> None:
-    epic_key = diff.epic.key if diff.epic else _create_epic(jira, plan, resolved, outcome, now)
+    outcome.unset = list(resolved.unset)  # checked before the first write (`find_people`)
+    if diff.epic is None:
+        epic_key = _create_epic(jira, plan, resolved, outcome, now, ledger)
+    else:
+        epic_key = diff.epic.key
     keys = {task_id: issue.key for task_id, issue in diff.existing.items()}
-    _create_tasks(jira, plan, resolved, diff, epic_key, keys, outcome, progress)
+    _create_tasks(jira, plan, resolved, diff, epic_key, keys, outcome, progress, ledger)
     pending = [t for t in plan.tasks if t.watchers and t.id in keys]
     pending = [t for t in pending if t.id in diff.watchers_pending or t.id not in diff.existing]
     _add_watchers(jira, pending, keys, resolved)
@@ -347,11 +285,13 @@ def _create_epic(
     resolved: Resolved,
     outcome: CreateOutcome,
     now: Callable[[], datetime],
+    ledger: ReleaseLedger,
 ) -> str:
     payload = epic_payload(
         plan, jira.flavor, resolved.facts, resolved.epic_type, now(), dict(resolved.refs)
     )
-    key, _ = jira.create_issue(payload)
+    key, issue_id = jira.create_issue(payload)
+    ledger.created(EPIC, key, issue_id)
     outcome.epic.key, outcome.epic.action = key, "created"
     log.info("epic created", key=key, release=plan.release.slug)
     return key
@@ -366,6 +306,7 @@ def _create_tasks(
     keys: dict[str, str],
     outcome: CreateOutcome,
     progress: Progress,
+    ledger: ReleaseLedger,
 ) -> None:
     by_id = {t.id: t for t in plan.tasks}
     items = {i.task_id: i for i in outcome.issues}
@@ -397,7 +338,8 @@ def _create_tasks(
                 for task in chunk
             ]
             result = jira.bulk_create(payloads)
-            for index, key, _ in result.created:
+            for index, key, issue_id in result.created:
+                ledger.created(chunk[index].id, key, issue_id)
                 keys[chunk[index].id] = key
                 items[chunk[index].id].key, items[chunk[index].id].action = key, "created"
             for failure in result.failures:
@@ -426,7 +368,7 @@ def _add_watchers(
 def _fix_drift(jira: JiraGateway, plan: Plan, resolved: Resolved, diff: ReleaseDiff) -> list[Drift]:
     """--update: put drifted fields back to the plan (links are added, never removed)."""
     by_key: dict[str, list[Drift]] = {}
-    for drift in diff.drift:
+    for drift in settable_drift(diff, resolved.facts, resolved.screen_of):
         by_key.setdefault(drift.key, []).append(drift)
     fixed: list[Drift] = []
     for key, drifts in by_key.items():
@@ -475,7 +417,8 @@ def _dry_run_actions(plan: Plan, diff: ReleaseDiff, resolved: Resolved, update: 
         for person in task.watchers if pending else ():
             actions.append(f'add watcher {person} to "{task.name}"')
     if update:
+        drift = settable_drift(diff, resolved.facts, resolved.screen_of)
         actions += [
-            f"update {d.key} {d.field}: {d.actual or '(empty)'} → {d.planned}" for d in diff.drift
+            f"update {d.key} {d.field}: {d.actual or '(empty)'} → {d.planned}" for d in drift
         ]
     return actions

@@ -1,8 +1,11 @@
-"""Create payloads for the release's epic and task issues (Cloud and DC shapes)."""
+"""Create payloads for the release's epic and task issues (Cloud and DC shapes), and the
+fields they set (`epic_fields` / `task_fields`), which are checked against the create screens
+before anything is written (see `screening`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +16,58 @@ from nivosync.jira.documents import Bullets, Document, Heading, Paragraph
 from nivosync.jira.flavor import JiraFlavor
 from nivosync.jira.gateway import LINK_TYPE
 from nivosync.jira.models import IssueTypeRef, SiteFacts
+
+
+@dataclass(frozen=True)
+class PlannedField:
+    """A field a create payload sets: its Jira id and what nivosync keeps in it."""
+
+    id: str
+    what: str
+
+
+ALWAYS_SENT = frozenset({"project", "issuetype"})  # no create goes without them
+# Without these nivosync can neither create its issues nor find them again (their labels).
+IDENTITY_FIELDS = {"summary": "Summary", "labels": "Labels"}
+
+
+def epic_fields(facts: SiteFacts) -> tuple[PlannedField, ...]:
+    """The fields `epic_payload` sets."""
+    planned = [*_common_fields(), PlannedField("duedate", "due date")]
+    if facts.start_field:
+        planned.append(PlannedField(facts.start_field, "start date"))
+    if facts.epic_name_field:
+        planned.append(PlannedField(facts.epic_name_field, "Epic Name"))
+    return tuple(planned)
+
+
+def task_fields(
+    flavor: JiraFlavor, facts: SiteFacts, task: PlannedTask, version: bool = False
+) -> tuple[PlannedField, ...]:
+    """The fields `task_payload` sets for `task` (`version`: its milestone's fix version)."""
+    epic_link = "parent" if flavor.cloud else facts.epic_link_field
+    planned = [*_common_fields(), PlannedField("duedate", "due date")]
+    if epic_link:
+        planned.append(PlannedField(epic_link, "link to the release epic"))
+    if task.assignee:
+        planned.append(PlannedField("assignee", "assignee"))
+    if facts.start_field:
+        planned.append(PlannedField(facts.start_field, "start date"))
+    if version:
+        planned.append(PlannedField("fixVersions", "milestone fix version"))
+    if task.depends_on:
+        planned.append(PlannedField("issuelinks", '"is blocked by" links'))
+    return tuple(planned)
+
+
+def _common_fields() -> list[PlannedField]:
+    return [
+        PlannedField("project", "project"),
+        PlannedField("issuetype", "issue type"),
+        PlannedField("summary", "summary"),
+        PlannedField("description", "description"),
+        PlannedField("labels", "labels"),
+    ]
 
 
 def epic_document(plan: Plan) -> Document:

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from nivosync.app.ledger import recorded_issues
 from nivosync.core.baseline import (
     Baseline,
     BaselineError,
@@ -73,9 +74,10 @@ class ReleaseRecord:
 def find_release(
     jira: JiraGateway, identity: ReleaseIdentity
 ) -> tuple[ReleaseRecord | None, list[IssueSnapshot]]:
-    """The release's epic record (None if nivosync never created it) and its other issues."""
-    found = jira.search(release_jql(jira.project_key, identity.label), properties=EPIC_PROPERTIES)
-    return split_release(jira, list(found))
+    """The release's epic record (None if nivosync never created it) and its other issues,
+    including those just created that the search index does not show yet."""
+    known = recorded_issues(jira, identity.slug)
+    return split_release(jira, release_issues(jira, identity, known))
 
 
 def split_release(
@@ -133,3 +135,23 @@ def read_record(jira: JiraGateway, epic: IssueSnapshot) -> ReleaseRecord:
         pages={str(k): str(v) for k, v in pages.items()} if isinstance(pages, dict) else {},
         history=history if isinstance(history, list) else [],
     )
+
+
+def release_issues(
+    jira: JiraGateway, identity: ReleaseIdentity, known: dict[str, tuple[str, str]]
+) -> list[IssueSnapshot]:
+    """The release's issues, including those the search index does not show yet.
+
+    `known` (name → (key, id)) are issues a run recorded creating: Cloud reconciles up to 50
+    of them into the search; any still missing (Data Center, or beyond 50) are read directly,
+    which is consistent. A known issue that is gone (deleted) is simply not returned."""
+    ids = [issue_id for _key, issue_id in known.values()]
+    jql = release_jql(jira.project_key, identity.label)
+    found = list(jira.search(jql, properties=EPIC_PROPERTIES, reconcile=ids))
+    seen = {i.key for i in found}
+    for key, _id in known.values():
+        if key not in seen:
+            issue = jira.issue(key, properties=EPIC_PROPERTIES)
+            if issue is not None and identity.label in issue.labels:
+                found.append(issue)
+    return found

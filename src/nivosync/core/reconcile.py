@@ -26,7 +26,13 @@ class ExistingIssue(TrackedIssue, Protocol):
     """The fields of an issue found in Jira that reconciling compares with the plan."""
 
     @property
+    def id(self) -> str: ...
+
+    @property
     def summary(self) -> str: ...
+
+    @property
+    def issue_type(self) -> str: ...  # its name (whose screen says which fields it can hold)
 
     @property
     def assignee(self) -> Assignee | None: ...

@@ -76,6 +76,11 @@ class JiraSettings(Strict):
     issue_type: Text = "Task"
     # One Jira version per milestone (due on the milestone's end), set as the tasks' fixVersion.
     milestone_versions: bool = False
+    # How far the site's search may trail a write: after a write whose outcome is unknown
+    # (a crash, a lost answer), `create` waits this long before trusting a search.
+    search_lag_seconds: Annotated[float, Field(ge=0, le=900)] = 30.0
+    # How long `create` waits for another run of the same release to finish writing.
+    lease_wait_seconds: Annotated[float, Field(ge=0, le=3600)] = 120.0
 
 
 class ConfluenceSettings(Strict):

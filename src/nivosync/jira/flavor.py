@@ -70,13 +70,20 @@ class JiraFlavor:
         return value if isinstance(value, str) else None
 
     def search(
-        self, send: SearchPage, jql: str, fields: list[str], properties: list[str]
+        self,
+        send: SearchPage,
+        jql: str,
+        fields: list[str],
+        properties: list[str],
+        reconcile: list[int] | None = None,
     ) -> Iterator[Mapping[str, Any]]:
         """Every issue matching `jql`, page by page, with the flavour's pagination."""
         body: dict[str, Any] = {"jql": jql, "fields": fields, "maxResults": self.page_size}
         if self.cloud:
             if properties:
                 body["properties"] = properties
+            if reconcile:  # the same list on every page, as Cloud asks
+                body["reconcileIssues"] = reconcile
             while True:
                 page = send(body)
                 yield from page.get("issues", [])

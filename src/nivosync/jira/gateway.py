@@ -11,10 +11,13 @@ import structlog
 
 from nivosync.http import HttpError, SiteWords, Transport, json_body
 from nivosync.jira.errors import explain, messages
-from nivosync.jira.flavor import EPIC_LINK_TYPE, EPIC_NAME_TYPE, START_DATE_TYPES, JiraFlavor
+from nivosync.jira.fields import field_of_type, int_or_none, on_screen, screen_field
+from nivosync.jira.fields import start_field as start_field_of
+from nivosync.jira.flavor import EPIC_LINK_TYPE, EPIC_NAME_TYPE, JiraFlavor
 from nivosync.jira.models import (
     BulkFailure,
     BulkResult,
+    CreateScreen,
     IssueSnapshot,
     IssueTypeRef,
     JiraUser,
@@ -22,8 +25,10 @@ from nivosync.jira.models import (
 )
 
 log = structlog.get_logger(__name__)
+RECONCILE_LIMIT = 50  # ids Cloud's search reconciles per request
 
 BULK_LIMIT = 50
+CREATEMETA_PAGE = 200  # the most Cloud's createmeta returns per page
 CREATE = "Create Issues"
 LINK_TYPE = "Blocks"
 
@@ -43,9 +48,11 @@ class JiraGateway:
         self.flavor = flavor
         self.project_key = project_key
         self._facts: SiteFacts | None = None  # set by site_facts(); custom field ids
+        self._screens: dict[str, CreateScreen] = {}  # issue type id → its create screen
         # Edits ask Jira not to notify watchers, which needs (project) admin: after one 403,
         # this account edits with notifications like any user would.
         self._quiet_edits = True
+        self._me: JiraUser | None = None
 
     @property
     def base_url(self) -> str:
@@ -54,25 +61,80 @@ class JiraGateway:
     def browse_url(self, key: str) -> str:
         return f"{self.public_url}/browse/{key}"
 
+    @property
+    def facts(self) -> SiteFacts | None:
+        """What `site_facts()` read this run (None before it is called)."""
+        return self._facts
+
     # --- reading -----------------------------------------------------------------------
 
-    def site_facts(self) -> SiteFacts:
-        """The project, its issue types and the custom fields nivosync writes (2 requests)."""
+    def site_facts(self, create_type: str | None = None) -> SiteFacts:
+        """The project, its issue types and the custom fields nivosync writes (2 requests).
+
+        With `create_type` on Cloud, the start-date field is found on that issue type's create
+        screen, which is read instead of the field list (that screen is needed before creating
+        such issues anyway); the field list is read only when the screen has no start date.
+        Data Center reads the field list: its Epic Name is on the epic's screen alone."""
         api = self.flavor.api
         project = self._json("GET", f"{api}/project/{self.project_key}", what="project")
-        fields = self._json("GET", f"{api}/field", what="field list")
+        project_id = str(project["id"])
+        types = tuple(
+            IssueTypeRef(str(t["id"]), str(t["name"]), int_or_none(t.get("hierarchyLevel")))
+            for t in project.get("issueTypes", [])
+        )
+        fields = self._screen_fields(types, create_type) if self.flavor.cloud else []
+        if not self.flavor.cloud or start_field_of(fields, project_id) is None:
+            fields = self._json("GET", f"{api}/field", what="field list")
         self._facts = SiteFacts(
-            project_id=str(project["id"]),
+            project_id=project_id,
             project_key=str(project["key"]),
             project_name=str(project.get("name", project["key"])),
-            issue_types=tuple(
-                IssueTypeRef(str(t["id"]), str(t["name"])) for t in project.get("issueTypes", [])
-            ),
-            start_field=_start_field(fields),
-            epic_link_field=None if self.flavor.cloud else _field_of_type(fields, EPIC_LINK_TYPE),
-            epic_name_field=None if self.flavor.cloud else _field_of_type(fields, EPIC_NAME_TYPE),
+            issue_types=types,
+            start_field=start_field_of(fields, project_id),
+            epic_link_field=None if self.flavor.cloud else field_of_type(fields, EPIC_LINK_TYPE),
+            epic_name_field=None if self.flavor.cloud else field_of_type(fields, EPIC_NAME_TYPE),
+            # Cloud: "next-gen" is the API's name of a team-managed project ("simplified").
+            team_managed=project.get("style") == "next-gen" or project.get("simplified") is True,
         )
         return self._facts
+
+    def _screen_fields(
+        self, types: Sequence[IssueTypeRef], name: str | None
+    ) -> list[Mapping[str, Any]]:
+        """The fields of issue type `name`'s create screen, shaped like the field list's."""
+        wanted = next((t for t in types if name and t.name.casefold() == name.casefold()), None)
+        if wanted is None:
+            return []
+        return [
+            {"id": f.id, "name": f.name, "schema": {"custom": f.custom}}
+            for f in self.create_screen(wanted).fields
+        ]
+
+    def create_screen(self, issue_type: IssueTypeRef) -> CreateScreen:
+        """The fields `issue_type`'s create screen has in the project (createmeta; read once
+        per run, one request a page of 200)."""
+        if issue_type.id not in self._screens:
+            path = (
+                f"{self.flavor.api}/issue/createmeta/{self.project_key}/issuetypes/{issue_type.id}"
+            )
+            found: list[Mapping[str, Any]] = []
+            while True:
+                page = self._json(
+                    "GET",
+                    path,
+                    params={"startAt": len(found), "maxResults": CREATEMETA_PAGE},
+                    what=f"create screen of issue type {issue_type.name}",
+                    permission=CREATE,
+                )
+                # Cloud pages its fields as "fields", Data Center as "values".
+                items = page.get("fields") or page.get("values") or page.get("results") or []
+                found += items
+                if not items or page.get("isLast") or len(found) >= int(page.get("total", 0)):
+                    break
+            self._screens[issue_type.id] = CreateScreen(
+                issue_type, tuple(screen_field(f) for f in found)
+            )
+        return self._screens[issue_type.id]
 
     def find_assignable(self, person: str) -> JiraUser | None:
         """The user `person` (email on Cloud, username on DC) if they can be assigned issues."""
@@ -87,15 +149,17 @@ class JiraGateway:
         hidden = [u for u in users if u.email is None]
         return hidden[0] if self.flavor.cloud and len(hidden) == 1 == len(users) else None
 
-    def search(self, jql: str, properties: Sequence[str] = ()) -> Iterator[IssueSnapshot]:
+    def search(
+        self, jql: str, properties: Sequence[str] = (), reconcile: Sequence[str] = ()
+    ) -> Iterator[IssueSnapshot]:
         """Every issue matching `jql`, as snapshots (paginated the flavour's way).
 
         Only the fields a snapshot holds are asked for, never `*all`. Issue properties come
-        with the results on Cloud; Data Center's search cannot return them.
+        with the results on Cloud; Data Center's search cannot return them. `reconcile`: ids
+        of issues this client wrote, which Cloud's index may not show yet (at most 50 are sent;
+        Data Center has no such option — use `issue()` for those).
         """
-        facts = self._facts
-        custom = [facts.start_field, facts.epic_link_field] if facts else []
-        fields = list(dict.fromkeys([*SNAPSHOT_FIELDS, *filter(None, custom)]))
+        fields = self._snapshot_fields()
 
         def send(body: dict[str, Any]) -> Mapping[str, Any]:
             path = self.flavor.search_path
@@ -105,8 +169,63 @@ class JiraGateway:
             return page
 
         props = list(properties) if self.flavor.cloud else []
-        for raw in self.flavor.search(send, jql, fields, props):
+        ids = [int(i) for i in reconcile][:RECONCILE_LIMIT] if self.flavor.cloud else []
+        for raw in self.flavor.search(send, jql, fields, props, ids):
             yield self._snapshot(raw)
+
+    def issue(self, key: str, properties: Sequence[str] = ()) -> IssueSnapshot | None:
+        """One issue read directly (consistent, unlike search), or None if it is gone."""
+        params: dict[str, Any] = {"fields": ",".join(self._snapshot_fields())}
+        if properties:
+            params["properties"] = ",".join(properties)
+        path = f"{self.flavor.api}/issue/{key}"
+        response = self.transport.request("GET", path, params=params)
+        if response.status_code == 404:
+            return None
+        return self._snapshot(self._checked(response, "GET", path, f"issue {key}"))
+
+    def _snapshot_fields(self) -> list[str]:
+        facts = self._facts
+        custom = [facts.start_field, facts.epic_link_field] if facts else []
+        return list(dict.fromkeys([*SNAPSHOT_FIELDS, *filter(None, custom)]))
+
+    def myself(self) -> JiraUser:
+        """The account nivosync runs as (read once per run)."""
+        if self._me is None:
+            found = self._json("GET", f"{self.flavor.api}/myself", what="current user")
+            user = self.flavor.user_from_json(found)
+            if user is None:
+                raise HttpError("Jira did not say who the current user is", 200, "GET", "myself")
+            self._me = user
+        return self._me
+
+    def own_property(self, name: str) -> tuple[bool, Any]:
+        """(allowed, value) of a property on nivosync's own user record; value None if unset.
+
+        `allowed` is False where the account may not keep properties on itself (Data Center
+        lets only admins write user properties)."""
+        path = f"{self.flavor.api}/user/properties/{name}"
+        response = self.transport.request("GET", path, params=self._own_user_params())
+        if response.status_code == 404:
+            return True, None
+        if response.status_code == 403:
+            return False, None
+        return True, self._checked(response, "GET", path, "user property").get("value")
+
+    def set_own_property(self, name: str, value: Any) -> bool:
+        """Write a property on nivosync's own user record; False when the site refuses (403)."""
+        path = f"{self.flavor.api}/user/properties/{name}"
+        response = self.transport.request(
+            "PUT", path, params=self._own_user_params(), json=value, idempotent=True
+        )
+        if response.status_code == 403:
+            return False
+        self._checked(response, "PUT", path, "user property")
+        return True
+
+    def _own_user_params(self) -> dict[str, str]:
+        me = self.myself()
+        return {"accountId": me.ref} if self.flavor.cloud else {"username": me.ref}
 
     def _snapshot(self, raw: Mapping[str, Any]) -> IssueSnapshot:
         fields = raw.get("fields", {})
@@ -178,7 +297,11 @@ class JiraGateway:
     def create_issue(self, payload: Mapping[str, Any]) -> tuple[str, str]:
         """Create one issue; returns (key, id). Ambiguous failures propagate to the caller."""
         created = self._json(
-            "POST", f"{self.flavor.api}/issue", body=payload, what="issue", permission=CREATE
+            "POST",
+            f"{self.flavor.api}/issue",
+            body=self._on_screen(payload),
+            what="issue",
+            permission=CREATE,
         )
         return str(created["key"]), str(created["id"])
 
@@ -187,7 +310,8 @@ class JiraGateway:
         if len(payloads) > BULK_LIMIT:
             raise ValueError(f"bulk create takes at most {BULK_LIMIT} issues")
         path = f"{self.flavor.api}/issue/bulk"
-        response = self.transport.request("POST", path, json={"issueUpdates": list(payloads)})
+        updates = [self._on_screen(p) for p in payloads]
+        response = self.transport.request("POST", path, json={"issueUpdates": updates})
         body = json_body(response) or {}
         if response.status_code not in (200, 201) and not body.get("errors"):
             self._checked(response, "POST", path, "issues", CREATE)
@@ -245,6 +369,10 @@ class JiraGateway:
         self._checked(response, "POST", path, "issue links", "Link Issues")
 
     # --- plumbing ----------------------------------------------------------------------
+
+    def _on_screen(self, payload: Mapping[str, Any]) -> Mapping[str, Any]:
+        issue_type = (payload.get("fields") or {}).get("issuetype") or {}
+        return on_screen(payload, self._screens.get(str(issue_type.get("id"))))
 
     def _json(
         self,
@@ -307,22 +435,6 @@ SNAPSHOT_FIELDS = (
     "issuelinks",
     "parent",
 )
-
-
-def _field_of_type(fields: Sequence[Mapping[str, Any]], custom_type: str) -> str | None:
-    for field in fields:
-        if (field.get("schema") or {}).get("custom") == custom_type:
-            return str(field["id"])
-    return None
-
-
-def _start_field(fields: Sequence[Mapping[str, Any]]) -> str | None:
-    """The site's "Start date" field: a start-date custom field, preferring that exact name."""
-    candidates = [f for f in fields if (f.get("schema") or {}).get("custom") in START_DATE_TYPES]
-    named = [f for f in candidates if str(f.get("name", "")).casefold() == "start date"]
-    jpo = [f for f in candidates if f["schema"]["custom"] == START_DATE_TYPES[1]]
-    chosen = named or jpo
-    return str(chosen[0]["id"]) if chosen else None
 
 
 def _date(value: Any) -> date | None:

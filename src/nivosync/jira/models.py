@@ -6,11 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+EPIC_LEVEL = 1  # Cloud's hierarchyLevel of epics (0: standard types, -1: sub-tasks)
+
 
 @dataclass(frozen=True)
 class IssueTypeRef:
     id: str
     name: str
+    hierarchy_level: int | None = None  # Cloud only
 
 
 @dataclass(frozen=True)
@@ -24,10 +27,45 @@ class SiteFacts:
     start_field: str | None  # "Start date" (Cloud) / a start-date picker (DC), if the site has one
     epic_link_field: str | None  # DC "Epic Link"
     epic_name_field: str | None  # DC "Epic Name"
+    team_managed: bool = False  # a Cloud team-managed project (own issue types and fields)
 
     def issue_type(self, name: str) -> IssueTypeRef | None:
         wanted = name.casefold()
         return next((t for t in self.issue_types if t.name.casefold() == wanted), None)
+
+    def epic_type(self) -> IssueTypeRef | None:
+        """The project's epic type: Cloud says so by hierarchy level, whatever its name (a
+        renamed or translated epic); Data Center, which has no levels, by the name Epic."""
+        epics = [t for t in self.issue_types if t.hierarchy_level == EPIC_LEVEL]
+        named = [t for t in epics if t.name.casefold() == "epic"]
+        chosen = named or epics
+        return chosen[0] if chosen else self.issue_type("Epic")
+
+
+@dataclass(frozen=True)
+class ScreenField:
+    """A field on a create screen, as createmeta describes it."""
+
+    id: str
+    name: str
+    required: bool
+    has_default: bool  # Jira fills it when a create leaves it out
+    custom: str | None = None  # a custom field's type (its schema's "custom")
+
+
+@dataclass(frozen=True)
+class CreateScreen:
+    """The fields an issue type's create screen has in the project (what a create may set)."""
+
+    issue_type: IssueTypeRef
+    fields: tuple[ScreenField, ...]
+
+    def has(self, field_id: str) -> bool:
+        return any(f.id == field_id for f in self.fields)
+
+    def must_fill(self) -> tuple[ScreenField, ...]:
+        """Required fields that Jira does not fill itself."""
+        return tuple(f for f in self.fields if f.required and not f.has_default)
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,17 @@
 It is the other side of the wire: nothing here imports from the rest of nivosync.
 """
 
-from nivosync.sandbox.seed import AdminCredential, SiteSeed, UserSeed
+from nivosync.sandbox.seed import AdminCredential, FieldSeed, ScreenSeed, SiteSeed, UserSeed
 from nivosync.sandbox.server import Sandbox, serve
 from nivosync.sandbox.store import reset_db
 
-__all__ = ["AdminCredential", "Sandbox", "SiteSeed", "UserSeed", "reset_db", "serve"]
+__all__ = [
+    "AdminCredential",
+    "FieldSeed",
+    "Sandbox",
+    "ScreenSeed",
+    "SiteSeed",
+    "UserSeed",
+    "reset_db",
+    "serve",
+]

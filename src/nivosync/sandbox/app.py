@@ -109,7 +109,15 @@ class SandboxApp:
         admin = authenticate(request.headers.get("Authorization"), self.seed)
         if admin is None:
             return errors.unauthorized()
-        ctx = RequestContext(request, self.seed, self.store, self.clock, admin, errors)
+        ctx = RequestContext(
+            request,
+            self.seed,
+            self.store,
+            self.clock,
+            admin,
+            errors,
+            index_lag_seconds=self.faults.index_lag_seconds,
+        )
         try:
             return handler(ctx, **args)
         except HttpError as exc:

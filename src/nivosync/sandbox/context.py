@@ -23,6 +23,7 @@ class RequestContext:
     clock: Clock
     admin: AdminCredential | None
     errors: ErrorShapes
+    index_lag_seconds: float = 0.0  # how far search trails writes (see faults.Faults)
 
     @property
     def flavor(self) -> Flavor:

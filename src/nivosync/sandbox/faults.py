@@ -96,9 +96,13 @@ def _reset_instant(now: datetime, wait: int) -> str:
     return moment.strftime("%Y-%m-%dT%H:%MZ")
 
 
+DEFAULT_INDEX_LAG_SECONDS = 2.0  # Jira Cloud's search index lags writes by seconds
+
+
 class Faults:
-    def __init__(self) -> None:
+    def __init__(self, index_lag_seconds: float = DEFAULT_INDEX_LAG_SECONDS) -> None:
         self._lock = threading.Lock()
+        self._index_lag = index_lag_seconds
         self._latency_ms: float = 0
         self._seed: int | None = None
         self._rules: tuple[FaultRule, ...] = ()
@@ -106,9 +110,15 @@ class Faults:
         self._near_rng = random.Random()  # its own draws: a near-limit rule moves no other fault
 
     def configure(self, spec: dict[str, Any]) -> None:
-        """Replace the configuration with `spec` (the ``/_sandbox/faults`` body)."""
+        """Replace the configuration with `spec` (the ``/_sandbox/faults`` body).
+
+        `index_lag_seconds` is kept as it is when the body does not name it: the index lag is a
+        property of the site, not a fault that a test clears."""
         if not isinstance(spec, dict):
             raise FaultSpecError("the fault configuration must be a JSON object")
+        lag = spec.get("index_lag_seconds", self.index_lag_seconds)
+        if not isinstance(lag, int | float) or isinstance(lag, bool) or not 0 <= lag <= 3600:
+            raise FaultSpecError("index_lag_seconds must be a number of seconds from 0 to 3600")
         latency = spec.get("latency_ms", 0) or 0
         if not isinstance(latency, int | float) or latency < 0:
             raise FaultSpecError("latency_ms must be a non-negative number")
@@ -117,6 +127,7 @@ class Faults:
             raise FaultSpecError("seed must be an integer")
         rules = tuple(_parse_rule(r) for r in spec.get("rules") or ())
         with self._lock:
+            self._index_lag = float(lag)
             self._latency_ms = latency
             self._seed = seed
             self._rules = rules
@@ -125,6 +136,13 @@ class Faults:
 
     def clear(self) -> None:
         self.configure({})
+
+    @property
+    def index_lag_seconds(self) -> float:
+        """How long a written issue stays out of search results (its id in reconcileIssues,
+        or a GET of the issue, sees it at once)."""
+        with self._lock:
+            return self._index_lag
 
     @property
     def latency_seconds(self) -> float:
@@ -152,6 +170,7 @@ class Faults:
     def to_json(self) -> dict[str, Any]:
         with self._lock:
             return {
+                "index_lag_seconds": self._index_lag,
                 "latency_ms": self._latency_ms,
                 "seed": self._seed,
                 "rules": [r.to_json() for r in self._rules],

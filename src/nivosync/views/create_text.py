@@ -29,6 +29,12 @@ def create_text(outcome: CreateOutcome, url: Callable[[str], str], names: Mappin
         verb = "updated" if outcome.fixed else "changed in Jira (kept; --update resets them)"
         lines += ["", f"Drift — {verb}:"]
         lines += [f"  {_drift_text(d, names)}" for d in outcome.drift]
+    if outcome.unset:
+        lines += [
+            "",
+            "Not set (a Jira admin can add these fields to the create screens):",
+        ]
+        lines += [f"  {u.text()}" for u in outcome.unset]
     for note in outcome.notes:
         lines.append(f"Note: {note}")
     if outcome.failures:
@@ -92,6 +98,9 @@ def create_json(
                 "fixed": d in outcome.fixed,
             }
             for d in outcome.drift
+        ],
+        "unset_fields": [
+            {"issue_type": u.issue_type, "field": u.field, "what": u.what} for u in outcome.unset
         ],
         "notes": outcome.notes,
         "failures": outcome.failures,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nivosync.sandbox.jira.createmeta import register_createmeta
 from nivosync.sandbox.jira.errors import error_shapes
 from nivosync.sandbox.jira.issue_extras import register_issue_extras
 from nivosync.sandbox.jira.issue_routes import register_issues
@@ -13,6 +14,7 @@ from nivosync.sandbox.jira.schema import MIGRATIONS
 from nivosync.sandbox.jira.search import register_search
 from nivosync.sandbox.jira.seeding import seed_jira
 from nivosync.sandbox.jira.transitions import register_transitions
+from nivosync.sandbox.jira.user_properties import register_user_properties
 from nivosync.sandbox.jira.user_routes import register_users
 from nivosync.sandbox.jira.versions import (
     create_version,
@@ -30,7 +32,9 @@ def register(router: Router, seed: SiteSeed) -> None:
     routes = JiraRoutes(router, seed.flavor)
     register_meta(routes)
     register_users(routes)
+    register_user_properties(routes)
     register_issues(routes)
+    register_createmeta(routes)
     register_issue_extras(routes)
     register_transitions(routes)
     register_links(routes)

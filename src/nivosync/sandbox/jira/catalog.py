@@ -1,7 +1,8 @@
 """Jira's fixed configuration: issue types, workflow, priorities, link types, fields.
 
 These mirror a freshly created company-managed software project with the default
-"simplified" workflow (To Do → In Progress → Done, every transition global).
+"simplified" workflow (To Do → In Progress → Done, every transition global), and (Cloud) a
+team-managed one: issue types and a start-date field of its own, scoped to the project.
 """
 
 from __future__ import annotations
@@ -19,6 +20,12 @@ class IssueType:
     subtask: bool
     hierarchy_level: int
     avatar_id: int
+    scoped: bool = False  # a team-managed project's own type (Cloud: "scope": PROJECT)
+
+    @property
+    def entity_id(self) -> str:
+        """The UUID Cloud gives a team-managed project's issue type (stable per id here)."""
+        return f"00000000-0000-4000-8000-{int(self.id):012d}"
 
 
 ISSUE_TYPES = (
@@ -48,8 +55,38 @@ ISSUE_TYPES = (
         10311,
     ),
 )
-ISSUE_TYPES_BY_ID = {t.id: t for t in ISSUE_TYPES}
+# A team-managed project's types (what Jira Cloud gives a new "Scrum"/"Kanban" one).
+TEAM_ISSUE_TYPES = (
+    IssueType(
+        "10100",
+        "Epic",
+        "Epics track collections of related bugs, stories, and tasks.",
+        False,
+        1,
+        10307,
+        scoped=True,
+    ),
+    IssueType(
+        "10101", "Task", "Tasks track small, distinct pieces of work.", False, 0, 10318, True
+    ),
+    IssueType(
+        "10102",
+        "Subtask",
+        "Subtasks track small pieces of work that are part of a larger task.",
+        True,
+        -1,
+        10316,
+        scoped=True,
+    ),
+)
+# Issues of every kind of project are looked up by their type's id.
+ISSUE_TYPES_BY_ID = {t.id: t for t in (*ISSUE_TYPES, *TEAM_ISSUE_TYPES)}
 ISSUE_TYPES_BY_NAME = {t.name.lower(): t for t in ISSUE_TYPES}
+
+
+def issue_types_named(name: str) -> tuple[IssueType, ...]:
+    """Every issue type called `name` (JQL's ``issuetype = Epic`` means all of them)."""
+    return tuple(t for t in ISSUE_TYPES_BY_ID.values() if t.name.lower() == name.lower())
 
 
 @dataclass(frozen=True)
@@ -119,6 +156,7 @@ LINK_TYPES = (
 
 # Custom fields, discoverable by their schema's custom type like on a real site.
 CLOUD_START_DATE = "customfield_10015"
+TEAM_START_DATE = "customfield_10300"  # the team-managed project's own "Start date"
 DC_EPIC_LINK = "customfield_10100"
 DC_EPIC_NAME = "customfield_10102"
 
@@ -132,6 +170,7 @@ class FieldDef:
     navigable: bool = True
     orderable: bool = True
     searchable: bool = True
+    scoped: bool = False  # belongs to the team-managed project (Cloud: "scope": PROJECT)
 
     @property
     def custom(self) -> bool:
@@ -200,6 +239,16 @@ DC_FIELDS = (
     _system("parent", "Parent", "issuelink"),
     _custom(10100, "Epic Link", "any", "com.pyxis.greenhopper.jira:gh-epic-link"),
     _custom(10102, "Epic Name", "string", "com.pyxis.greenhopper.jira:gh-epic-label"),
+)
+
+
+DATEPICKER = "com.atlassian.jira.plugin.system.customfieldtypes:datepicker"
+TEAM_START_FIELD = FieldDef(
+    TEAM_START_DATE,
+    "Start date",
+    {"type": "date", "custom": DATEPICKER, "customId": 10300},
+    ("cf[10300]", "Start date[Date]"),
+    scoped=True,
 )
 
 

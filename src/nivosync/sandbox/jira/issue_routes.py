@@ -14,6 +14,7 @@ from nivosync.sandbox.jira.payload import PayloadParser
 from nivosync.sandbox.jira.records import find_issue_id, load_issues
 from nivosync.sandbox.jira.render import FieldSelection, IssueRenderer, parse_list_param
 from nivosync.sandbox.jira.routes import JiraRoutes
+from nivosync.sandbox.jira.screens import Screens
 from nivosync.sandbox.jira.view import JiraView
 from nivosync.sandbox.jira.writes import create_issue, update_issue
 from nivosync.sandbox.responses import empty_response, json_response
@@ -42,7 +43,7 @@ def _created_json(view: JiraView, issue_id: int, key: str) -> dict[str, Any]:
 def _create_one(
     conn: sqlite3.Connection, ctx: RequestContext, view: JiraView, body: Any
 ) -> dict[str, Any]:
-    changes = PayloadParser(conn, view).parse(body)
+    changes = PayloadParser(conn, view, Screens(ctx.seed)).parse(body)
     issue_id, key = create_issue(conn, changes, caller(conn, ctx).id, ctx.clock.now())
     return _created_json(view, issue_id, key)
 
@@ -105,12 +106,13 @@ def get_issue(ctx: RequestContext, api: str, key: str) -> Response:
     return json_response(body)
 
 
-def _edit(ctx: RequestContext, api: str, key: str, body: Any) -> Response:
+def _edit(ctx: RequestContext, api: str, key: str, body: Any, *, screened: bool = True) -> Response:
     view = JiraView.of(ctx, api)
     try:
         with ctx.store.write() as conn:
             issue = require_issue(conn, key)
-            changes = PayloadParser(conn, view, existing=issue).parse(body)
+            parser = PayloadParser(conn, view, Screens(ctx.seed), issue, screened=screened)
+            changes = parser.parse(body)
             update_issue(conn, issue["id"], changes, ctx.clock.now())
     except FieldErrors as exc:
         raise JiraError(400, exc.messages, exc.errors) from exc
@@ -131,7 +133,8 @@ def put_issue(ctx: RequestContext, api: str, key: str) -> Response:
 
 
 def put_assignee(ctx: RequestContext, api: str, key: str) -> Response:
-    return _edit(ctx, api, key, {"fields": {"assignee": ctx.json_body()}})
+    # Assigning needs the Assign Issues permission, not the Assignee field on the edit screen.
+    return _edit(ctx, api, key, {"fields": {"assignee": ctx.json_body()}}, screened=False)
 
 
 def register_issues(routes: JiraRoutes) -> None:

@@ -10,7 +10,9 @@ from nivosync.sandbox.context import RequestContext
 from nivosync.sandbox.directory import user_by
 from nivosync.sandbox.jira import catalog
 from nivosync.sandbox.jira.errors import JiraError
+from nivosync.sandbox.jira.projects import project_by_key
 from nivosync.sandbox.jira.routes import JiraRoutes
+from nivosync.sandbox.jira.screens import Screens
 from nivosync.sandbox.jira.view import JiraView, jira_timestamp
 from nivosync.sandbox.responses import json_response
 
@@ -53,7 +55,9 @@ def myself(ctx: RequestContext, api: str) -> Response:
     return json_response(body)
 
 
-def field_json(view: JiraView, field: catalog.FieldDef) -> dict[str, Any]:
+def field_json(
+    view: JiraView, field: catalog.FieldDef, team_project_id: int | None = None
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": field.id,
         "name": field.name,
@@ -67,17 +71,34 @@ def field_json(view: JiraView, field: catalog.FieldDef) -> dict[str, Any]:
         body["key"] = field.id
     if field.schema is not None:
         body["schema"] = field.schema
+    if view.cloud and field.scoped and team_project_id is not None:
+        body["scope"] = view.project_scope(team_project_id)
     return body
+
+
+def team_project_id(ctx: RequestContext) -> int | None:
+    """The id of the seed's project when it is team-managed (what scoped things belong to)."""
+    if not ctx.seed.team_managed:
+        return None
+    with ctx.store.read() as conn:
+        project = project_by_key(conn, ctx.seed.project_key)
+    return project.id if project else None
 
 
 def list_fields(ctx: RequestContext, api: str) -> Response:
     view = JiraView.of(ctx, api)
-    return json_response([field_json(view, f) for f in catalog.fields_for(ctx.flavor)])
+    team = team_project_id(ctx)
+    return json_response([field_json(view, f, team) for f in Screens(ctx.seed).site_fields()])
 
 
 def list_issue_types(ctx: RequestContext, api: str) -> Response:
+    """Every issue type of the site; Cloud lists a team-managed project's own ones too."""
     view = JiraView.of(ctx, api)
-    return json_response([view.issue_type(t) for t in catalog.ISSUE_TYPES])
+    team = team_project_id(ctx)
+    types = [view.issue_type(t) for t in catalog.ISSUE_TYPES]
+    if team is not None:
+        types += [view.issue_type(t, team) for t in catalog.TEAM_ISSUE_TYPES]
+    return json_response(types)
 
 
 def list_link_types(ctx: RequestContext, api: str) -> Response:

@@ -1,6 +1,8 @@
 """Validating an issue payload (``fields``, ``update``, ``properties``) into changes.
 
 Errors are collected per field, worded like Jira's, and raised together as `FieldErrors`.
+A field that is not on the issue type's screen (see `screens.py`) is refused like an unknown
+one, on create and on edit; a create must fill the screen's required fields.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from nivosync.sandbox.jira.adf import is_adf_document, text_to_adf
 from nivosync.sandbox.jira.errors import FieldErrors
 from nivosync.sandbox.jira.projects import Project, project_by_key
 from nivosync.sandbox.jira.records import find_issue_id
+from nivosync.sandbox.jira.screens import OFF_SCREEN, Screen, Screens
 from nivosync.sandbox.jira.view import JiraView
 
 MAX_PROPERTY_BYTES = 32768
@@ -40,6 +43,7 @@ class IssueChanges:
     fix_version_ids: list[int] | None = None
     links: list[LinkAdd] = field(default_factory=list)
     properties: dict[str, str] = field(default_factory=dict)
+    custom: dict[str, str | None] = field(default_factory=dict)  # seeded field → JSON, None = clear
 
 
 def _ref(value: Any) -> str | None:
@@ -52,14 +56,26 @@ def _ref(value: Any) -> str | None:
 
 
 class PayloadParser:
-    """Parses one issue payload; `existing` is the issue row when editing."""
+    """Parses one issue payload; `existing` is the issue row when editing.
+
+    `screened=False` skips the screen (e.g. ``PUT /issue/{key}/assignee``, which needs the
+    Assign Issues permission rather than the field on a screen)."""
 
     def __init__(
-        self, conn: sqlite3.Connection, view: JiraView, existing: sqlite3.Row | None = None
+        self,
+        conn: sqlite3.Connection,
+        view: JiraView,
+        screens: Screens,
+        existing: sqlite3.Row | None = None,
+        *,
+        screened: bool = True,
     ) -> None:
         self.conn = conn
         self.view = view
+        self.screens = screens
         self.existing = existing
+        self.screened = screened
+        self.screen: Screen | None = None
         self.errors: dict[str, str] = {}
         self.changes = IssueChanges()
 
@@ -73,13 +89,14 @@ class PayloadParser:
         if self.existing is None:
             self._project(fields.get("project"))
             self._issue_type(fields.get("issuetype"))
+        self.screen = self._screen() if self.screened else None
         for name, value in fields.items():
             self._field(name, value)
         for name, operations in update.items():
             self._update(name, operations)
         self._properties(body.get("properties"))
         if self.existing is None:
-            self._required_on_create(fields)
+            self._required_on_create(fields, update)
         elif self.changes.columns.get("parent_id") is not None and "parent" not in self.errors:
             issue_type = catalog.ISSUE_TYPES_BY_ID[self.existing["issue_type_id"]]
             self._check_hierarchy(issue_type, self.changes.columns["parent_id"])
@@ -89,12 +106,26 @@ class PayloadParser:
 
     # fields ---------------------------------------------------------------------------------
 
+    def _screen(self) -> Screen | None:
+        """The screen of the issue being created or edited (None: its project/type is bad)."""
+        if self.existing is None:
+            project, issue_type = self.changes.project, self.changes.issue_type
+        else:
+            project = project_by_key(self.conn, str(self.existing["project_id"]))
+            issue_type = catalog.ISSUE_TYPES_BY_ID.get(self.existing["issue_type_id"])
+        if project is None or issue_type is None:
+            return None
+        return self.screens.screen(project, issue_type)
+
+    def _on_screen(self, name: str) -> bool:
+        if self.screen is None or (self.existing is None and name in ("project", "issuetype")):
+            return True
+        return self.screen.has(name)
+
     def _field(self, name: str, value: Any) -> None:
         handler = self._handlers().get(name)
-        if handler is None:
-            self.errors[name] = (
-                f"Field '{name}' cannot be set. It is not on the appropriate screen, or unknown."
-            )
+        if handler is None or not self._on_screen(name):
+            self.errors[name] = OFF_SCREEN.format(name)
             return
         handler(value)
 
@@ -114,12 +145,14 @@ class PayloadParser:
             handlers["project"] = lambda v: None
             handlers["issuetype"] = lambda v: None
         if self.view.cloud:
-            handlers[catalog.CLOUD_START_DATE] = lambda v: self._date(
-                catalog.CLOUD_START_DATE, "start_date", v
-            )
+            # The site's and the team-managed project's start date (each on its own screens).
+            for start in (catalog.CLOUD_START_DATE, catalog.TEAM_START_DATE):
+                handlers[start] = lambda v, s=start: self._date(s, "start_date", v)
         else:
             handlers[catalog.DC_EPIC_LINK] = self._epic_link
             handlers[catalog.DC_EPIC_NAME] = self._epic_name
+        for custom in self.screens.custom:
+            handlers[custom.id] = lambda v, f=custom: self._custom(f, v)
         return handlers
 
     def _project(self, value: Any) -> None:
@@ -137,9 +170,11 @@ class PayloadParser:
         if value is None:
             self.errors["issuetype"] = "Specify an issue type"
             return
-        issue_type = catalog.ISSUE_TYPES_BY_ID.get(ref or "") or catalog.ISSUE_TYPES_BY_NAME.get(
-            (ref or "").lower()
-        )
+        project = self.changes.project
+        if project is not None:  # only the project's own types (a team-managed one has others)
+            issue_type = self.screens.issue_type(project, ref or "")
+        else:
+            issue_type = catalog.ISSUE_TYPES_BY_ID.get(ref or "")
         if issue_type is None:
             self.errors["issuetype"] = "The issue type selected is invalid."
         self.changes.issue_type = issue_type
@@ -306,13 +341,29 @@ class PayloadParser:
         else:
             self.changes.columns["epic_name"] = value or None
 
+    def _custom(self, definition: catalog.FieldDef, value: Any) -> None:
+        """A seeded text, number or date field."""
+        kind = (definition.schema or {}).get("type")
+        if value in (None, ""):
+            self.changes.custom[definition.id] = None
+        elif kind == "number" and (isinstance(value, bool) or not isinstance(value, int | float)):
+            self.errors[definition.id] = "Operation value must be a number"
+        elif kind == "string" and not isinstance(value, str):
+            self.errors[definition.id] = "Operation value must be a string"
+        elif kind == "date" and not _is_date(value):
+            self.errors[definition.id] = f"Error parsing date string: {value}"
+        else:
+            self.changes.custom[definition.id] = json.dumps(value)
+
     # update ---------------------------------------------------------------------------------
 
     def _update(self, name: str, operations: Any) -> None:
         if not isinstance(operations, list):
             self.errors[name] = "Operation value must be a list of operations"
             return
-        if name == "labels":
+        if name in ("labels", "issuelinks") and not self._on_screen(name):
+            self.errors[name] = OFF_SCREEN.format(name)
+        elif name == "labels":
             self._label_operations(operations)
         elif name == "issuelinks":
             for operation in operations:
@@ -389,7 +440,7 @@ class PayloadParser:
                 return
             self.changes.properties[key] = encoded
 
-    def _required_on_create(self, fields: dict[str, Any]) -> None:
+    def _required_on_create(self, fields: dict[str, Any], update: dict[str, Any]) -> None:
         issue_type = self.changes.issue_type
         if "summary" not in self.errors and not fields.get("summary"):
             self.errors["summary"] = "You must specify a summary of the issue."
@@ -400,12 +451,11 @@ class PayloadParser:
             self.errors["issuetype"] = (
                 "Issue type is a sub-task but parent issue key or id not specified."
             )
-        if (
-            not self.view.cloud
-            and issue_type.name == "Epic"
-            and not self.changes.columns.get("epic_name")
-        ):
-            self.errors[catalog.DC_EPIC_NAME] = "Epic Name is required."
+        for required in self.screen.must_fill() if self.screen else ():
+            given = fields.get(required.id) not in (None, "", []) or update.get(required.id)
+            if required.id not in (*_IDENTITY, *self.errors) and not given:
+                # Jira's words, e.g. "Epic Name is required." (DC epics need theirs)
+                self.errors[required.id] = f"{required.field.name} is required."
         if parent_id is not None:
             self._check_hierarchy(issue_type, parent_id)
 
@@ -420,6 +470,17 @@ class PayloadParser:
             self.errors["parent"] = (
                 "Given parent work item does not belong to appropriate hierarchy."
             )
+
+
+_IDENTITY = ("summary", "issuetype", "project")  # checked above, in Jira's own words
+
+
+def _is_date(value: Any) -> bool:
+    try:
+        date.fromisoformat(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 def name_of(value: Any) -> str:

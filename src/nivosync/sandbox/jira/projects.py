@@ -10,10 +10,10 @@ from werkzeug.wrappers import Response
 
 from nivosync.sandbox.context import RequestContext
 from nivosync.sandbox.directory import user_by
-from nivosync.sandbox.jira import catalog
 from nivosync.sandbox.jira.errors import JiraError
 from nivosync.sandbox.jira.view import JiraView
 from nivosync.sandbox.responses import json_response
+from nivosync.sandbox.seed import SiteSeed
 
 
 @dataclass(frozen=True)
@@ -42,13 +42,18 @@ def require_project(conn: sqlite3.Connection, key_or_id: str) -> Project:
 
 
 def project_json(
-    conn: sqlite3.Connection, view: JiraView, project: Project, full: bool
+    conn: sqlite3.Connection, view: JiraView, project: Project, full: bool, seed: SiteSeed
 ) -> dict[str, Any]:
-    body = view.project_ref(project.id, project.key, project.name)
+    # Imported here: both modules build on `Project` from this one.
+    from nivosync.sandbox.jira.screens import Screens
+    from nivosync.sandbox.jira.versions import list_project_versions
+
+    screens = Screens(seed)
+    team = screens.team_managed(project)
+    body = view.project_ref(project.id, project.key, project.name, team)
     if not full:
         return body
     lead = user_by(conn, "id", str(project.lead_id)) if project.lead_id else None
-    from nivosync.sandbox.jira.versions import list_project_versions
 
     body.update(
         {
@@ -56,14 +61,14 @@ def project_json(
             "description": "",
             "lead": view.user(lead),
             "components": [],
-            "issueTypes": [view.issue_type(t) for t in catalog.ISSUE_TYPES],
+            "issueTypes": [view.issue_type(t, project.id) for t in screens.issue_types(project)],
             "assigneeType": "UNASSIGNED",
             "versions": list_project_versions(conn, view, project),
             "roles": {},
         }
     )
     if view.cloud:
-        body["style"] = "classic"
+        body["style"] = "next-gen" if team else "classic"
         body["isPrivate"] = False
         body["properties"] = {}
     else:
@@ -75,7 +80,7 @@ def get_project(ctx: RequestContext, api: str, key: str) -> Response:
     view = JiraView.of(ctx, api)
     with ctx.store.read() as conn:
         project = require_project(conn, key)
-        return json_response(project_json(conn, view, project, full=True))
+        return json_response(project_json(conn, view, project, True, ctx.seed))
 
 
 def list_projects(ctx: RequestContext, api: str) -> Response:
@@ -83,4 +88,4 @@ def list_projects(ctx: RequestContext, api: str) -> Response:
     with ctx.store.read() as conn:
         rows = conn.execute("SELECT key FROM jira_projects ORDER BY key").fetchall()
         projects = [require_project(conn, r["key"]) for r in rows]
-        return json_response([project_json(conn, view, p, full=False) for p in projects])
+        return json_response([project_json(conn, view, p, False, ctx.seed) for p in projects])

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nivosync.sandbox.directory import User
+from nivosync.sandbox.jira import catalog
 
 
 @dataclass
@@ -23,6 +24,7 @@ class IssueRecord:
     subtasks: list[sqlite3.Row] = field(default_factory=list)
     watcher_ids: list[int] = field(default_factory=list)
     properties: dict[str, Any] = field(default_factory=dict)
+    custom_values: dict[str, Any] = field(default_factory=dict)  # the seed's custom fields
 
     @property
     def id(self) -> int:
@@ -102,8 +104,14 @@ def _attach_side_tables(
     for r in conn.execute(
         f"SELECT * FROM jira_issues WHERE parent_id IN ({marks}) ORDER BY id", ids
     ):
-        if r["issue_type_id"] == "10002":
+        issue_type = catalog.ISSUE_TYPES_BY_ID.get(r["issue_type_id"])
+        if issue_type is not None and issue_type.subtask:
             by_id[r["parent_id"]].subtasks.append(r)
+    for r in conn.execute(
+        f"SELECT issue_id, field_id, value FROM jira_field_values WHERE issue_id IN ({marks})",
+        ids,
+    ):
+        by_id[r[0]].custom_values[r[1]] = json.loads(r[2])
     for r in conn.execute(
         f"SELECT issue_id, user_id FROM jira_watchers WHERE issue_id IN ({marks})", ids
     ):

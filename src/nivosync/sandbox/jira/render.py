@@ -49,7 +49,8 @@ class IssueRenderer:
         self.view = view
         self.loaded = loaded
         self.selection = selection
-        self.fields = {f.id: f for f in catalog.fields_for(view.flavor)}
+        known = (*catalog.fields_for(view.flavor), catalog.TEAM_START_FIELD)
+        self.fields = {f.id: f for f in known}
 
     def issue(
         self, rec: IssueRecord, expand: Iterable[str] = (), with_properties: bool = False
@@ -82,11 +83,13 @@ class IssueRenderer:
         status = catalog.STATUSES_BY_ID[row["status_id"]]
         issue_type = catalog.ISSUE_TYPES_BY_ID[row["issue_type_id"]]
         priority = next(p for p in catalog.PRIORITIES if p.id == row["priority_id"])
+        # Only a team-managed project has its own (scoped) issue types.
+        team = issue_type.scoped
         values: dict[str, Any] = {
             "summary": row["summary"],
             "description": self._description(row["description"]),
-            "issuetype": view.issue_type(issue_type),
-            "project": view.project_ref(row["project_id"], rec.project_key, rec.project_name),
+            "issuetype": view.issue_type(issue_type, row["project_id"]),
+            "project": view.project_ref(row["project_id"], rec.project_key, rec.project_name, team),
             "status": view.status(status),
             "statusCategory": view.status_category(status.category),
             "priority": view.priority(priority),
@@ -113,11 +116,13 @@ class IssueRenderer:
         if parent is not None:
             values["parent"] = self._issue_ref(parent)
         if view.cloud:
-            values[catalog.CLOUD_START_DATE] = row["start_date"]
+            start = catalog.TEAM_START_DATE if team else catalog.CLOUD_START_DATE
+            values[start] = row["start_date"]
         else:
             epic = self.loaded.related.get(row["epic_id"]) if row["epic_id"] else None
             values[catalog.DC_EPIC_LINK] = epic["key"] if epic is not None else None
             values[catalog.DC_EPIC_NAME] = row["epic_name"]
+        values.update(rec.custom_values)
         return values
 
     def _description(self, stored: str | None) -> Any:
@@ -140,7 +145,9 @@ class IssueRenderer:
                 "summary": row["summary"],
                 "status": view.status(status),
                 "priority": view.priority(priority),
-                "issuetype": view.issue_type(catalog.ISSUE_TYPES_BY_ID[row["issue_type_id"]]),
+                "issuetype": view.issue_type(
+                    catalog.ISSUE_TYPES_BY_ID[row["issue_type_id"]], row["project_id"]
+                ),
             },
         }
 

@@ -86,4 +86,34 @@ MIGRATIONS = (
         PRIMARY KEY (issue_id, key)
     );
     """,
+    # When each issue was last written, in real seconds (not the sandbox clock): search hides
+    # issues written within the index lag, as Jira Cloud's eventually consistent index does.
+    """
+    ALTER TABLE jira_issues ADD COLUMN written_at REAL;
+    CREATE TRIGGER jira_issues_written_insert AFTER INSERT ON jira_issues BEGIN
+        UPDATE jira_issues SET written_at = (julianday('now') - 2440587.5) * 86400.0
+        WHERE id = NEW.id;
+    END;
+    CREATE TRIGGER jira_issues_written_update AFTER UPDATE OF updated ON jira_issues BEGIN
+        UPDATE jira_issues SET written_at = (julianday('now') - 2440587.5) * 86400.0
+        WHERE id = NEW.id;
+    END;
+    """,
+    """
+    CREATE TABLE jira_user_properties (
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (user_id, key)
+    );
+    """,
+    # Values of the seed's own custom fields (see seed.FieldSeed): field id → JSON.
+    """
+    CREATE TABLE jira_field_values (
+        issue_id INTEGER NOT NULL REFERENCES jira_issues (id) ON DELETE CASCADE,
+        field_id TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (issue_id, field_id)
+    );
+    """,
 )

@@ -8,7 +8,8 @@ from __future__ import annotations
 import base64
 import json
 import sqlite3
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from typing import Any
 
 from werkzeug.wrappers import Response
@@ -27,6 +28,7 @@ from nivosync.sandbox.responses import json_response
 CLOUD_MAX_WITH_FIELDS = 100
 CLOUD_MAX_IDS_ONLY = 5000
 DC_MAX_RESULTS = 1000
+RECONCILE_MAX = 50
 REMOVED_SEARCH_MESSAGE = (
     "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. "
     "A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046"
@@ -42,6 +44,7 @@ class SearchRequest:
     max_results: int | None
     start_at: int
     next_page_token: str | None
+    reconcile: tuple[int, ...] = ()  # Cloud's reconcileIssues: seen at once, whatever the lag
 
     @classmethod
     def from_request(cls, ctx: RequestContext) -> SearchRequest:
@@ -68,7 +71,18 @@ class SearchRequest:
             max_results=max_results,
             start_at=max(start_at, 0),
             next_page_token=get("nextPageToken"),
+            reconcile=_issue_ids(get_list("reconcileIssues")),
         )
+
+
+def _issue_ids(values: list[str] | None) -> tuple[int, ...]:
+    try:
+        ids = tuple(int(v) for v in values or ())
+    except ValueError as exc:
+        raise JiraError(400, [f"reconcileIssues must hold issue ids: {exc}"]) from exc
+    if len(ids) > RECONCILE_MAX:
+        raise JiraError(400, [f"reconcileIssues accepts at most {RECONCILE_MAX} issue ids."])
+    return ids
 
 
 def _as_list(value: Any) -> list[str] | None:
@@ -80,21 +94,39 @@ def _as_list(value: Any) -> list[str] | None:
 
 
 def _matching_ids(
-    conn: sqlite3.Connection, ctx: RequestContext, jql: str, offset: int, limit: int
+    conn: sqlite3.Connection,
+    ctx: RequestContext,
+    search: SearchRequest,
+    offset: int,
+    limit: int,
+    lag: float,
 ) -> tuple[list[int], bool, Any]:
     try:
-        query = parse(jql)
+        query = parse(search.jql)
         compiler = JqlCompiler(conn, ctx.flavor, caller(conn, ctx).id)
         where, params = compiler.where(query)
         order = compiler.order_by(query.order_by)
     except JqlError as exc:
         raise JiraError(400, [exc.message]) from exc
+    where, params = _indexed(where, params, lag, search.reconcile)
     rows = conn.execute(
         f"SELECT i.id FROM jira_issues i WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
         [*params, limit + 1, offset],
     ).fetchall()
     ids = [r[0] for r in rows[:limit]]
     return ids, len(rows) > limit, (query, where, params)
+
+
+def _indexed(
+    where: str, params: list[Any], lag: float, reconcile: tuple[int, ...]
+) -> tuple[str, list[Any]]:
+    """Only issues the search index has caught up with: written more than `lag` seconds ago
+    (real time), or named in reconcileIssues."""
+    if lag <= 0:
+        return where, params
+    known = f" OR i.id IN ({', '.join('?' * len(reconcile))})" if reconcile else ""
+    clause = f"({where}) AND (i.written_at IS NULL OR i.written_at <= ?{known})"
+    return clause, [*params, time.time() - lag, *reconcile]
 
 
 def _render(
@@ -157,7 +189,8 @@ def search_jql(ctx: RequestContext, api: str) -> Response:
             ],
         )
     with ctx.store.read() as conn:
-        ids, more, _ = _matching_ids(conn, ctx, search.jql, offset, limit)
+        lag = ctx.index_lag_seconds
+        ids, more, _ = _matching_ids(conn, ctx, search, offset, limit, lag)
         issues = _render(conn, ctx, view, search, ids, default_fields="id")
     body: dict[str, Any] = {"issues": issues, "isLast": not more}
     if more:
@@ -172,7 +205,9 @@ def search_dc(ctx: RequestContext, api: str) -> Response:
     limit = min(search.max_results if search.max_results is not None else 50, DC_MAX_RESULTS)
     limit = max(limit, 0)
     with ctx.store.read() as conn:
-        ids, _, (_, where, params) = _matching_ids(conn, ctx, search.jql, search.start_at, limit)
+        lag = ctx.index_lag_seconds  # DC has no reconcileIssues: its index lags as well
+        found = _matching_ids(conn, ctx, replace(search, reconcile=()), search.start_at, limit, lag)
+        ids, _, (_, where, params) = found
         total = conn.execute(
             f"SELECT COUNT(*) FROM jira_issues i WHERE {where}", params
         ).fetchone()[0]

@@ -64,7 +64,10 @@ class JiraView:
         body["timeZone"] = "Etc/UTC"
         return body
 
-    def issue_type(self, issue_type: catalog.IssueType) -> dict[str, Any]:
+    def issue_type(
+        self, issue_type: catalog.IssueType, project_id: int | None = None
+    ) -> dict[str, Any]:
+        """An issue type; a team-managed project's own (given its project) shows its scope."""
         body: dict[str, Any] = {
             "self": self.url(f"issuetype/{issue_type.id}"),
             "id": issue_type.id,
@@ -77,7 +80,14 @@ class JiraView:
         }
         if self.cloud:
             body["hierarchyLevel"] = issue_type.hierarchy_level
+            if issue_type.scoped and project_id is not None:
+                body["entityId"] = issue_type.entity_id
+                body["scope"] = self.project_scope(project_id)
         return body
+
+    def project_scope(self, project_id: int) -> dict[str, Any]:
+        """Cloud's ``scope`` of what belongs to one team-managed project."""
+        return {"type": "PROJECT", "project": {"id": str(project_id)}}
 
     def status_category(self, category: catalog.StatusCategory) -> dict[str, Any]:
         return {
@@ -120,7 +130,9 @@ class JiraView:
             "self": self.url(f"issueLinkType/{link_type.id}"),
         }
 
-    def project_ref(self, project_id: int, key: str, name: str) -> dict[str, Any]:
+    def project_ref(
+        self, project_id: int, key: str, name: str, team_managed: bool = False
+    ) -> dict[str, Any]:
         body: dict[str, Any] = {
             "self": self.url(f"project/{project_id}"),
             "id": str(project_id),
@@ -130,5 +142,5 @@ class JiraView:
             "avatarUrls": self.avatars("project", 10400),
         }
         if self.cloud:
-            body["simplified"] = False
+            body["simplified"] = team_managed  # Cloud's word for a team-managed project
         return body

@@ -96,6 +96,18 @@ def _apply_related(conn: sqlite3.Connection, issue_id: int, changes: IssueChange
         " ON CONFLICT (issue_id, key) DO UPDATE SET value = excluded.value",
         [(issue_id, key, value) for key, value in changes.properties.items()],
     )
+    for field_id, value in changes.custom.items():
+        if value is None:
+            conn.execute(
+                "DELETE FROM jira_field_values WHERE issue_id = ? AND field_id = ?",
+                (issue_id, field_id),
+            )
+        else:
+            conn.execute(
+                "INSERT INTO jira_field_values (issue_id, field_id, value) VALUES (?, ?, ?)"
+                " ON CONFLICT (issue_id, field_id) DO UPDATE SET value = excluded.value",
+                (issue_id, field_id, value),
+            )
 
 
 def add_link(conn: sqlite3.Connection, type_id: str, source_id: int, dest_id: int) -> None:

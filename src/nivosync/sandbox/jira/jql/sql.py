@@ -221,12 +221,12 @@ class JqlCompiler:
         return [found[0]]
 
     def _type(self, value: str) -> list[object]:
-        found = catalog.ISSUE_TYPES_BY_ID.get(value) or catalog.ISSUE_TYPES_BY_NAME.get(
-            value.lower()
-        )
-        if found is None:
+        # By name, every type so called: a team-managed project's "Epic" is one too.
+        by_id = catalog.ISSUE_TYPES_BY_ID.get(value)
+        found = (by_id,) if by_id else catalog.issue_types_named(value)
+        if not found:
             raise self._unknown("issuetype", value)
-        return [found.id]
+        return [t.id for t in found]
 
     def _status(self, value: str) -> list[object]:
         found = catalog.STATUSES_BY_ID.get(value) or catalog.STATUSES_BY_NAME.get(value.lower())

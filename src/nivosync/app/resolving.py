@@ -1,0 +1,168 @@
+"""What the site must provide before nivosync writes anything: the project, its issue types
+and fields (`resolve`), the people (`find_people`) and the create screens of what a run
+creates (see `screening`). Any gap is InvalidInput: exit 2, nothing written."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from nivosync.app.screening import ScreenOf, UnsetField, check_screens, creations, reading
+from nivosync.core.plan import Plan, PlannedTask
+from nivosync.errors import InvalidInput
+from nivosync.http import HttpError
+from nivosync.jira.gateway import JiraGateway
+from nivosync.jira.models import IssueTypeRef, SiteFacts
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What the site must provide before nivosync writes anything."""
+
+    facts: SiteFacts
+    epic_type: IssueTypeRef
+    task_type: IssueTypeRef
+    # configured person → Jira user ref; filled in by `find_people` (looked up, or remembered
+    # on the release's epic from an earlier run)
+    refs: dict[str, str] = field(default_factory=dict)
+    looked_up: set[str] = field(default_factory=set)  # persons checked on the site this run
+    versions: dict[str, str] = field(default_factory=dict)  # milestone id → Jira version id
+    # an issue type's name → its create screen, read from the site once and only when needed
+    screen_of: ScreenOf = field(default=lambda _name: None, compare=False)
+    unset: list[UnsetField] = field(default_factory=list)  # planned fields off the screens
+
+
+def resolve(jira: JiraGateway, plan: Plan, issue_type: str) -> Resolved:
+    """Check the project, issue types and fields; InvalidInput lists every gap.
+
+    People are checked by `find_people` once the release's epic has been read."""
+    try:
+        facts = jira.site_facts(create_type=issue_type)
+    except HttpError as exc:
+        if exc.status is not None and 400 <= exc.status < 500:
+            raise InvalidInput(str(exc)) from None
+        raise
+    problems = []
+    types = ", ".join(t.name for t in facts.issue_types) or "none"
+    epic_type = facts.epic_type()
+    task_type = facts.issue_type(issue_type)
+    if epic_type is None:
+        problems.append(
+            f"project {facts.project_key} has no epic issue type (hierarchy level 1, or named "
+            f"Epic; it has: {types})"
+        )
+    if task_type is None:
+        problems.append(
+            f"jira.issue_type '{issue_type}' is not an issue type of project "
+            f"{facts.project_key} (it has: {types})"
+        )
+    if not jira.flavor.cloud and not (facts.epic_link_field and facts.epic_name_field):
+        problems.append(
+            "this Jira has no 'Epic Link' / 'Epic Name' fields: nivosync needs Jira Software "
+            "to link tasks to the release epic"
+        )
+    if problems:
+        raise InvalidInput("; ".join(problems), [])
+    assert epic_type is not None and task_type is not None
+    return Resolved(facts, epic_type, task_type, screen_of=reading(jira))
+
+
+def roles_of(plan: Plan) -> dict[str, list[str]]:
+    """Every person the plan's tasks name → the roles they play."""
+    roles: dict[str, list[str]] = {}
+    for role in plan.roles:
+        if role.person and any(role.role in t.roles for t in plan.tasks):
+            roles.setdefault(role.person, []).append(role.role)
+    return roles
+
+
+def find_people(
+    jira: JiraGateway,
+    plan: Plan,
+    resolved: Resolved,
+    remembered: Mapping[str, str],
+    must_check: Iterable[str] = (),
+) -> None:
+    """Fill `resolved.refs`: remembered refs for comparing, a lookup (once per distinct person)
+    for everyone else and for everyone a write will name. InvalidInput if any is not assignable.
+
+    Given a round's `Writes`, the create screens of what it creates are checked too (before
+    its first write; see `screening`).
+    """
+    roles = roles_of(plan)
+    wanted = {p for p in roles if p not in remembered} | set(must_check)
+    missing: dict[str, list[str]] = {}
+    for person in sorted(wanted - resolved.looked_up):
+        try:
+            user = jira.find_assignable(person)
+        except HttpError as exc:
+            if exc.status is not None and 400 <= exc.status < 500:
+                raise InvalidInput(str(exc)) from None
+            raise
+        resolved.looked_up.add(person)
+        if user is None:
+            missing[person] = roles.get(person, [])
+        else:
+            resolved.refs[person] = user.ref
+    for person, ref in remembered.items():
+        resolved.refs.setdefault(person, ref)
+    if missing:
+        raise InvalidInput(
+            "; ".join(
+                f"{person} ({', '.join(r) or 'watcher'}) is not a user who can be assigned issues "
+                f"in project {jira.project_key}: check the person in roles, and that they have "
+                "the 'Assignable User' permission"
+                for person, r in missing.items()
+            )
+        )
+    if isinstance(must_check, Writes) and (must_check.epic or must_check.tasks):
+        check_screens_of(
+            jira, resolved, must_check.epic, must_check.tasks, versions=resolved.versions
+        )
+
+
+@dataclass(frozen=True)
+class Writes:
+    """What a round is about to write, for checking first: iterating gives the people its
+    writes name; `epic` and `tasks` are what it creates."""
+
+    people: frozenset[str]
+    epic: bool
+    tasks: tuple[PlannedTask, ...]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self.people))
+
+
+def check_screens_of(
+    jira: JiraGateway,
+    resolved: Resolved,
+    epic: bool,
+    tasks: Sequence[PlannedTask],
+    versions: Collection[str],
+) -> list[UnsetField]:
+    """Check the create screens of the epic (if `epic`) and `tasks` (`versions`: milestones
+    whose tasks get a fix version); InvalidInput if a create could not succeed."""
+    planned = creations(
+        jira,
+        resolved.facts,
+        resolved.epic_type if epic else None,
+        resolved.task_type,
+        tasks,
+        versions,
+    )
+    found = check_screens(jira, planned)
+    resolved.unset[:] = list(dict.fromkeys([*resolved.unset, *found]))
+    return found
+
+
+def screens_up_front(
+    jira: JiraGateway, plan: Plan, resolved: Resolved, dry_run: bool, milestone_versions: bool
+) -> list[UnsetField]:
+    """A dry run reports what the screens leave out of the whole release. Milestone versions
+    are written before the release is searched: then too every screen is checked first, so a
+    create that could not succeed writes not even a version."""
+    if not (dry_run or milestone_versions):
+        return []
+    versions = [m.id for m in plan.milestones] if milestone_versions else []
+    return check_screens_of(jira, resolved, True, plan.tasks, versions)

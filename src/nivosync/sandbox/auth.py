@@ -24,7 +24,8 @@ def user_token(seed: SiteSeed, email: str) -> str:
 
 def _user_credentials(seed: SiteSeed) -> list[AdminCredential]:
     return [
-        AdminCredential(u.email, u.username, user_token(seed, u.email)) for u in seed.all_users()
+        AdminCredential(u.email, u.username, u.token or user_token(seed, u.email))
+        for u in seed.all_users()
     ]
 
 

@@ -11,7 +11,13 @@ from werkzeug.wrappers import Request
 from nivosync.sandbox.clock import Clock
 from nivosync.sandbox.responses import HttpError
 from nivosync.sandbox.routing import ErrorShapes
-from nivosync.sandbox.seed import AdminCredential, Flavor, SiteSeed
+from nivosync.sandbox.seed import (
+    JIRA_PERMISSIONS,
+    SPACE_PERMISSIONS,
+    AdminCredential,
+    Flavor,
+    SiteSeed,
+)
 from nivosync.sandbox.store import Store
 
 
@@ -33,6 +39,22 @@ class RequestContext:
     def caller_is_admin(self) -> bool:
         """Site admins are the seed's admins; every other seeded user is an ordinary user."""
         return self.admin is not None and self.admin in self.seed.admins
+
+    @property
+    def project_permissions(self) -> frozenset[str]:
+        """What the caller may do in the seed's Jira project (keys of `JIRA_PERMISSIONS`)."""
+        if self.caller_is_admin:
+            return frozenset(JIRA_PERMISSIONS)
+        user = self.seed.user_seed(self.admin.email) if self.admin else None
+        return user.project if user else frozenset()
+
+    @property
+    def space_permissions(self) -> frozenset[str]:
+        """What the caller may do in the seed's Confluence space (`SPACE_PERMISSIONS`)."""
+        if self.caller_is_admin:
+            return frozenset(SPACE_PERMISSIONS)
+        user = self.seed.user_seed(self.admin.email) if self.admin else None
+        return user.space if user else frozenset()
 
     @property
     def base_url(self) -> str:

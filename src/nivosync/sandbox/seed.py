@@ -43,11 +43,50 @@ class ScreenSeed:
     required: tuple[str, ...] = ()
 
 
+# Jira project permissions the sandbox models (the keys of `mypermissions`).
+JIRA_PERMISSIONS = (
+    "BROWSE_PROJECTS",
+    "CREATE_ISSUES",
+    "EDIT_ISSUES",
+    "ASSIGN_ISSUES",
+    "ASSIGNABLE_USER",
+    "SCHEDULE_ISSUES",
+    "RESOLVE_ISSUES",
+    "LINK_ISSUES",
+    "TRANSITION_ISSUES",
+    "MANAGE_WATCHERS",
+    "ADMINISTER_PROJECTS",
+)
+# Jira's default permission scheme gives a project member everything but these two, which
+# only the project's administrators hold.
+MEMBER_PERMISSIONS = frozenset(JIRA_PERMISSIONS) - {"MANAGE_WATCHERS", "ADMINISTER_PROJECTS"}
+PROJECT_ADMIN = frozenset(JIRA_PERMISSIONS)
+# Confluence space permissions the sandbox models ("add page" also allows editing pages).
+SPACE_PERMISSIONS = ("view", "add_page", "add_attachment")
+SPACE_MEMBER = frozenset(SPACE_PERMISSIONS)
+
+
 @dataclass(frozen=True)
 class UserSeed:
+    """A person of the site's directory. Site admins (the seed's `admins`) hold every
+    permission; everyone else holds `project` in the seed's Jira project and `space` in its
+    Confluence space. `email_hidden`: their Atlassian profile hides the email (Cloud: answers
+    carry no `emailAddress` and a query by email does not find them). `token`: their API
+    token; None derives one from the first admin's (see `auth.user_token`)."""
+
     name: str
     email: str
     username: str
+    project: frozenset[str] = MEMBER_PERMISSIONS
+    space: frozenset[str] = SPACE_MEMBER
+    email_hidden: bool = False
+    token: str | None = None
+
+    def __post_init__(self) -> None:
+        unknown = set(self.project) - set(JIRA_PERMISSIONS)
+        unknown |= set(self.space) - set(SPACE_PERMISSIONS)
+        if unknown:
+            raise ValueError(f"unknown sandbox permissions {sorted(unknown)}")
 
 
 @dataclass(frozen=True)
@@ -95,6 +134,10 @@ class SiteSeed:
                 return f"customfield_{number}"
         raise KeyError(name)
 
+    def user_seed(self, email: str) -> UserSeed | None:
+        """The seeded person with `email` (admins included), if any."""
+        return next((u for u in self.all_users() if u.email.lower() == email.lower()), None)
+
     def all_users(self) -> tuple[UserSeed, ...]:
         """Admins are users too; a listed user wins over an admin with the same email."""
         seen: dict[str, UserSeed] = {}
@@ -113,7 +156,9 @@ def account_id_for(email: str) -> str:
 
 
 def demo_seed(flavor: Flavor, token: str = "sandbox-token") -> SiteSeed:
-    """A small ready-made site (tests, demos): project NIVO, space NIVO, an admin, two users."""
+    """A small ready-made site (tests, demos): project NIVO, space NIVO, an admin, two users
+    and `bot@example.com`, an account with a project member's permissions only (Jira's
+    default scheme: no Manage Watchers, no Administer Projects)."""
     return SiteSeed(
         flavor=flavor,
         project_key="NIVO",
@@ -126,5 +171,6 @@ def demo_seed(flavor: Flavor, token: str = "sandbox-token") -> SiteSeed:
             UserSeed("Ada Admin", "admin@example.com", "admin"),
             UserSeed("Dana Delivery", "dana@example.com", "dana"),
             UserSeed("Sam Support", "sam@example.com", "sam"),
+            UserSeed("Nivo Bot", "bot@example.com", "nivobot"),
         ),
     )

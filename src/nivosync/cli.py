@@ -361,3 +361,15 @@ def publish(
         ),
         opts.verbose,
     )
+
+
+@main.command()
+@TEMPLATE_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON (shape: README).")
+@click.pass_obj
+def doctor(opts: GlobalOptions, template: str | None, as_json: bool) -> None:
+    """Check the sites before the first write (reads only): exit 0 when create, publish and
+    sync would work, 2 when something blocks them."""
+    from nivosync.commands.doctor import run_doctor_command
+
+    run(lambda: run_doctor_command(opts.config, template, as_json, sys.stdout), opts.verbose)

@@ -16,7 +16,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -81,21 +81,28 @@ class SiteWords:
 
 
 def explain_status(
-    status: int, details: Sequence[str], what: str, words: SiteWords, ask: str
+    status: int,
+    details: Sequence[str],
+    what: str,
+    words: SiteWords,
+    ask: str,
+    refused: Collection[int] = (403,),
 ) -> str:
     """One line for a refused request: what failed, the likely cause, and what to check.
 
-    `ask` is what to request from an admin on a 403 (a named permission, or "access")."""
+    `ask` is what to request from an admin on a 403 (a named permission, or "access");
+    `refused`: the statuses that mean "not permitted" for this request (some Jira routes
+    answer a missing permission with 401 or 404)."""
     joined = "; ".join(details)
-    if status == 401:
+    if status == 401 and status not in refused:
         return (
             f"{words.product} at {words.site} rejected the credentials of {words.user} (HTTP "
             f"401): check that {words.secret} holds a valid token for that user"
         )
-    if status == 403:
+    if status == 403 or status in refused:
         return (
             f"{words.user} may not access the {what} in {words.container_kind} {words.key} "
-            f"(HTTP 403): ask {words.admin} for {ask} in {words.key}"
+            f"(HTTP {status}): ask {words.admin} for {ask} in {words.key}"
             + (f" ({joined})" if joined else "")
         )
     if status == 404 and what == words.container_kind:
@@ -108,6 +115,33 @@ def explain_status(
     return f"{words.product} answered HTTP {status} for the {what}" + (
         f": {joined}" if joined else ""
     )
+
+
+@dataclass
+class RateSeen:
+    """What a run's answers said about the site's rate limit (for `doctor`)."""
+
+    limit: int | None = None  # the latest X-RateLimit-Limit
+    remaining: int | None = None  # the latest X-RateLimit-Remaining
+    near_limit: int = 0  # answers flagged X-RateLimit-NearLimit
+    throttled: int = 0  # 429 answers
+
+    def saw(self, response: requests.Response) -> None:
+        headers = response.headers
+        self.limit = _int_header(headers.get("X-RateLimit-Limit")) or self.limit
+        remaining = _int_header(headers.get("X-RateLimit-Remaining"))
+        self.remaining = remaining if remaining is not None else self.remaining
+        if headers.get(NEAR_LIMIT_HEADER, "").strip().lower() == "true":
+            self.near_limit += 1
+        if response.status_code == 429:
+            self.throttled += 1
+
+
+def _int_header(value: str | None) -> int | None:
+    try:
+        return int(str(value).strip()) if value is not None else None
+    except ValueError:
+        return None
 
 
 class AmbiguousWrite(NivosyncError):
@@ -202,6 +236,7 @@ class Transport:
         self.credentials = credentials
         self.retry = retry or RetryPolicy()
         self._near_limit = threading.Event()  # the last answer said X-RateLimit-NearLimit
+        self.rate = RateSeen()  # what the site's answers said about its rate limit
         auth: dict[str, Any] = (
             {"token": credentials.secret}
             if credentials.bearer
@@ -310,6 +345,7 @@ class Transport:
                 raise _Retry("timed out") from None
             raise AmbiguousWrite(method, path, "timed out waiting for the answer") from None
         status = response.status_code
+        self.rate.saw(response)
         # A 429 was not processed, so any method may be re-sent; any other 5xx on a write may
         # have been applied (a 503 with Retry-After too): the caller re-reads, never re-sends.
         if status == 429 or (safe and status in RETRYABLE_STATUS):

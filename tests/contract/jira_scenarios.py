@@ -57,6 +57,9 @@ def versions(site: Site) -> None:
     created = ok(site.post(site.rest("version"), json=body), 201).json()
     ok(site.post(site.rest("version"), json=body), 400)
     ok(site.get(site.rest(f"version/{created['id']}")))
+    edit = {"description": "Cut-over weekend", "releaseDate": "2027-01-15", "released": True}
+    ok(site.put(site.rest(f"version/{created['id']}"), json=edit))
+    ok(site.put(site.rest("version/99999"), json=edit), 404)
     ok(site.get(site.rest("project/NIVO/versions")))
     if site.flavor == "cloud":
         ok(site.get(site.rest("project/NIVO/version")))
@@ -236,8 +239,21 @@ def user_properties(site: Site) -> None:
         ok(site.post(site.rest("search/jql"), json=body))
 
 
+def my_permissions(site: Site) -> None:
+    """Cloud requires `permissions`; Data Center lists every permission without it."""
+    keys = {"permissions": "BROWSE_PROJECTS,EDIT_ISSUES,MANAGE_WATCHERS"}
+    ok(site.get(site.rest("mypermissions"), params=keys))
+    ok(site.get(site.rest("mypermissions"), params={**keys, "projectKey": "NIVO"}))
+    ok(site.get(site.rest("mypermissions"), params={**keys, "projectId": "10000"}))
+    ok(site.get(site.rest("mypermissions"), params={**keys, "projectKey": "NOPE"}), 404)
+    ok(site.get(site.rest("mypermissions"), params={"permissions": "FLY"}), 400)
+    everything = site.get(site.rest("mypermissions"), params={"projectKey": "NIVO"})
+    ok(everything, 400 if site.flavor == "cloud" else 200)
+
+
 AREAS: tuple[Callable[[Site], None], ...] = (
     site_meta,
+    my_permissions,
     users,
     versions,
     issues,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from nivosync.sandbox.app import GENERIC_ERRORS
 from nivosync.sandbox.auth import user_token
 from nivosync.sandbox.confluence import SIDE as CONFLUENCE
 from nivosync.sandbox.routing import Router
-from nivosync.sandbox.seed import demo_seed
+from nivosync.sandbox.seed import Flavor, SiteSeed, UserSeed, demo_seed
 from sandbox.site import Site
 
 from .oas import SPECS, ContractRecorder, load_spec
@@ -45,6 +46,14 @@ DC = "confluence-dc-10.0.3.openapi.json"
 SERVER = "http://127.0.0.1:{port}"
 NO_CHECK = {"X-Atlassian-Token": "no-check"}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 8
+# Besides the demo seed's people: a viewer and a user without any permission in the space.
+VIEWER = UserSeed("Vera Viewer", "vera@example.com", "vera", space=frozenset({"view"}))
+OUTSIDER = UserSeed("Nora Nobody", "nora@example.com", "nora", space=frozenset())
+
+
+def contract_seed(flavor: Flavor) -> SiteSeed:
+    demo = demo_seed(flavor)
+    return replace(demo, users=(*demo.users, VIEWER, OUTSIDER))
 
 
 _V2_ERROR = {
@@ -186,7 +195,10 @@ def _relax_dc(spec: dict[str, Any]) -> None:
       object; the real server sends a list (``"errors": []``), as Cloud's v1 does;
     - ``POST /rest/api/content`` → 400 (duplicate title) and ``PUT /rest/api/content/{id}`` →
       409 (stale version) are what the server answers but are not listed: declare them with
-      the file's own ``RestError``.
+      the file's own ``RestError``;
+    - so is the 403 of both when the caller lacks the space's Add Page permission (the server's
+      ``PermissionException``, e.g. "Could not update Content of type ... with id ..."):
+      declared likewise.
     """
     listing = spec["paths"]["/rest/api/content/{id}/child/attachment"]["get"]["responses"]
     listing.setdefault("200", listing["201"])
@@ -194,6 +206,8 @@ def _relax_dc(spec: dict[str, Any]) -> None:
     rest_error = {"$ref": "#/components/schemas/RestError"}
     _declare_status(spec, "/rest/api/content", "post", "400", rest_error)
     _declare_status(spec, "/rest/api/content/{contentId}", "put", "409", rest_error)
+    _declare_status(spec, "/rest/api/content", "post", "403", rest_error)
+    _declare_status(spec, "/rest/api/content/{contentId}", "put", "403", rest_error)
 
 
 @pytest.fixture(scope="session")
@@ -283,7 +297,7 @@ def cloud(
             return None
         return v1 if _lists(cloud_v1_paths, method, path) else v1_removed
 
-    with Sandbox.start(tmp_path / "cloud.db", demo_seed("cloud")) as sandbox:
+    with Sandbox.start(tmp_path / "cloud.db", contract_seed("cloud")) as sandbox:
         dispatch = Dispatch(pick)
         yield ConfluenceSite(sandbox, dispatch)
         dispatch.assert_clean()
@@ -296,7 +310,7 @@ def dc(tmp_path: Path, dc_spec: OpenAPI) -> Iterator[ConfluenceSite]:
     def pick(method: str, path: str) -> ContractRecorder | None:
         return recorder if path.startswith("/confluence/rest/api/") else None
 
-    with Sandbox.start(tmp_path / "dc.db", demo_seed("datacenter")) as sandbox:
+    with Sandbox.start(tmp_path / "dc.db", contract_seed("datacenter")) as sandbox:
         dispatch = Dispatch(pick)
         yield ConfluenceSite(sandbox, dispatch)
         dispatch.assert_clean()
@@ -409,6 +423,7 @@ def cloud_scenario(site: ConfluenceSite) -> None:
     assert site.delete(labels, params={"name": "acme"}).status_code == 204
     assert site.delete(f"{labels}/release").status_code == 204
 
+    _cloud_permission_calls(site, space_id, page["id"])
     _removed_v1_calls(site, page["id"])
     assert site.delete(f"{v2}/pages/{page['id']}").status_code == 204
     assert site.delete(f"{v2}/pages/{page['id']}", params={"purge": "true"}).status_code == 204
@@ -425,6 +440,30 @@ def _v2_attachments(site: ConfluenceSite, page_id: str) -> None:
     assert [a["version"]["number"] for a in one.json()["results"]] == [3]
     assert site.get(url, params={"cursor": "not-a-cursor"}).status_code == 400
     assert site.get("/wiki/api/v2/pages/424242/attachments").status_code == 404
+
+
+def _cloud_permission_calls(site: ConfluenceSite, space_id: str, page_id: str) -> None:
+    """The operation checks (admin, member, viewer, outsider) and the 403s of the v1 writes
+    a viewer may not make (the v2 file documents a missing create or update permission as a
+    404, so the v2 403s are left to tests/sandbox/test_confluence_permissions.py)."""
+    v2, v1 = "/wiki/api/v2", "/wiki/rest/api"
+    viewer = site.as_user(VIEWER.email, VIEWER.email)
+    outsider = site.as_user(OUTSIDER.email, OUTSIDER.email)
+    member = site.as_user("bot@example.com", "bot@example.com")
+    for what in (f"spaces/{space_id}", f"pages/{page_id}"):
+        url = site.url(f"{v2}/{what}/operations")
+        held = [len(s.get(url, timeout=10).json()["operations"]) for s in (member, viewer)]
+        assert site.session.get(url, timeout=10).ok and held[0] > held[1] == 1
+        assert outsider.get(url, timeout=10).status_code == 404
+    assert site.get(f"{v2}/spaces/424242/operations").status_code == 404
+    assert site.get(f"{v2}/pages/424242/operations").status_code == 404
+    label = [{"prefix": "global", "name": "nope"}]
+    assert viewer.post(site.url(f"{v1}/content/{page_id}/label"), json=label).status_code == 403
+    files = {"file": ("no.png", PNG, "image/png")}
+    form = {"comment": "no", "minorEdit": "true"}
+    upload = site.url(f"{v1}/content/{page_id}/child/attachment")
+    refused = viewer.post(upload, files=files, data=form, headers=NO_CHECK, timeout=10)
+    assert refused.status_code == 403
 
 
 def _removed_v1_calls(site: ConfluenceSite, page_id: str) -> None:
@@ -500,6 +539,7 @@ def dc_scenario(site: ConfluenceSite) -> None:
     assert site.get(f"{api}/user", params={"key": by["userKey"]}).ok
     assert site.get(f"{api}/user/current").ok
     assert site.get(f"{api}/content/{page['id']}/child/page", params={"limit": 5}).ok
+    _dc_permission_calls(site, page["id"], update)
 
     props = f"{api}/content/{page['id']}/property"
     assert site.post(props, json={"key": "nivosync", "value": {"kind": "plan"}}).ok
@@ -530,6 +570,31 @@ def dc_scenario(site: ConfluenceSite) -> None:
     assert (
         site.delete(f"{api}/content/{page['id']}", params={"status": "trashed"}).status_code == 204
     )
+
+
+def _dc_permission_calls(site: ConfluenceSite, page_id: str, update: dict[str, Any]) -> None:
+    """``expand=operations`` (admin, viewer), a page an outsider cannot see, and the 403s of
+    the writes a viewer may not make."""
+    api = "/confluence/rest/api"
+    viewer = site.as_user(VIEWER.email, VIEWER.username)
+    outsider = site.as_user(OUTSIDER.email, OUTSIDER.username)
+    page = site.url(f"{api}/content/{page_id}")
+    expand = {"expand": "operations,version"}
+    assert len(site.session.get(page, params=expand, timeout=10).json()["operations"]) > 1
+    assert len(viewer.get(page, params=expand, timeout=10).json()["operations"]) == 1
+    assert outsider.get(page, params=expand, timeout=10).status_code == 404
+    assert outsider.get(site.url(f"{api}/space/NIVO"), timeout=10).status_code == 404
+    create = {"type": "page", "title": "Nope", "space": {"key": "NIVO"}}
+    assert viewer.post(site.url(f"{api}/content"), json=create, timeout=10).status_code == 403
+    assert (
+        viewer.put(page, json={**update, "version": {"number": 9}}, timeout=10).status_code == 403
+    )
+    prop = {"key": "nope", "value": 1}
+    assert viewer.post(f"{page}/property", json=prop, timeout=10).status_code == 403
+    files = {"file": ("no.png", PNG, "image/png")}
+    upload = f"{page}/child/attachment"
+    refused = viewer.post(upload, files=files, data={"comment": "no"}, headers=NO_CHECK, timeout=10)
+    assert refused.status_code == 403
 
 
 def _unexercised(site: ConfluenceSite, prefix: str) -> list[tuple[str, str]]:

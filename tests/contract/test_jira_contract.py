@@ -6,13 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openapi_core import OpenAPI
 
 from nivosync.sandbox import FieldSeed, Sandbox, ScreenSeed, SiteSeed
-from nivosync.sandbox.seed import Flavor, ProjectStyle, demo_seed
-from sandbox.jira_payloads import epic_link, issue_fields
+from nivosync.sandbox.auth import user_token
+from nivosync.sandbox.seed import Flavor, ProjectStyle, UserSeed, demo_seed
+from sandbox.jira_payloads import create, epic_link, issue_fields, user_ref
 from sandbox.site import Site
 
 from .conftest import ContractSite, _cloud_v2_as_v3
@@ -20,6 +22,7 @@ from .jira_scenarios import AREAS
 from .oas import ContractRecorder
 
 pytestmark = pytest.mark.contract
+BROWSE = "BROWSE_PROJECTS"
 
 
 @pytest.mark.parametrize("area", AREAS, ids=lambda f: f.__name__)
@@ -81,16 +84,21 @@ def restricted(
     jira_cloud_spec: OpenAPI,
     jira_dc_spec: OpenAPI,
 ) -> Iterator[ContractSite]:
-    cloud = request.param == "cloud"
+    specs = (jira_cloud_spec, jira_dc_spec)
+    yield from _contract_site(tmp_path / "r.db", _restricted(request.param), *specs)
+
+
+def _contract_site(
+    path: Path, seed: SiteSeed, cloud_spec: OpenAPI, dc_spec: OpenAPI
+) -> Iterator[ContractSite]:
+    """A site for `seed` whose every request and answer is checked against its spec."""
     recorder = (
-        ContractRecorder(jira_cloud_spec, rewrite=_cloud_v2_as_v3)
-        if cloud
-        else ContractRecorder(jira_dc_spec)
+        ContractRecorder(cloud_spec, rewrite=_cloud_v2_as_v3)
+        if seed.flavor == "cloud"
+        else ContractRecorder(dc_spec)
     )
-    seed = _restricted(request.param)
-    with Sandbox.start(tmp_path / "r.db", seed, faults={"index_lag_seconds": 0}) as sandbox:
-        site = ContractSite(sandbox, recorder)
-        yield site
+    with Sandbox.start(path, seed, faults={"index_lag_seconds": 0}) as sandbox:
+        yield ContractSite(sandbox, recorder)
         recorder.assert_clean()
 
 
@@ -119,6 +127,89 @@ def test_restricted_and_team_managed_projects_match_the_specs(restricted: Contra
     refused = {**task, "fixVersions": []}
     assert site.post(site.rest("issue"), json={"fields": refused}).status_code == 400
     assert site.get(site.rest("issue/NIVO-2")).status_code == 200
+
+
+READER = UserSeed("Rita Reader", "reader@example.com", "rita", project=frozenset({BROWSE}))
+OUTSIDER = UserSeed("Otto Outsider", "outsider@example.com", "otto", project=frozenset())
+
+
+@pytest.fixture(params=["cloud", "datacenter"])
+def limited(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    jira_cloud_spec: OpenAPI,
+    jira_dc_spec: OpenAPI,
+) -> Iterator[ContractSite]:
+    """The demo site plus a user who may only browse and one who may do nothing."""
+    seed = demo_seed(request.param)
+    seed = replace(seed, users=(*seed.users, READER, OUTSIDER))
+    yield from _contract_site(tmp_path / "p.db", seed, jira_cloud_spec, jira_dc_spec)
+
+
+def _as(site: ContractSite, user: UserSeed) -> Site:
+    """`site` seen by `user` (their own token), still validated against the spec."""
+    other = Site(site.sandbox)
+    other.session.auth = (user.email, user_token(site.sandbox.seed, user.email))
+    site.recorder.attach(other.session)
+    return other
+
+
+def test_permission_refusals_match_the_specs(limited: ContractSite) -> None:
+    site, cloud = limited, limited.flavor == "cloud"
+    key = create(site, "Guarded")["key"]
+    other = create(site, "Other")["key"]
+    version = site.post(site.rest("version"), json={"name": "r1", "projectId": 10000}).json()
+    reader, outsider = _as(site, READER), _as(site, OUTSIDER)
+    wanted = {"permissions": "BROWSE_PROJECTS,EDIT_ISSUES", "projectKey": "NIVO"}
+    mine = reader.get(site.rest("mypermissions"), params=wanted)
+    assert mine.status_code == 200
+    assert {k: p["havePermission"] for k, p in mine.json()["permissions"].items()} == {
+        "BROWSE_PROJECTS": True,
+        "EDIT_ISSUES": False,
+    }
+    sam = user_ref(site, "sam@example.com", "sam")
+    refused = [
+        (reader.post(site.rest("issue"), json={"fields": issue_fields(site, "x")}), 400),
+        (reader.put(site.rest(f"issue/{key}"), json={"fields": {"summary": "y"}}), 400),
+        (reader.put(site.rest(f"issue/{key}/assignee"), json=sam), 403 if cloud else 401),
+        (reader.put(site.rest(f"issue/{key}/properties/p"), json={"a": 1}), 403),
+        (reader.delete(site.rest(f"issue/{key}/properties/p")), 404 if cloud else 403),
+        (
+            reader.post(site.rest(f"issue/{key}/transitions"), json={"transition": {"id": "21"}}),
+            400,
+        ),
+        (
+            reader.post(site.rest(f"issue/{key}/watchers"), json=sam.get("accountId", "sam")),
+            403 if cloud else 401,
+        ),
+        (reader.post(site.rest("issueLink"), json=_link(key, other)), 404 if cloud else 401),
+        (
+            reader.post(site.rest("version"), json={"name": "r2", "projectId": 10000}),
+            404 if cloud else 403,
+        ),
+        (
+            reader.put(site.rest(f"version/{version['id']}"), json={"released": True}),
+            400 if cloud else 403,
+        ),
+        (outsider.get(site.rest("project/NIVO")), 404),
+        (outsider.get(site.rest(f"issue/{key}")), 404),
+        (outsider.get(site.rest("project/NIVO/versions")), 404),
+        (outsider.get(site.rest("mypermissions"), params=wanted), 404),
+    ]
+    assert [r.status_code for r, _ in refused] == [status for _, status in refused]
+    transitions = reader.get(site.rest(f"issue/{key}/transitions"))
+    assert transitions.status_code == 200 and transitions.json()["transitions"] == []
+    search = "search/jql" if cloud else "search"
+    found = outsider.get(site.rest(search), params={"jql": "project = NIVO", "fields": "summary"})
+    assert found.status_code == 200 and found.json()["issues"] == []
+
+
+def _link(inward: str, outward: str) -> dict[str, Any]:
+    return {
+        "type": {"name": "Blocks"},
+        "inwardIssue": {"key": inward},
+        "outwardIssue": {"key": outward},
+    }
 
 
 @pytest.mark.parametrize("fixture", ["jira_cloud", "jira_dc"])

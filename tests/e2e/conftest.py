@@ -14,6 +14,7 @@ from jira import JIRA
 from nivosync.app.sites import site_seed
 from nivosync.inputs.config import load_config
 from nivosync.sandbox import Sandbox, SiteSeed
+from nivosync.sandbox.auth import user_token
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "e2e-secret-token-3f9a"  # sandbox-only; tests assert it never reaches output
@@ -90,3 +91,14 @@ def site(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch) -> Iterato
 @pytest.fixture
 def cloud_site(tmp_path: Path, monkeypatch) -> Iterator[E2ESite]:
     yield from start_site(tmp_path, "cloud", monkeypatch)
+
+
+def as_account(site: E2ESite, monkeypatch: pytest.MonkeyPatch, email: str, username: str) -> None:
+    """Run nivosync as the sandbox's `email` (an ordinary user, not a site admin)."""
+    data = yaml.safe_load(site.config_path.read_text())
+    login = email if site.flavor == "cloud" else username
+    data["jira"]["user"] = data["confluence"]["user"] = login
+    site.config_path.write_text(yaml.safe_dump(data, sort_keys=False))
+    token = user_token(site.sandbox.seed, email)
+    monkeypatch.setenv("NIVOSYNC_JIRA_TOKEN", token)
+    monkeypatch.setenv("NIVOSYNC_CONFLUENCE_TOKEN", token)

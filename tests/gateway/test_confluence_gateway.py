@@ -132,7 +132,12 @@ def test_attachment_upload_sends_the_xsrf_header_and_updates_existing_files():
     ("status", "expected"),
     [
         (401, "check that $NIVOSYNC_CONFLUENCE_TOKEN holds a valid token"),
-        (403, "'Add Pages' and 'Add Attachments' permissions in REL"),
+        (403, "ask a space admin for the 'Add Page' permission in REL"),
+        # Cloud v2 answers a page write the account may not make with 404 (its spec says so)
+        (
+            404,
+            "may not access the page in space REL (HTTP 404): ask a space admin for the 'Add Page'",
+        ),
         (400, "Confluence refused the page (HTTP 400): A page with this title already exists"),
     ],
 )

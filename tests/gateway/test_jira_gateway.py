@@ -195,3 +195,63 @@ def test_watcher_and_link_payloads():
     assert json.loads(responses.calls[0].request.body) == "acc-1"
     link = json.loads(responses.calls[1].request.body)
     assert link["inwardIssue"] == {"key": "NVX-1"} and link["outwardIssue"] == {"key": "NVX-2"}
+
+
+@responses.activate
+@pytest.mark.parametrize(
+    ("flavor", "call", "method", "path", "status", "permission"),
+    [
+        (
+            DATACENTER,
+            lambda g: g.add_watcher("NVX-2", "dana"),
+            "POST",
+            "issue/NVX-2/watchers",
+            401,
+            "Manage Watchers",
+        ),
+        (
+            DATACENTER,
+            lambda g: g.link_blocks("NVX-1", "NVX-2"),
+            "POST",
+            "issueLink",
+            401,
+            "Link Issues",
+        ),
+        (CLOUD, lambda g: g.link_blocks("NVX-1", "NVX-2"), "POST", "issueLink", 404, "Link Issues"),
+        (
+            CLOUD,
+            lambda g: g.create_version("10000", "v", "2027-01-12", ""),
+            "POST",
+            "version",
+            404,
+            "Administer Projects",
+        ),
+    ],
+)
+def test_a_missing_permission_is_named_whatever_status_jira_uses(
+    flavor, call, method, path, status, permission
+):
+    """Data Center says 401 for a missing Manage Watchers / Link Issues and Cloud 404 for Link
+    Issues / Administer Projects (their specs say so): the error names the permission, never
+    the credentials."""
+    api = "3" if flavor is CLOUD else "2"
+    responses.add(method, f"{BASE}/rest/api/{api}/{path}", status=status, json={})
+    with pytest.raises(HttpError) as caught:
+        call(gateway(flavor))
+    assert f"ask a Jira admin for the '{permission}' permission in NVX" in str(caught.value)
+    assert "credentials" not in str(caught.value)
+
+
+@responses.activate
+def test_my_permissions_are_read_once_and_cloud_names_them():
+    found = {"permissions": {"EDIT_ISSUES": {"key": "EDIT_ISSUES", "havePermission": True}}}
+    responses.get(f"{BASE}/rest/api/3/mypermissions", json=found)
+    jira = gateway()
+    assert jira.my_permissions(["EDIT_ISSUES", "MANAGE_WATCHERS"]) == {
+        "EDIT_ISSUES": True,
+        "MANAGE_WATCHERS": False,
+    }
+    assert jira.my_permissions(["EDIT_ISSUES"]) == {"EDIT_ISSUES": True}
+    assert len(responses.calls) == 1
+    query = responses.calls[0].request.params
+    assert query == {"projectKey": "NVX", "permissions": "EDIT_ISSUES,MANAGE_WATCHERS"}

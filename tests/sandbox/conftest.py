@@ -11,20 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from nivosync.sandbox import Sandbox
 from nivosync.sandbox.seed import Flavor, demo_seed
 
-from .site import Site
+from .site import Site, started
 
 
 def _start(tmp_path: Path, flavor: Flavor) -> Iterator[Site]:
-    # Route tests read back what they just wrote: no index lag here (tests/sandbox/
-    # test_index_lag.py covers the lag itself, and tests/e2e run nivosync with the default).
-    no_lag = {"index_lag_seconds": 0}
-    with Sandbox.start(tmp_path / f"{flavor}.db", demo_seed(flavor), faults=no_lag) as sandbox:
-        site = Site(sandbox)
-        yield site
-        site.session.close()
+    yield from started(tmp_path / f"{flavor}.db", demo_seed(flavor))
 
 
 @pytest.fixture

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import requests
 
-from nivosync.sandbox import Sandbox
+from nivosync.sandbox import Sandbox, SiteSeed
 
 
 class Site:
@@ -42,3 +44,12 @@ class Site:
     def rest(self, path: str) -> str:
         """``/rest/api/<flavor's version>/<path>``."""
         return f"/rest/api/{self.api}/{path}"
+
+
+def started(path: Path, seed: SiteSeed) -> Iterator[Site]:
+    """A site for `seed` stored at `path`, with no index lag: route tests read back what they
+    just wrote (tests/sandbox/test_index_lag.py covers the lag, tests/e2e the default)."""
+    with Sandbox.start(path, seed, faults={"index_lag_seconds": 0}) as sandbox:
+        site = Site(sandbox)
+        yield site
+        site.session.close()

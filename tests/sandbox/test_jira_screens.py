@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from jira import JIRA
 
-from nivosync.sandbox import FieldSeed, Sandbox, ScreenSeed, SiteSeed
+from nivosync.sandbox import FieldSeed, ScreenSeed, SiteSeed
 from nivosync.sandbox.seed import Flavor, demo_seed
 
 from .jira_payloads import create, epic_link, issue_fields
-from .site import Site
+from .site import Site, started
 
 OFF_SCREEN = "Field '{}' cannot be set. It is not on the appropriate screen, or unknown."
 IMPACT = FieldSeed("Customer Impact")
@@ -24,10 +24,7 @@ TASK_SCREEN = ScreenSeed(
 
 
 def _site(tmp_path: Path, seed: SiteSeed) -> Iterator[Site]:
-    with Sandbox.start(tmp_path / "s.db", seed, faults={"index_lag_seconds": 0}) as sandbox:
-        site = Site(sandbox)
-        yield site
-        site.session.close()
+    yield from started(tmp_path / "s.db", seed)
 
 
 @pytest.fixture(params=["cloud", "datacenter"])

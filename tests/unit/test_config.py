@@ -85,11 +85,32 @@ def test_persons_must_fit_the_flavour_and_the_sandbox(tmp_path):
     data["roles"]["Testing Team"] = "qa"
     data["roles"]["Support Team"] = "nobody@example.com"
     found = problems(write(tmp_path, data))
-    assert any("'qa' is not an email" in p for p in found), found
+    assert any("'qa' is neither an email nor an account ID" in p for p in found), found
     assert any("'nobody@example.com' is not a sandbox user" in p for p in found), found
     data = example()
     data["jira"]["flavor"] = data["confluence"]["flavor"] = "datacenter"
     assert any("not a username" in p for p in problems(write(tmp_path, data)))
+
+
+def test_a_cloud_person_may_be_an_account_id(tmp_path):
+    """People whose profile hides their email cannot be found by it: their account ID works."""
+    data = example()
+    data["roles"]["Testing Team"] = "712020:0b8a2c3d-1e2f-4a5b-8c7d-9e0f1a2b3c4d"
+    data["roles"]["Support Team"] = "5b10ac8d82e05b22cc7d4ef5"
+    config = load_config(write(tmp_path, data))
+    assert config.people("Acme Health")["Support Team"] == "5b10ac8d82e05b22cc7d4ef5"
+
+
+def test_cloud_basic_auth_needs_the_email(tmp_path):
+    data = example()
+    data["jira"]["user"] = "admin"
+    found = problems(write(tmp_path, data))
+    assert any("jira.user: 'admin' is not an email" in p and "HTTP 401" in p for p in found), found
+    data["jira"]["flavor"] = data["confluence"]["flavor"] = "datacenter"
+    for role in data["roles"]:
+        data["roles"][role] = None
+    data["customers"] = {}
+    load_config(write(tmp_path, data))  # a Data Center username is right
 
 
 def test_sandbox_flavours_must_agree(tmp_path):

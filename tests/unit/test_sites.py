@@ -74,3 +74,27 @@ def test_retry_policy_follows_the_http_section(tmp_path):
         retry = jira_gateway(sites, config).transport.retry
     assert (retry.max_wait, retry.budget, retry.near_limit_pause) == (900, 1800, 2.5)
     assert retry_policy(load_config(real_site_config(tmp_path))).max_wait == 300
+
+
+def test_the_sandbox_account_is_a_site_admin_unless_its_entry_sets_access(tmp_path):
+    from nivosync.app.sites import site_seed
+    from nivosync.sandbox import MEMBER_PERMISSIONS, PROJECT_ADMIN
+
+    data = yaml.safe_load((REPO / "config.example.yaml").read_text())
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(data))
+    seed = site_seed(load_config(path), "tok")
+    assert [a.email for a in seed.admins] == ["admin@example.com"]
+    assert seed.user_seed("dana@example.com").project == MEMBER_PERMISSIONS
+    for user in data["sandbox"]["users"]:
+        if user["email"] == "admin@example.com":
+            user["access"] = "project-admin"
+        if user["email"] == "qa@example.com":
+            user["email_hidden"] = True
+    path.write_text(yaml.safe_dump(data))
+    seed = site_seed(load_config(path), "tok")
+    assert [a.email for a in seed.admins] == ["sandbox-admin@sandbox.invalid"]
+    account = seed.user_seed("admin@example.com")
+    assert (account.project, account.token) == (PROJECT_ADMIN, "tok")
+    assert seed.user_seed("qa@example.com").email_hidden
+    assert seed.user_seed("dana@example.com").token is None  # derived, like any person's

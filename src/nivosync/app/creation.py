@@ -20,8 +20,9 @@ import structlog
 from nivosync.app.ledger import EPIC, LedgerTiming, ReleaseLedger
 from nivosync.app.milestone_versions import ensure_milestone_versions, milestone_version_name
 from nivosync.app.payloads import epic_payload, task_payload
+from nivosync.app.permissions import VERSIONS, need_named
 from nivosync.app.releases import release_issues
-from nivosync.app.resolving import Resolved, Writes, screens_up_front
+from nivosync.app.resolving import Resolved, Writes, permitted, screens_up_front
 
 # Checked before any write; callers have always found them here.
 from nivosync.app.resolving import find_people as find_people
@@ -82,15 +83,22 @@ class CreateOutcome:
         return not self.failures
 
 
-def _writers(plan: Plan, diff: ReleaseDiff, update: bool) -> Writes:
+def _watchers_due(plan: Plan, diff: ReleaseDiff, ledger: ReleaseLedger) -> list[PlannedTask]:
+    """Existing tasks whose watchers may not all be added yet: labelled so (sites without a
+    ledger), or made by a run that did not finish (the ledger's pending names)."""
+    due = set(diff.watchers_pending) | (ledger.unwatched & set(diff.existing))
+    return [t for t in plan.tasks if t.watchers and t.id in due]
+
+
+def _writers(plan: Plan, diff: ReleaseDiff, update: bool, ledger: ReleaseLedger) -> Writes:
     """What this round would write: people it would assign or add as watchers, and the epic
     and tasks it would create."""
     people: set[str] = set()
     for task in plan.tasks:
         if task.id in diff.missing:
             people.update(p for p in (task.assignee, *task.watchers) if p)
-        elif task.id in diff.watchers_pending:
-            people.update(task.watchers)
+    for task in _watchers_due(plan, diff, ledger):
+        people.update(task.watchers)
     if update:
         people.update(
             t.assignee
@@ -138,13 +146,7 @@ def _reconcile(
     outcome = _outcome(plan, dry_run)
     outcome.unset = screens_up_front(jira, plan, resolved, dry_run, milestone_versions)
     if milestone_versions:
-        resolved.versions.update(
-            ensure_milestone_versions(jira, plan, resolved.facts.project_id, dry_run)
-        )
-        missing = [m for m in plan.milestones if m.id not in resolved.versions]
-        outcome.actions += [
-            f'create version "{milestone_version_name(plan, m.id)}" due {m.end}' for m in missing
-        ]
+        _versions(jira, plan, resolved, outcome, dry_run)
     ledger.load()
     for round_number in range(MAX_ROUNDS):
         ledger.wait_for_pending(progress)
@@ -156,16 +158,20 @@ def _reconcile(
         find_people(jira, plan, resolved, remembered)
         diff = diff_release(plan, resolved.refs, found, check_start)
         ledger.searched(_names(diff))
+        idle = diff.complete and not _watchers_due(plan, diff, ledger)
+        if dry_run or not idle or (update and diff.drift):
+            plan = permitted(jira, plan, resolved, milestone_versions)
         # Everyone a write will name is checked on the site now, before the first write.
-        find_people(jira, plan, resolved, remembered, _writers(plan, diff, update))
+        find_people(jira, plan, resolved, remembered, _writers(plan, diff, update, ledger))
         if round_number == 0:
             _report_found(outcome, diff, jira)
         _mark_existing(outcome, diff)
         if dry_run:
-            outcome.actions += _dry_run_actions(plan, diff, resolved, update)
+            outcome.actions += _dry_run_actions(plan, diff, resolved, update, ledger)
             outcome.actions = outcome.actions or ["nothing to do"]
+            outcome.unset = list(resolved.unset)
             return outcome
-        if diff.complete and not (update and diff.drift):
+        if idle and not (update and diff.drift):
             ledger.release()
             return outcome
         if ledger.acquire([*([] if diff.epic else [EPIC]), *diff.missing], progress):
@@ -184,6 +190,32 @@ def _reconcile(
         f"gave up after {MAX_ROUNDS} ambiguous failures; run `nivosync create` again to finish"
     )
     return outcome
+
+
+def _versions(
+    jira: JiraGateway, plan: Plan, resolved: Resolved, outcome: CreateOutcome, dry_run: bool
+) -> None:
+    """The milestone versions: found, else created — unless the account may not administer
+    the project, when the missing ones are reported as unset."""
+    may_create = not (resolved.held and resolved.held.lacks(VERSIONS))
+    resolved.versions.update(
+        ensure_milestone_versions(jira, plan, resolved.facts.project_id, dry_run or not may_create)
+    )
+    missing = [m for m in plan.milestones if m.id not in resolved.versions]
+    if may_create:
+        outcome.actions += [
+            f'create version "{milestone_version_name(plan, m.id)}" due {m.end}' for m in missing
+        ]
+    else:
+        resolved.unset.extend(_no_version(jira, plan, resolved, m.id) for m in missing)
+
+
+def _no_version(jira: JiraGateway, plan: Plan, resolved: Resolved, milestone: str) -> UnsetField:
+    """A milestone version that does not exist, which this account may not create."""
+    name = milestone_version_name(plan, milestone)
+    what = f"fix version '{name}' (ask a project admin to create it)"
+    permission = need_named(VERSIONS).name
+    return UnsetField(jira.project_key, resolved.task_type.name, "fixVersions", what, permission)
 
 
 def _names(diff: ReleaseDiff) -> dict[str, tuple[str, str]]:
@@ -272,9 +304,10 @@ def _apply(
         epic_key = diff.epic.key
     keys = {task_id: issue.key for task_id, issue in diff.existing.items()}
     _create_tasks(jira, plan, resolved, diff, epic_key, keys, outcome, progress, ledger)
-    pending = [t for t in plan.tasks if t.watchers and t.id in keys]
-    pending = [t for t in pending if t.id in diff.watchers_pending or t.id not in diff.existing]
-    _add_watchers(jira, pending, keys, resolved)
+    created = [t for t in plan.tasks if t.watchers and t.id in keys and t.id not in diff.existing]
+    labelled = set(diff.watchers_pending) | (set() if ledger.marks_watchers else set(keys))
+    pending = [*_watchers_due(plan, diff, ledger), *created]
+    _add_watchers(jira, pending, keys, resolved, labelled, ledger)
     if update:
         outcome.fixed = _fix_drift(jira, plan, resolved, diff)
 
@@ -334,6 +367,7 @@ def _create_tasks(
                     resolved.refs,
                     [keys[d] for d in task.depends_on],
                     resolved.versions.get(task.milestone),
+                    watchers_label=not ledger.marks_watchers,
                 )
                 for task in chunk
             ]
@@ -355,14 +389,22 @@ def _create_tasks(
 
 
 def _add_watchers(
-    jira: JiraGateway, tasks: Sequence[PlannedTask], keys: dict[str, str], resolved: Resolved
+    jira: JiraGateway,
+    tasks: Sequence[PlannedTask],
+    keys: dict[str, str],
+    resolved: Resolved,
+    labelled: set[str],
+    ledger: ReleaseLedger,
 ) -> None:
+    """Add each task's watchers (a repeat is harmless); only once all are added does the
+    issue stop saying some are pending (its label, where it has one; else the ledger)."""
     for task in tasks:
         key = keys[task.id]
         for person in task.watchers:
             jira.add_watcher(key, resolved.refs[person])
-        # Only once every watcher is added does the issue stop saying some are pending.
-        jira.edit_issue(key, {}, {"labels": [{"remove": WATCHERS_PENDING}]})
+        if task.id in labelled:
+            jira.edit_issue(key, {}, {"labels": [{"remove": WATCHERS_PENDING}]})
+        ledger.watched(task.id)
 
 
 def _fix_drift(jira: JiraGateway, plan: Plan, resolved: Resolved, diff: ReleaseDiff) -> list[Drift]:
@@ -398,7 +440,9 @@ def _field_value(jira: JiraGateway, plan: Plan, resolved: Resolved, drift: Drift
     return {drift.field: drift.planned}
 
 
-def _dry_run_actions(plan: Plan, diff: ReleaseDiff, resolved: Resolved, update: bool) -> list[str]:
+def _dry_run_actions(
+    plan: Plan, diff: ReleaseDiff, resolved: Resolved, update: bool, ledger: ReleaseLedger
+) -> list[str]:
     actions = []
     if diff.epic is None:
         actions.append(f'create epic "{plan.epic_summary}" due {plan.end}')
@@ -412,8 +456,9 @@ def _dry_run_actions(plan: Plan, diff: ReleaseDiff, resolved: Resolved, update: 
                 f'create (batch {number}/{len(layers)}) "{task.summary}" assignee '
                 f"{task.assignee or '(none)'} {task.start}..{task.due} blocked by: {deps}"
             )
+    due = {t.id for t in _watchers_due(plan, diff, ledger)}
     for task in plan.tasks:
-        pending = task.id in diff.watchers_pending or task.id in diff.missing
+        pending = task.id in due or task.id in diff.missing
         for person in task.watchers if pending else ():
             actions.append(f'add watcher {person} to "{task.name}"')
     if update:

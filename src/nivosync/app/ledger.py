@@ -124,6 +124,9 @@ class ReleaseLedger:
         self.state = LedgerState()
         self.usable = True
         self.holds = False
+        # Names some run was creating without finishing (or this run is creating): their
+        # watchers may not all be added yet. Where there is no ledger, a label says so.
+        self.unwatched: set[str] = set()
         self._lease = Lease(uuid.uuid4().hex, socket.gethostname(), os.getpid(), 0.0)
 
     def load(self) -> None:
@@ -135,6 +138,7 @@ class ReleaseLedger:
                 ledger=self.name,
             )
         self.state = parse_state(value)
+        self.unwatched.update(self.state.pending)
         if self.state.pending and not self._ours(self.state.lease):
             # Another run was creating these (and may have crashed doing so): whatever it
             # wrote happened before now, so the index shows it once the lag has passed.
@@ -183,6 +187,7 @@ class ReleaseLedger:
                 self.load()
                 continue
             self.state.pending = tuple(pending)
+            self.unwatched.update(pending)
             if not self._write(with_lease=True):
                 return False
             self.timing.sleep(self.timing.settle)  # a racing run's write lands in this gap
@@ -193,6 +198,15 @@ class ReleaseLedger:
 
     def created(self, name: str, key: str, issue_id: str) -> None:
         self.state.created[name] = (key, issue_id)
+
+    def watched(self, name: str) -> None:
+        """Every watcher of `name` is added."""
+        self.unwatched.discard(name)
+
+    @property
+    def marks_watchers(self) -> bool:
+        """Whether this ledger records which issues wait for watchers (else: a label)."""
+        return self.usable
 
     def release(self) -> None:
         """Done: what was created is recorded, nothing is pending, the lease is free."""
@@ -215,8 +229,10 @@ class ReleaseLedger:
     def _live(self, lease: Lease) -> bool:
         if lease.expires <= self.timing.clock():
             return False
-        if lease.host == self._lease.host and lease.pid != self._lease.pid:
-            return _process_alive(lease.pid)  # a crashed run on this machine holds nothing
+        if lease.host == self._lease.host:
+            # A crashed run on this machine holds nothing; nor does an earlier run of this
+            # process (runs in one process follow each other: it failed to free its lease).
+            return lease.pid != self._lease.pid and _process_alive(lease.pid)
         return True
 
     def _write(self, with_lease: bool) -> bool:

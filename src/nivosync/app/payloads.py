@@ -155,14 +155,21 @@ def task_payload(
     refs: Mapping[str, str],
     blocker_keys: Sequence[str],
     version_id: str | None = None,
+    watchers_label: bool = True,
 ) -> dict[str, Any]:
+    """`watchers_label`: mark a task with watchers as waiting for them (where no ledger
+    records it)."""
     fields: dict[str, Any] = {
         "project": {"key": facts.project_key},
         "issuetype": {"id": task_type.id},
         "summary": task.summary,
         "description": flavor.description(task_document(plan, task)),
         "duedate": task.due.isoformat(),
-        "labels": list(task_labels(plan.release, task.id, watchers_pending=bool(task.watchers))),
+        "labels": list(
+            task_labels(
+                plan.release, task.id, watchers_pending=watchers_label and bool(task.watchers)
+            )
+        ),
         **flavor.epic_link(epic_key, facts.epic_link_field),
     }
     if task.assignee:

@@ -5,8 +5,15 @@ creates (see `screening`). Any gap is InvalidInput: exit 2, nothing written."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from nivosync.app.permissions import (
+    FIELD_PERMISSION,
+    WATCHERS,
+    Held,
+    need_named,
+    require_permissions,
+)
 from nivosync.app.screening import ScreenOf, UnsetField, check_screens, creations, reading
 from nivosync.core.plan import Plan, PlannedTask
 from nivosync.errors import InvalidInput
@@ -15,7 +22,7 @@ from nivosync.jira.gateway import JiraGateway
 from nivosync.jira.models import IssueTypeRef, SiteFacts
 
 
-@dataclass(frozen=True)
+@dataclass
 class Resolved:
     """What the site must provide before nivosync writes anything."""
 
@@ -30,6 +37,7 @@ class Resolved:
     # an issue type's name → its create screen, read from the site once and only when needed
     screen_of: ScreenOf = field(default=lambda _name: None, compare=False)
     unset: list[UnsetField] = field(default_factory=list)  # planned fields off the screens
+    held: Held | None = None  # the account's permissions, read before the first write
 
 
 def resolve(jira: JiraGateway, plan: Plan, issue_type: str) -> Resolved:
@@ -108,17 +116,26 @@ def find_people(
         resolved.refs.setdefault(person, ref)
     if missing:
         raise InvalidInput(
-            "; ".join(
-                f"{person} ({', '.join(r) or 'watcher'}) is not a user who can be assigned issues "
-                f"in project {jira.project_key}: check the person in roles, and that they have "
-                "the 'Assignable User' permission"
-                for person, r in missing.items()
-            )
+            "; ".join(not_assignable_text(jira, p, r) for p, r in missing.items()), []
         )
     if isinstance(must_check, Writes) and (must_check.epic or must_check.tasks):
         check_screens_of(
             jira, resolved, must_check.epic, must_check.tasks, versions=resolved.versions
         )
+
+
+def not_assignable_text(jira: JiraGateway, person: str, roles: Sequence[str]) -> str:
+    text = (
+        f"{person} ({', '.join(roles) or 'watcher'}) is not a user who can be assigned issues "
+        f"in project {jira.project_key}: check the person in roles, and that they have the "
+        "'Assignable User' permission"
+    )
+    if jira.flavor.cloud and "@" in person:
+        text += (
+            "; if their Atlassian profile hides their email, Jira cannot find them by it: "
+            "write their account ID instead (the last part of their Jira profile page's URL)"
+        )
+    return text
 
 
 @dataclass(frozen=True)
@@ -151,9 +168,34 @@ def check_screens_of(
         tasks,
         versions,
     )
-    found = check_screens(jira, planned)
+    found = [_why_unset(resolved.held, u) for u in check_screens(jira, planned)]
     resolved.unset[:] = list(dict.fromkeys([*resolved.unset, *found]))
     return found
+
+
+def _why_unset(held: Held | None, unset: UnsetField) -> UnsetField:
+    """A field Jira hides from accounts without a permission is unset for that reason."""
+    key = FIELD_PERMISSION.get(unset.field)
+    if held is None or key is None or not held.lacks(key):
+        return unset
+    return replace(unset, permission=need_named(key).name)
+
+
+def permitted(jira: JiraGateway, plan: Plan, resolved: Resolved, milestone_versions: bool) -> Plan:
+    """Read the account's permissions once, before the first write (InvalidInput when one
+    nivosync cannot work without is missing); the plan this account can carry out: without
+    watchers when it may not manage them (reported as unset)."""
+    if resolved.held is None:
+        resolved.held = require_permissions(jira, milestone_versions)
+        if resolved.held.lacks(WATCHERS) and any(t.watchers for t in plan.tasks):
+            name = need_named(WATCHERS).name
+            watchers = UnsetField(
+                jira.project_key, resolved.task_type.name, "watchers", "watchers", name
+            )
+            resolved.unset[:] = list(dict.fromkeys([*resolved.unset, watchers]))
+    if not resolved.held.lacks(WATCHERS):
+        return plan
+    return replace(plan, tasks=tuple(replace(t, watchers=()) for t in plan.tasks))
 
 
 def screens_up_front(
@@ -164,5 +206,6 @@ def screens_up_front(
     create that could not succeed writes not even a version."""
     if not (dry_run or milestone_versions):
         return []
+    permitted(jira, plan, resolved, milestone_versions)
     versions = [m.id for m in plan.milestones] if milestone_versions else []
     return check_screens_of(jira, resolved, True, plan.tasks, versions)

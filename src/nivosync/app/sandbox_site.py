@@ -79,7 +79,7 @@ def serve_sandbox(
             token = next(iter(generated.values()))
             names = " and ".join(f"${name}" for name in generated)
             out.write(
-                f"  Log in as {seed.admins[0].email} / {seed.admins[0].username} with the token "
+                f"  Log in as {config.spec.jira.user} with the token "
                 f"{token}\n  (generated for this run because {names} "
                 f"{'is' if len(generated) == 1 else 'are'} not set)\n"
             )
@@ -107,7 +107,8 @@ def _seed_with_tokens(config: Config) -> tuple[Any, dict[str, str]]:
             generated[name] = token
     seed = site_seed(config)
     admins = tuple(replace(admin, token=admin.token or token) for admin in seed.admins)
-    return replace(seed, admins=admins), generated
+    users = tuple(replace(u, token=token) if u.token == "" else u for u in seed.users)
+    return replace(seed, admins=admins, users=users), generated
 
 
 def reset_sandbox(config_path: Path | None, db: Path | None, out: TextIO) -> int:

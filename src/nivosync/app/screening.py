@@ -37,8 +37,14 @@ class UnsetField:
     issue_type: str
     field: str  # the Jira field id
     what: str  # what nivosync would have kept there
+    permission: str | None = None  # the permission the account lacks to set it, if that is why
 
     def text(self) -> str:
+        if self.permission:
+            return (
+                f"{self.what} ({self.field}): not set on {self.issue_type} issues — this "
+                f"account lacks the '{self.permission}' permission in project {self.project}"
+            )
         return (
             f"{self.what} ({self.field}): not on the {self.issue_type} create screen of "
             f"project {self.project}"

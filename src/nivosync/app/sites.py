@@ -11,10 +11,23 @@ from dataclasses import dataclass
 from nivosync.confluence.gateway import ConfluenceGateway, confluence_gateway
 from nivosync.errors import InvalidInput
 from nivosync.http import Credentials, RetryPolicy, Transport
-from nivosync.inputs.config import SANDBOX, Config, ConfluenceSettings, JiraSettings
+from nivosync.inputs.config import (
+    SANDBOX,
+    Config,
+    ConfluenceSettings,
+    JiraSettings,
+    SandboxUser,
+)
 from nivosync.jira.flavor import flavor_named
 from nivosync.jira.gateway import JiraGateway
-from nivosync.sandbox import AdminCredential, Sandbox, SiteSeed, UserSeed
+from nivosync.sandbox import (
+    MEMBER_PERMISSIONS,
+    PROJECT_ADMIN,
+    AdminCredential,
+    Sandbox,
+    SiteSeed,
+    UserSeed,
+)
 
 
 @dataclass(frozen=True)
@@ -116,22 +129,30 @@ def keyring_secret(url: str, user: str) -> str:
 
 
 def site_seed(config: Config, token: str | None = None) -> SiteSeed:
-    """What the sandbox is seeded with: the configured project, space, admin and users."""
+    """What the sandbox is seeded with: the configured project, space, accounts and users.
+
+    nivosync's own accounts (jira.user, confluence.user) are site admins unless their
+    `sandbox.users` entry sets `access`; then the site gets a separate admin of its own."""
     spec = config.spec
-    users = tuple(UserSeed(u.name, u.email, u.username) for u in spec.sandbox.users)
-    admins = []
+    listed = {u.email.casefold(): u for u in spec.sandbox.users}
     sides: list[JiraSettings | ConfluenceSettings] = [spec.jira]
     sides += [spec.confluence] if spec.confluence else []
+    admins: list[AdminCredential] = []
+    tokens: dict[str, str] = {}
     for settings in sides:
-        login = settings.user
-        match = next(
-            (u for u in users if login.casefold() in (u.email.casefold(), u.username.casefold())),
-            None,
-        )
-        email = match.email if match else (login if "@" in login else f"{login}@sandbox.invalid")
-        username = match.username if match else login.split("@")[0]
+        login = settings.user.casefold()
+        match = next((u for u in spec.sandbox.users if login in _logins(u)), None)
         secret = token or os.environ.get(settings.token_env, "")
+        if match is not None and match.access not in (None, "site-admin"):
+            tokens[match.email.casefold()] = secret
+            continue
+        user = settings.user
+        email = match.email if match else (user if "@" in user else f"{user}@sandbox.invalid")
+        username = match.username if match else user.split("@")[0]
         admins.append(AdminCredential(email, username, secret))
+    if not admins:  # every account is an ordinary user: the site still has an admin
+        admins.append(AdminCredential(SANDBOX_ADMIN, "sandbox-admin", secrets.token_urlsafe(18)))
+    users = tuple(_user_seed(u, tokens.get(email)) for email, u in listed.items())
     confluence = spec.confluence
     return SiteSeed(
         flavor=spec.jira.flavor,
@@ -142,6 +163,26 @@ def site_seed(config: Config, token: str | None = None) -> SiteSeed:
         parent_page=confluence.parent_page if confluence else None,
         admins=tuple(dict.fromkeys(admins)),
         users=users,
+    )
+
+
+SANDBOX_ADMIN = "sandbox-admin@sandbox.invalid"
+
+
+def _logins(user: SandboxUser) -> tuple[str, str]:
+    return user.email.casefold(), user.username.casefold()
+
+
+def _user_seed(user: SandboxUser, token: str | None) -> UserSeed:
+    """`token`: set for one of nivosync's own accounts (others' tokens are derived)."""
+    access = user.access or "member"
+    return UserSeed(
+        user.name,
+        user.email,
+        user.username,
+        project=PROJECT_ADMIN if access != "member" else MEMBER_PERMISSIONS,
+        email_hidden=user.email_hidden,
+        token=token,
     )
 
 

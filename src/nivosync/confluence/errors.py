@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from nivosync.http import SiteWords, explain_status
 
-PAGE_PERMISSIONS = "the 'Add Pages' and 'Add Attachments' permissions"
+# Confluence's space permissions nivosync needs ("Add Page" also lets one edit pages).
+ADD_PAGE = "Add Page"
+ADD_ATTACHMENT = "Add Attachment"
+PAGE_PERMISSIONS = f"the '{ADD_PAGE}' and '{ADD_ATTACHMENT}' permissions"
 
 
 def messages(body: Any) -> list[str]:
@@ -24,5 +27,13 @@ def messages(body: Any) -> list[str]:
     return [m for m in found if m]
 
 
-def explain(status: int, body: Any, what: str, words: SiteWords) -> str:
-    return explain_status(status, messages(body), what, words, PAGE_PERMISSIONS)
+def explain(
+    status: int,
+    body: Any,
+    what: str,
+    words: SiteWords,
+    permission: str | None = None,
+    refused: Collection[int] = (403,),
+) -> str:
+    ask = f"the '{permission}' permission" if permission else PAGE_PERMISSIONS
+    return explain_status(status, messages(body), what, words, ask, refused)

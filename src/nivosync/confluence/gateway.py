@@ -13,7 +13,7 @@ from typing import Any
 
 import requests
 
-from nivosync.confluence.errors import explain
+from nivosync.confluence.errors import ADD_ATTACHMENT, ADD_PAGE, explain
 from nivosync.confluence.models import Attachment, Page, PageProperty, Space, StaleVersion
 from nivosync.http import HttpError, SiteWords, Transport, json_body
 
@@ -59,6 +59,12 @@ class ConfluenceGateway:
         """The page's attachments (only the one named `filename`, if given)."""
         raise NotImplementedError
 
+    def operations(self, space: Space, page_id: str | None) -> set[tuple[str, str]]:
+        """What this account may do, as (operation, target type) pairs: in the space (Cloud)
+        or on the page `page_id` (the parent page; else the space's home page) on Data
+        Center, which has no space-level check."""
+        raise NotImplementedError
+
     def page_property(self, page_id: str, key: str) -> PageProperty | None:
         raise NotImplementedError
 
@@ -76,7 +82,11 @@ class ConfluenceGateway:
         path = f"{self.v1}/content/{page_id}/label"
         body = [{"prefix": "global", "name": label} for label in labels]
         self._checked(
-            self.transport.request("POST", path, json=body, idempotent=True), "POST", path, "labels"
+            self.transport.request("POST", path, json=body, idempotent=True),
+            "POST",
+            path,
+            "labels",
+            ADD_PAGE,
         )
 
     def upload_attachment(
@@ -100,19 +110,37 @@ class ConfluenceGateway:
         response = self.transport.request(
             "POST", path, files=files, headers=NO_CHECK, idempotent=True
         )
-        self._checked(response, "POST", path, f"attachment {name}")
+        self._checked(response, "POST", path, f"attachment {name}", ADD_ATTACHMENT)
 
-    def _json(self, method: str, path: str, *, what: str = "resource", **kwargs: Any) -> Any:
+    def _json(
+        self,
+        method: str,
+        path: str,
+        *,
+        what: str = "resource",
+        permission: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
         response = self.transport.request(method, path, **kwargs)
-        return self._checked(response, method, path, what)
+        return self._checked(response, method, path, what, permission)
 
-    def _checked(self, response: requests.Response, method: str, path: str, what: str) -> Any:
+    def _checked(
+        self,
+        response: requests.Response,
+        method: str,
+        path: str,
+        what: str,
+        permission: str | None = None,
+    ) -> Any:
         if response.status_code < 300:
             return json_body(response) or {}
         if response.status_code == 409:
             raise StaleVersion(what, method, path, json_body(response))
+        # Cloud's v2 API answers a write the account may not make with 404 (its spec says so).
+        refused = (403, 404) if permission and "/api/v2/" in path else (403,)
+        body = json_body(response)
         raise HttpError(
-            explain(response.status_code, json_body(response), what, self._words()),
+            explain(response.status_code, body, what, self._words(), permission, refused),
             response.status_code,
             method,
             path,
@@ -175,7 +203,9 @@ class CloudConfluence(ConfluenceGateway):
             "parentId": parent_id,
             "body": {"representation": "storage", "value": body},
         }
-        return self._page(self._json("POST", f"{self.v2}/pages", json=payload, what="page"))
+        return self._page(
+            self._json("POST", f"{self.v2}/pages", json=payload, what="page", permission=ADD_PAGE)
+        )
 
     def update_page(
         self, page: Page, title: str, body: str, message: str, minor: bool = False
@@ -189,7 +219,9 @@ class CloudConfluence(ConfluenceGateway):
             "version": {"number": page.version + 1, "message": message},
         }
         return self._page(
-            self._json("PUT", f"{self.v2}/pages/{page.id}", json=payload, what="page")
+            self._json(
+                "PUT", f"{self.v2}/pages/{page.id}", json=payload, what="page", permission=ADD_PAGE
+            )
         )
 
     def attachments(self, page_id: str, filename: str | None = None) -> list[Attachment]:
@@ -202,6 +234,10 @@ class CloudConfluence(ConfluenceGateway):
             Attachment(str(item["id"]), str(item["title"]), str(item.get("comment") or ""))
             for item in self._v2_pages(path, params, "attachments")
         ]
+
+    def operations(self, space: Space, page_id: str | None) -> set[tuple[str, str]]:
+        found = self._json("GET", f"{self.v2}/spaces/{space.id}/operations", what="space")
+        return _operations(found.get("operations"))
 
     def _v2_pages(
         self, path: str, params: Mapping[str, Any], what: str
@@ -255,10 +291,18 @@ class CloudConfluence(ConfluenceGateway):
     ) -> None:
         base = f"{self.v2}/pages/{page_id}/properties"
         if current is None:
-            self._json("POST", base, json={"key": key, "value": value}, what="page property")
+            self._json(
+                "POST",
+                base,
+                json={"key": key, "value": value},
+                what="page property",
+                permission=ADD_PAGE,
+            )
             return
         body = {"key": key, "value": value, "version": {"number": current.version + 1}}
-        self._json("PUT", f"{base}/{current.id}", json=body, what="page property")
+        self._json(
+            "PUT", f"{base}/{current.id}", json=body, what="page property", permission=ADD_PAGE
+        )
 
     def _page(self, item: Mapping[str, Any]) -> Page:
         version = item.get("version") or {}
@@ -307,7 +351,12 @@ class DataCenterConfluence(ConfluenceGateway):
             "body": {"storage": {"value": body, "representation": "storage"}},
         }
         created = self._json(
-            "POST", f"{self.v1}/content", json=payload, params={"expand": self.EXPAND}, what="page"
+            "POST",
+            f"{self.v1}/content",
+            json=payload,
+            params={"expand": self.EXPAND},
+            what="page",
+            permission=ADD_PAGE,
         )
         return self._page(created)
 
@@ -327,6 +376,7 @@ class DataCenterConfluence(ConfluenceGateway):
             json=payload,
             params={"expand": self.EXPAND},
             what="page",
+            permission=ADD_PAGE,
         )
         return self._page(updated)
 
@@ -340,6 +390,19 @@ class DataCenterConfluence(ConfluenceGateway):
             comment = ((item.get("metadata") or {}).get("comment")) or ""
             found.append(Attachment(str(item["id"]), str(item["title"]), str(comment)))
         return found
+
+    def operations(self, space: Space, page_id: str | None) -> set[tuple[str, str]]:
+        if page_id is None:
+            found = self._json(
+                "GET", f"{self.v1}/space/{space.key}", params={"expand": "homepage"}, what="space"
+            )
+            page_id = str((found.get("homepage") or {}).get("id") or "") or None
+        if page_id is None:
+            return set()
+        found = self._json(
+            "GET", f"{self.v1}/content/{page_id}", params={"expand": "operations"}, what="page"
+        )
+        return _operations(found.get("operations"))
 
     def _v1_pages(self, path: str, params: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
         start, limit = 0, 50
@@ -365,11 +428,21 @@ class DataCenterConfluence(ConfluenceGateway):
     ) -> None:
         if current is None:
             path = f"{self.v1}/content/{page_id}/property"
-            self._json("POST", path, json={"key": key, "value": value}, what="page property")
+            self._json(
+                "POST",
+                path,
+                json={"key": key, "value": value},
+                what="page property",
+                permission=ADD_PAGE,
+            )
             return
         body = {"key": key, "value": value, "version": {"number": current.version + 1}}
         self._json(
-            "PUT", f"{self.v1}/content/{page_id}/property/{key}", json=body, what="page property"
+            "PUT",
+            f"{self.v1}/content/{page_id}/property/{key}",
+            json=body,
+            what="page property",
+            permission=ADD_PAGE,
         )
 
     def _page(self, item: Mapping[str, Any]) -> Page:
@@ -389,6 +462,14 @@ class DataCenterConfluence(ConfluenceGateway):
             parent_id=str(ancestors[-1]["id"]) if ancestors else None,
             url=self.public_url + webui,
         )
+
+
+def _operations(items: Any) -> set[tuple[str, str]]:
+    return {
+        (str(i.get("operation")), str(i.get("targetType")))
+        for i in items or []
+        if isinstance(i, Mapping)
+    }
 
 
 def confluence_gateway(

@@ -143,10 +143,18 @@ class ReleaseNotesSettings(Strict):
     sections: dict[Text, Text] = {}  # issue type → section (new features, improvements, …)
 
 
+SandboxAccess = Literal["site-admin", "project-admin", "member"]
+
+
 class SandboxUser(Strict):
     name: Text
     email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$")]
     username: Annotated[str, StringConstraints(pattern=r"^[^\s]+$")]
+    # What they may do in the sandbox's project and space. Unset: nivosync's own account
+    # (jira.user) is a site admin, everyone else a project member (Jira's default scheme).
+    access: SandboxAccess | None = None
+    # Their Atlassian profile hides their email (Cloud): Jira cannot find them by it.
+    email_hidden: bool = False
 
 
 class SandboxSettings(Strict):
@@ -405,13 +413,17 @@ def _person_problems(config: Config) -> Iterable[Problem]:
             for role, person in customer.roles.items()
             if person
         ]
+    yield from _account_problems(config)
     for at, person in places:
-        if cloud and not _EMAIL.match(person):
+        if cloud and not (_EMAIL.match(person) or CLOUD_ACCOUNT_ID.match(person)):
             yield doc.problem(
                 at,
-                f"{at[-1]}: '{person}' is not an email; on Jira Cloud a role's person is the "
-                "user's email address",
+                f"{at[-1]}: '{person}' is neither an email nor an account ID; on Jira Cloud a "
+                "role's person is the user's email address, or their account ID (e.g. "
+                "712020:0b8a…) when their profile hides the email",
             )
+        elif cloud and CLOUD_ACCOUNT_ID.match(person):
+            continue  # only the site can say whether an account ID is one of its users
         elif not cloud and (_EMAIL.match(person) or " " in person):
             yield doc.problem(
                 at,
@@ -427,3 +439,21 @@ def _person_problems(config: Config) -> Iterable[Problem]:
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Atlassian account IDs: 24 hex digits (older accounts) or "<number>:<uuid>".
+CLOUD_ACCOUNT_ID = re.compile(
+    r"^(?:[0-9a-f]{24}|\d+:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
+)
+
+
+def _account_problems(config: Config) -> Iterable[Problem]:
+    """Cloud's API tokens authenticate Basic auth with the account's email, never a username."""
+    spec, doc = config.spec, config.doc
+    for side, settings in (("jira", spec.jira), ("confluence", spec.confluence)):
+        if settings is None or settings.flavor != "cloud" or settings.auth == "bearer":
+            continue
+        if not _EMAIL.match(settings.user):
+            yield doc.problem(
+                (side, "user"),
+                f"{side}.user: '{settings.user}' is not an email; Atlassian Cloud's API tokens "
+                "log in with the account's email address (a username is refused with HTTP 401)",
+            )

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from nivosync.http import SiteWords, explain_status
 
 
 def explain(
-    status: int, body: Any, what: str, words: SiteWords, permission: str | None = None
+    status: int,
+    body: Any,
+    what: str,
+    words: SiteWords,
+    permission: str | None = None,
+    refused: Collection[int] = (403,),
 ) -> str:
     """One line: what failed, the likely cause, and what to check."""
     ask = f"the '{permission}' permission" if permission else "access"
-    return explain_status(status, messages(body), what, words, ask)
+    return explain_status(status, messages(body), what, words, ask, refused)
 
 
 def messages(body: Any) -> list[str]:

@@ -40,7 +40,10 @@ class JiraFlavor:
         return {"accountId": ref} if self.cloud else {"name": ref}
 
     def user_search_params(self, project_key: str, person: str) -> dict[str, Any]:
-        key = "query" if self.cloud else "username"
+        """Cloud finds a person by email (`query`), or by account ID where the configured
+        person is one (a hidden email cannot be searched); Data Center by username."""
+        cloud_key = "query" if "@" in person else "accountId"
+        key = cloud_key if self.cloud else "username"
         return {"project": project_key, key: person, "maxResults": 50}
 
     def user_from_json(self, data: Mapping[str, Any] | None) -> JiraUser | None:

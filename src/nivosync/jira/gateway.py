@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -53,6 +53,7 @@ class JiraGateway:
         # this account edits with notifications like any user would.
         self._quiet_edits = True
         self._me: JiraUser | None = None
+        self._permissions: dict[str, bool] = {}  # project permission key → held
 
     @property
     def base_url(self) -> str:
@@ -255,6 +256,22 @@ class JiraGateway:
             properties=dict(raw.get("properties") or {}),
         )
 
+    def my_permissions(self, keys: Sequence[str]) -> dict[str, bool]:
+        """Whether this account holds each of the project permissions `keys` (read once per
+        run; Cloud needs the keys named, Data Center answers with all of its permissions)."""
+        wanted = [k for k in keys if k not in self._permissions]
+        if wanted:
+            params = {"projectKey": self.project_key}
+            if self.flavor.cloud:
+                params["permissions"] = ",".join(wanted)
+            found = self._json(
+                "GET", f"{self.flavor.api}/mypermissions", params=params, what="permissions"
+            )
+            held = found.get("permissions") or {}
+            for key in wanted:
+                self._permissions[key] = bool((held.get(key) or {}).get("havePermission"))
+        return {k: self._permissions[k] for k in keys}
+
     def versions(self) -> dict[str, str]:
         """The project's versions: name → id."""
         found = self._json(
@@ -286,6 +303,7 @@ class JiraGateway:
             body=body,
             what="version",
             permission="Administer Projects",
+            refused=(403, 404),  # Cloud: 404 when the account may not administer the project
         )
         return str(created["id"])
 
@@ -335,7 +353,9 @@ class JiraGateway:
         path = f"{self.flavor.api}/issue/{key}/watchers"
         # Adding a watcher twice is harmless, so the POST may be repeated safely.
         response = self.transport.request("POST", path, json=ref, idempotent=True)
-        self._checked(response, "POST", path, "watchers", "Manage Watchers")
+        # Data Center answers a missing Manage Watchers permission with 401 (its spec says so).
+        refused = (403,) if self.flavor.cloud else (401, 403)
+        self._checked(response, "POST", path, "watchers", "Manage Watchers", refused)
 
     def edit_issue(self, key: str, fields: Mapping[str, Any], update: Mapping[str, Any]) -> None:
         path = f"{self.flavor.api}/issue/{key}"
@@ -366,7 +386,9 @@ class JiraGateway:
             "outwardIssue": {"key": blocked},
         }
         response = self.transport.request("POST", path, json=body)
-        self._checked(response, "POST", path, "issue links", "Link Issues")
+        # Cloud says 404 and Data Center 401 when the account lacks Link Issues.
+        refused = (403, 404) if self.flavor.cloud else (401, 403)
+        self._checked(response, "POST", path, "issue links", "Link Issues", refused)
 
     # --- plumbing ----------------------------------------------------------------------
 
@@ -384,11 +406,12 @@ class JiraGateway:
         idempotent: bool | None = None,
         what: str = "resource",
         permission: str | None = None,
+        refused: Collection[int] = (403,),
     ) -> Any:
         response = self.transport.request(
             method, path, params=params, json=body, idempotent=idempotent
         )
-        return self._checked(response, method, path, what, permission)
+        return self._checked(response, method, path, what, permission, refused)
 
     def _checked(
         self,
@@ -397,17 +420,17 @@ class JiraGateway:
         path: str,
         what: str,
         permission: str | None = None,
+        refused: Collection[int] = (403,),
     ) -> Any:
         if response.status_code < 300:
             return json_body(response) or {}
+        body = json_body(response)
         raise HttpError(
-            explain(
-                response.status_code, json_body(response), what, self._site_words(), permission
-            ),
+            explain(response.status_code, body, what, self._site_words(), permission, refused),
             response.status_code,
             method,
             path,
-            json_body(response),
+            body,
         )
 
     def _site_words(self) -> SiteWords:

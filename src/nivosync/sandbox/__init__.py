@@ -3,11 +3,21 @@
 It is the other side of the wire: nothing here imports from the rest of nivosync.
 """
 
-from nivosync.sandbox.seed import AdminCredential, FieldSeed, ScreenSeed, SiteSeed, UserSeed
+from nivosync.sandbox.seed import (
+    MEMBER_PERMISSIONS,
+    PROJECT_ADMIN,
+    AdminCredential,
+    FieldSeed,
+    ScreenSeed,
+    SiteSeed,
+    UserSeed,
+)
 from nivosync.sandbox.server import Sandbox, serve
 from nivosync.sandbox.store import reset_db
 
 __all__ = [
+    "MEMBER_PERMISSIONS",
+    "PROJECT_ADMIN",
     "AdminCredential",
     "FieldSeed",
     "Sandbox",

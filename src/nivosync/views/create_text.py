@@ -32,7 +32,8 @@ def create_text(outcome: CreateOutcome, url: Callable[[str], str], names: Mappin
     if outcome.unset:
         lines += [
             "",
-            "Not set (a Jira admin can add these fields to the create screens):",
+            "Not set (a Jira admin can add these fields to the create screens, or grant the "
+            "permission named):",
         ]
         lines += [f"  {u.text()}" for u in outcome.unset]
     for note in outcome.notes:
@@ -100,7 +101,13 @@ def create_json(
             for d in outcome.drift
         ],
         "unset_fields": [
-            {"issue_type": u.issue_type, "field": u.field, "what": u.what} for u in outcome.unset
+            {
+                "issue_type": u.issue_type,
+                "field": u.field,
+                "what": u.what,
+                "missing_permission": u.permission,
+            }
+            for u in outcome.unset
         ],
         "notes": outcome.notes,
         "failures": outcome.failures,

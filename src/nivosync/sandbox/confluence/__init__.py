@@ -1,13 +1,16 @@
 """The Confluence side of the sandbox.
 
-Cloud serves ``/wiki/api/v2`` (spaces, pages, properties, versions, labels, attachments) and the
-v1 endpoints the current Cloud v1 spec still has (attachment uploads and downloads, label writes,
-users); every other v1 route the sandbox knows answers 410 Gone there (``cloud_removed.py``).
+Cloud serves ``/wiki/api/v2`` (spaces, pages, properties, versions, labels, attachments,
+operation checks) and the v1 endpoints the current Cloud v1 spec still has (attachment uploads
+and downloads, label writes, users); every other v1 route the sandbox knows answers 410 Gone
+there (``cloud_removed.py``).
 Data Center serves ``/confluence/rest/api`` (content, properties, attachments, labels, spaces).
+Both enforce the caller's space permissions (``permissions.py``).
 """
 
 from __future__ import annotations
 
+from nivosync.sandbox.confluence.cloud_operations import register_cloud_operations
 from nivosync.sandbox.confluence.cloud_page_parts import register_cloud_page_parts
 from nivosync.sandbox.confluence.cloud_pages import register_cloud_pages
 from nivosync.sandbox.confluence.cloud_removed import register_cloud_removed
@@ -36,6 +39,7 @@ def register(router: Router, seed: SiteSeed) -> None:
         v2 = ConfluenceRoutes(router, "/wiki/api/v2", v2=True)
         register_cloud_pages(v2)
         register_cloud_page_parts(v2)
+        register_cloud_operations(v2)
         register_cloud_removed(v1)
     else:
         register_dc_content(v1)

@@ -17,6 +17,7 @@ from nivosync.sandbox.confluence.cloud_view import (
 )
 from nivosync.sandbox.confluence.errors import Problem
 from nivosync.sandbox.confluence.people import users_by_ids
+from nivosync.sandbox.confluence.permissions import editable_page, visible_page
 from nivosync.sandbox.confluence.request_args import (
     caller,
     decode_cursor,
@@ -43,7 +44,7 @@ def list_properties(ctx: RequestContext, page_id: int) -> Response:
     limit = int_arg(ctx, "limit", 10, 1, 250)
     after = int(decode_cursor(ctx).get("id", 0))
     with ctx.store.read() as conn:
-        store.require_page(conn, page_id, _VISIBLE)
+        visible_page(ctx, conn, page_id, _VISIBLE)
         found = properties.list_properties(
             conn, page_id, ctx.request.args.get("key"), after, 0, limit + 1
         )
@@ -56,7 +57,7 @@ def list_properties(ctx: RequestContext, page_id: int) -> Response:
 def create_property(ctx: RequestContext, page_id: int) -> Response:
     payload = json_object(ctx)
     with ctx.store.write() as conn:
-        store.require_page(conn, page_id, _VISIBLE)
+        editable_page(ctx, conn, page_id, _VISIBLE)
         author = caller(ctx, conn)
         prop = properties.create_property(
             conn, page_id, payload.get("key"), payload.get("value"), author.id, now(ctx)
@@ -65,8 +66,15 @@ def create_property(ctx: RequestContext, page_id: int) -> Response:
     return json_response(property_json(prop, users))
 
 
-def _property(conn: Any, page_id: int, property_id: int) -> properties.Property:
-    store.require_page(conn, page_id, _VISIBLE)
+def _property(
+    ctx: RequestContext, conn: Any, page_id: int, property_id: int, write: bool = False
+) -> properties.Property:
+    """The page's property; 404 when the page is invisible, 403 for a write without
+    ``add_page``."""
+    if write:
+        editable_page(ctx, conn, page_id, _VISIBLE)
+    else:
+        visible_page(ctx, conn, page_id, _VISIBLE)
     prop = properties.property_by_id(conn, page_id, property_id)
     if prop is None:
         raise Problem(404, f"No property found with id: {property_id}")
@@ -75,7 +83,7 @@ def _property(conn: Any, page_id: int, property_id: int) -> properties.Property:
 
 def get_property(ctx: RequestContext, page_id: int, property_id: int) -> Response:
     with ctx.store.read() as conn:
-        prop = _property(conn, page_id, property_id)
+        prop = _property(ctx, conn, page_id, property_id)
         users = users_by_ids(conn, [prop.author_id])
     return json_response(property_json(prop, users))
 
@@ -84,7 +92,7 @@ def update_property(ctx: RequestContext, page_id: int, property_id: int) -> Resp
     payload = json_object(ctx)
     number, message, _ = version_of(payload)
     with ctx.store.write() as conn:
-        current = _property(conn, page_id, property_id)
+        current = _property(ctx, conn, page_id, property_id, write=True)
         author = caller(ctx, conn)
         prop = properties.update_property(
             conn,
@@ -102,7 +110,7 @@ def update_property(ctx: RequestContext, page_id: int, property_id: int) -> Resp
 
 def delete_property(ctx: RequestContext, page_id: int, property_id: int) -> Response:
     with ctx.store.write() as conn:
-        properties.delete_property(conn, _property(conn, page_id, property_id))
+        properties.delete_property(conn, _property(ctx, conn, page_id, property_id, write=True))
     return empty_response(204)
 
 
@@ -110,7 +118,7 @@ def list_versions(ctx: RequestContext, page_id: int) -> Response:
     limit = int_arg(ctx, "limit", 25, 1, 250)
     below = int(decode_cursor(ctx).get("number", 10**9))
     with ctx.store.read() as conn:
-        page = store.require_page(conn, page_id, _VISIBLE)
+        page = visible_page(ctx, conn, page_id, _VISIBLE)
         found = [v for v in store.versions(conn, page_id) if v.number < below][: limit + 1]
         users = users_by_ids(conn, (v.author_id for v in found))
     results = []
@@ -126,7 +134,7 @@ def list_labels(ctx: RequestContext, page_id: int) -> Response:
     limit = int_arg(ctx, "limit", 25, 1, 250)
     offset = int(decode_cursor(ctx).get("offset", 0))
     with ctx.store.read() as conn:
-        store.require_page(conn, page_id, _VISIBLE)
+        visible_page(ctx, conn, page_id, _VISIBLE)
         found = labels.page_labels(conn, page_id, offset, limit + 1)
     cursor = encode_cursor({"offset": offset + limit}) if len(found) > limit else None
     results = [label_json(label) for label in found[:limit]]
@@ -156,7 +164,7 @@ def list_attachments(ctx: RequestContext, page_id: int) -> Response:
     position = decode_cursor(ctx)
     offset = int(position.get("offset", 0))
     with ctx.store.read() as conn:
-        store.require_page(conn, page_id, _VISIBLE)
+        visible_page(ctx, conn, page_id, _VISIBLE)
         found = attachments.list_attachments(
             conn,
             page_id,

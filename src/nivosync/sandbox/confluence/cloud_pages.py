@@ -12,6 +12,13 @@ from nivosync.sandbox.confluence.cloud_view import listing, page_json, space_jso
 from nivosync.sandbox.confluence.errors import Problem, not_found
 from nivosync.sandbox.confluence.pages import Page, PageWrite
 from nivosync.sandbox.confluence.people import users_by_ids
+from nivosync.sandbox.confluence.permissions import (
+    editable_page,
+    hidden_space_ids,
+    require_add_page,
+    visible_page,
+    visible_space,
+)
 from nivosync.sandbox.confluence.request_args import (
     bool_arg,
     caller,
@@ -45,9 +52,9 @@ def list_spaces(ctx: RequestContext) -> Response:
     limit = _limit(ctx)
     after = int(decode_cursor(ctx).get("id", 0))
     with ctx.store.read() as conn:
-        found = store.list_spaces(
-            conn, list_arg(ctx, "keys"), int_list_arg(ctx, "ids"), after, limit + 1
-        )
+        keys, ids = list_arg(ctx, "keys"), int_list_arg(ctx, "ids")
+        hidden = hidden_space_ids(ctx, conn)
+        found = store.list_spaces(conn, keys, ids, after, limit + 1, hidden)
         users = users_by_ids(conn, (s.creator_id for s in found))
     more = len(found) > limit
     found = found[:limit]
@@ -57,11 +64,13 @@ def list_spaces(ctx: RequestContext) -> Response:
     return listing(results, site_root(ctx), "/spaces", args, cursor)
 
 
+def _no_space(space_id: int) -> Problem:
+    return Problem(404, f"No space found with id: {space_id}")
+
+
 def get_space(ctx: RequestContext, space_id: int) -> Response:
     with ctx.store.read() as conn:
-        space = store.space_by_id(conn, space_id)
-        if space is None:
-            raise Problem(404, f"No space found with id: {space_id}")
+        space = visible_space(ctx, store.space_by_id(conn, space_id), _no_space(space_id))
         users = users_by_ids(conn, [space.creator_id])
     return json_response({**space_json(space, users), "_links": _single_links(ctx, space)})
 
@@ -91,6 +100,7 @@ def list_pages(ctx: RequestContext) -> Response:
         found = store.find_pages(
             conn,
             space_ids=int_list_arg(ctx, "space-id"),
+            excluded_space_ids=hidden_space_ids(ctx, conn),
             title=ctx.request.args.get("title"),
             statuses=statuses,
             after_id=after,
@@ -140,9 +150,8 @@ def create_page(ctx: RequestContext) -> Response:
         raise Problem(400, "Title is required for a page with status current")
     value = _storage_value(payload.get("body", {"representation": "storage", "value": ""}))
     with ctx.store.write() as conn:
-        space = store.space_by_id(conn, space_id)
-        if space is None:
-            raise Problem(404, f"No space found with id: {space_id}")
+        space = visible_space(ctx, store.space_by_id(conn, space_id), _no_space(space_id))
+        require_add_page(ctx, space, "create")
         parent_id = _optional_id(payload, "parentId")
         if bool_arg(ctx, "root-level"):
             parent_id = None
@@ -162,7 +171,7 @@ def get_page(ctx: RequestContext, page_id: int) -> Response:
     if bool_arg(ctx, "get-draft"):
         statuses.append("draft")
     with ctx.store.read() as conn:
-        page = store.require_page(conn, page_id, statuses)
+        page = visible_page(ctx, conn, page_id, statuses)
         version = None
         number = ctx.request.args.get("version")
         if number:
@@ -203,7 +212,7 @@ def update_page(ctx: RequestContext, page_id: int) -> Response:
     number, message = _v2_version(payload)
     value = _storage_value(payload["body"])
     with ctx.store.write() as conn:
-        page = store.require_page(conn, page_id, ("current", "draft"))
+        page = editable_page(ctx, conn, page_id, ("current", "draft"))
         space_id = _optional_id(payload, "spaceId")
         if space_id is not None and space_id != page.space.id:
             raise Problem(400, "Moving a page to another space is not supported by the sandbox")
@@ -224,7 +233,7 @@ def update_page(ctx: RequestContext, page_id: int) -> Response:
 
 def delete_page(ctx: RequestContext, page_id: int) -> Response:
     with ctx.store.write() as conn:
-        page = store.require_page(conn, page_id, ("current", "draft", "trashed"))
+        page = editable_page(ctx, conn, page_id, ("current", "draft", "trashed"), "delete")
         if bool_arg(ctx, "purge"):
             if page.status != "trashed":
                 raise Problem(400, "Only a trashed page can be purged")
@@ -241,7 +250,7 @@ def _children(ctx: RequestContext, page_id: int, path: str, typed: bool) -> Resp
     cursor = decode_cursor(ctx)
     after = (int(cursor["position"]), int(cursor["id"])) if cursor else None
     with ctx.store.read() as conn:
-        store.require_page(conn, page_id, ("current", "archived"))
+        visible_page(ctx, conn, page_id, ("current", "archived"))
         found = store.children(conn, page_id, after, 0, limit + 1)
     results = []
     for child in found[:limit]:

@@ -10,6 +10,13 @@ from werkzeug.wrappers import Response
 from nivosync.sandbox.confluence import pages as store
 from nivosync.sandbox.confluence.errors import Problem
 from nivosync.sandbox.confluence.pages import PageWrite
+from nivosync.sandbox.confluence.permissions import (
+    editable_page,
+    hidden_space_ids,
+    require_add_page,
+    visible_page,
+    visible_space,
+)
 from nivosync.sandbox.confluence.request_args import (
     caller,
     int_arg,
@@ -48,6 +55,7 @@ def list_content(ctx: RequestContext) -> Response:
             found = store.find_pages(
                 conn,
                 space_ids=[space.id] if space else [],
+                excluded_space_ids=hidden_space_ids(ctx, conn),
                 title=ctx.request.args.get("title"),
                 statuses=statuses,
                 offset=start,
@@ -107,9 +115,9 @@ def create_content(ctx: RequestContext) -> Response:
         raise Problem(400, f"Invalid status: {status}")
     value = _storage(payload)
     with ctx.store.write() as conn:
-        space = store.space_by_key(conn, key)
-        if space is None:
-            raise Problem(404, f"No space with key : {key}")
+        missing = Problem(404, f"No space with key : {key}")
+        space = visible_space(ctx, store.space_by_key(conn, key), missing)
+        require_add_page(ctx, space, "create")
         author = caller(ctx, conn)
         write = PageWrite(title, value, author.id, now(ctx), status, _parent(payload))
         page = store.create_page(conn, space, write)
@@ -120,7 +128,7 @@ def get_content(ctx: RequestContext, page_id: int) -> Response:
     status = ctx.request.args.get("status", "current")
     statuses = ("current", "draft", "trashed") if status == "any" else (status, "draft")
     with ctx.store.read() as conn:
-        page = store.require_page(conn, page_id, statuses)
+        page = visible_page(ctx, conn, page_id, statuses)
         version = None
         if ctx.request.args.get("version"):
             number = int_arg(ctx, "version", page.version)
@@ -138,7 +146,7 @@ def update_content(ctx: RequestContext, page_id: int) -> Response:
         raise Problem(400, "The id in the body does not match the id in the path")
     status = payload.get("status") or "current"
     with ctx.store.write() as conn:
-        page = store.require_page(conn, page_id, ("current", "draft"))
+        page = editable_page(ctx, conn, page_id, ("current", "draft"))
         space_ref = payload.get("space")
         if isinstance(space_ref, dict) and space_ref.get("key") not in (None, page.space.key):
             raise Problem(400, "Moving a page to another space is not supported by the sandbox")
@@ -160,7 +168,8 @@ def update_content(ctx: RequestContext, page_id: int) -> Response:
 def delete_content(ctx: RequestContext, page_id: int) -> Response:
     purge = ctx.request.args.get("status") == "trashed"
     with ctx.store.write() as conn:
-        page = store.require_page(conn, page_id, ("trashed",) if purge else ("current", "draft"))
+        statuses = ("trashed",) if purge else ("current", "draft")
+        page = editable_page(ctx, conn, page_id, statuses, "delete")
         if purge:
             store.purge_page(conn, page)
         else:
@@ -172,7 +181,7 @@ def child_pages(ctx: RequestContext, page_id: int) -> Response:
     start, limit = paging(ctx, 25)
     expand = _expand(ctx)
     with ctx.store.read() as conn:
-        store.require_page(conn, page_id, ("current",))
+        visible_page(ctx, conn, page_id, ("current",))
         found = store.children(conn, page_id, None, start, limit + 1)
         v = view(ctx, conn)
         results = [v.page(p, expand) for p in found[:limit]]
@@ -182,7 +191,7 @@ def child_pages(ctx: RequestContext, page_id: int) -> Response:
 
 def history(ctx: RequestContext, page_id: int) -> Response:
     with ctx.store.read() as conn:
-        page = store.require_page(conn, page_id, ("current", "draft", "trashed"))
+        page = visible_page(ctx, conn, page_id, ("current", "draft", "trashed"))
         return json_response(view(ctx, conn).history(page))
 
 

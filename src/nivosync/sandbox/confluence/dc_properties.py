@@ -7,10 +7,10 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from nivosync.sandbox.confluence import pages as store
 from nivosync.sandbox.confluence import properties
 from nivosync.sandbox.confluence.errors import Problem
 from nivosync.sandbox.confluence.pages import Version
+from nivosync.sandbox.confluence.permissions import editable_page, visible_page
 from nivosync.sandbox.confluence.properties import Property
 from nivosync.sandbox.confluence.request_args import caller, json_object, now, paging, version_of
 from nivosync.sandbox.confluence.routes import ConfluenceRoutes
@@ -44,7 +44,7 @@ def property_json(v: V1View, prop: Property) -> dict[str, Any]:
 def list_properties(ctx: RequestContext, page_id: int) -> Response:
     start, limit = paging(ctx, 10)
     with ctx.store.read() as conn:
-        store.require_page(conn, page_id, _LIVE)
+        visible_page(ctx, conn, page_id, _LIVE)
         found = properties.list_properties(conn, page_id, None, 0, start, limit + 1)
         v = view(ctx, conn)
         results = [property_json(v, p) for p in found[:limit]]
@@ -54,7 +54,7 @@ def list_properties(ctx: RequestContext, page_id: int) -> Response:
 
 def _create(ctx: RequestContext, page_id: int, key: object, value: Any) -> Response:
     with ctx.store.write() as conn:
-        store.require_page(conn, page_id, _LIVE)
+        editable_page(ctx, conn, page_id, _LIVE)
         author = caller(ctx, conn)
         prop = properties.create_property(conn, page_id, key, value, author.id, now(ctx))
         return json_response(property_json(view(ctx, conn), prop))
@@ -70,8 +70,15 @@ def create_property_with_key(ctx: RequestContext, page_id: int, key: str) -> Res
     return _create(ctx, page_id, key, payload.get("value"))
 
 
-def _existing(conn: sqlite3.Connection, page_id: int, key: str) -> Property:
-    store.require_page(conn, page_id, _LIVE)
+def _existing(
+    ctx: RequestContext, conn: sqlite3.Connection, page_id: int, key: str, write: bool = False
+) -> Property:
+    """The page's property `key`; 404 when the page is invisible, 403 for a write without
+    ``add_page``."""
+    if write:
+        editable_page(ctx, conn, page_id, _LIVE)
+    else:
+        visible_page(ctx, conn, page_id, _LIVE)
     prop = properties.property_by_key(conn, page_id, key)
     if prop is None:
         raise Problem(404, f"Cannot find content property with key: {key} on content {page_id}")
@@ -80,7 +87,7 @@ def _existing(conn: sqlite3.Connection, page_id: int, key: str) -> Property:
 
 def get_property(ctx: RequestContext, page_id: int, key: str) -> Response:
     with ctx.store.read() as conn:
-        return json_response(property_json(view(ctx, conn), _existing(conn, page_id, key)))
+        return json_response(property_json(view(ctx, conn), _existing(ctx, conn, page_id, key)))
 
 
 def update_property(ctx: RequestContext, page_id: int, key: str) -> Response:
@@ -88,7 +95,7 @@ def update_property(ctx: RequestContext, page_id: int, key: str) -> Response:
     payload = json_object(ctx)
     number, message, _ = version_of(payload)
     with ctx.store.write() as conn:
-        store.require_page(conn, page_id, _LIVE)
+        editable_page(ctx, conn, page_id, _LIVE)
         author = caller(ctx, conn)
         current = properties.property_by_key(conn, page_id, key)
         if current is None:
@@ -112,7 +119,7 @@ def update_property(ctx: RequestContext, page_id: int, key: str) -> Response:
 
 def delete_property(ctx: RequestContext, page_id: int, key: str) -> Response:
     with ctx.store.write() as conn:
-        properties.delete_property(conn, _existing(conn, page_id, key))
+        properties.delete_property(conn, _existing(ctx, conn, page_id, key, write=True))
     return empty_response(204)
 
 

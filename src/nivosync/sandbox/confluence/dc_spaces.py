@@ -6,6 +6,7 @@ from werkzeug.wrappers import Response
 
 from nivosync.sandbox.confluence import pages as store
 from nivosync.sandbox.confluence.errors import Problem
+from nivosync.sandbox.confluence.permissions import hidden_space_ids, visible_space
 from nivosync.sandbox.confluence.request_args import list_arg, paging, query_items
 from nivosync.sandbox.confluence.routes import ConfluenceRoutes
 from nivosync.sandbox.confluence.v1_view import Expand, view
@@ -16,9 +17,8 @@ from nivosync.sandbox.responses import json_response
 def get_space(ctx: RequestContext, key: str) -> Response:
     expand = Expand.parse(ctx.request.args.get("expand"))
     with ctx.store.read() as conn:
-        space = store.space_by_key(conn, key)
-        if space is None:
-            raise Problem(404, f"No space with key : {key}")
+        missing = Problem(404, f"No space with key : {key}")
+        space = visible_space(ctx, store.space_by_key(conn, key), missing)
         v = view(ctx, conn)
         body = v.space(space)
         if expand.has("homepage") and space.homepage_id is not None:
@@ -33,7 +33,8 @@ def list_spaces(ctx: RequestContext) -> Response:
     start, limit = paging(ctx, 25, 500)
     keys = list_arg(ctx, "spaceKey")
     with ctx.store.read() as conn:
-        found = store.list_spaces(conn, keys, [], 0, 10_000)[start : start + limit + 1]
+        hidden = hidden_space_ids(ctx, conn)
+        found = store.list_spaces(conn, keys, [], 0, 10_000, hidden)[start : start + limit + 1]
         v = view(ctx, conn)
         results = [v.space(s) for s in found[:limit]]
         more = len(found) > limit

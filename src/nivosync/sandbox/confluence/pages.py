@@ -82,8 +82,14 @@ def space_by_id(conn: sqlite3.Connection, space_id: int) -> Space | None:
 
 
 def list_spaces(
-    conn: sqlite3.Connection, keys: Sequence[str], ids: Sequence[int], after_id: int, limit: int
+    conn: sqlite3.Connection,
+    keys: Sequence[str],
+    ids: Sequence[int],
+    after_id: int,
+    limit: int,
+    excluded_ids: Sequence[int] = (),
 ) -> list[Space]:
+    """Spaces by id order, filtered by key and id; `excluded_ids` are left out (hidden)."""
     sql = "SELECT * FROM conf_spaces WHERE id > ?"
     args: list[int | str] = [after_id]
     if keys:
@@ -92,6 +98,9 @@ def list_spaces(
     if ids:
         sql += f" AND id IN ({','.join('?' * len(ids))})"
         args += list(ids)
+    if excluded_ids:
+        sql += f" AND id NOT IN ({','.join('?' * len(excluded_ids))})"
+        args += list(excluded_ids)
     rows = conn.execute(sql + " ORDER BY id LIMIT ?", (*args, limit)).fetchall()
     return [_space(r) for r in rows]
 
@@ -165,18 +174,23 @@ def find_pages(
     conn: sqlite3.Connection,
     *,
     space_ids: Sequence[int] = (),
+    excluded_space_ids: Sequence[int] = (),
     title: str | None = None,
     statuses: Sequence[str] = ("current",),
     after_id: int = 0,
     offset: int = 0,
     limit: int = 25,
 ) -> list[Page]:
-    """Pages by id order, filtered; page either by keyset (`after_id`) or by `offset`."""
+    """Pages by id order, filtered (pages of `excluded_space_ids` are left out: hidden); page
+    either by keyset (`after_id`) or by `offset`."""
     sql = _PAGE_SQL + f" WHERE p.id > ? AND p.status IN ({','.join('?' * len(statuses))})"
     args: list[object] = [after_id, *statuses]
     if space_ids:
         sql += f" AND p.space_id IN ({','.join('?' * len(space_ids))})"
         args += list(space_ids)
+    if excluded_space_ids:
+        sql += f" AND p.space_id NOT IN ({','.join('?' * len(excluded_space_ids))})"
+        args += list(excluded_space_ids)
     if title is not None:
         sql += " AND p.title = ?"
         args.append(title)

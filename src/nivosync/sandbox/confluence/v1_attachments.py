@@ -13,10 +13,11 @@ from urllib.parse import quote
 from werkzeug.wrappers import Response
 
 from nivosync.sandbox.confluence import attachments
-from nivosync.sandbox.confluence import pages as store
 from nivosync.sandbox.confluence.attachments import Attachment
 from nivosync.sandbox.confluence.cloud_view import download_path
 from nivosync.sandbox.confluence.errors import Problem, not_found
+from nivosync.sandbox.confluence.pages import Page
+from nivosync.sandbox.confluence.permissions import require_add_attachment, visible_page
 from nivosync.sandbox.confluence.request_args import (
     caller,
     int_arg,
@@ -33,6 +34,7 @@ from nivosync.sandbox.routing import Router
 
 # Served inline (images shown by browsers); anything else downloads as a file.
 INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+_LIVE = ("current", "draft")
 
 
 def _attachment_id(raw: str) -> int:
@@ -52,7 +54,7 @@ def _owned(conn: sqlite3.Connection, page_id: int, raw_id: str) -> Attachment:
 def list_attachments(ctx: RequestContext, page_id: int) -> Response:
     start, limit = paging(ctx, 50)
     with ctx.store.read() as conn:
-        page = store.require_page(conn, page_id, ("current", "draft"))
+        page = visible_page(ctx, conn, page_id, _LIVE)
         found = attachments.list_attachments(
             conn,
             page_id,
@@ -67,9 +69,16 @@ def list_attachments(ctx: RequestContext, page_id: int) -> Response:
         return v.content_array(results, start, limit, path, len(found) > limit, query_items(ctx))
 
 
+def _uploadable(ctx: RequestContext, conn: sqlite3.Connection, page_id: int) -> Page:
+    """A page the caller sees (else 404) and may attach files to (else 403)."""
+    page = visible_page(ctx, conn, page_id, _LIVE)
+    require_add_attachment(ctx, page.space)
+    return page
+
+
 def _store_upload(ctx: RequestContext, page_id: int, replace: bool) -> Response:
     with ctx.store.write() as conn:
-        page = store.require_page(conn, page_id, ("current", "draft"))
+        page = _uploadable(ctx, conn, page_id)
         data = upload(ctx, caller(ctx, conn))
         existing = attachments.attachment_by_name(conn, page_id, data.filename)
         if replace and existing is not None:
@@ -91,7 +100,7 @@ def create_or_update_attachment(ctx: RequestContext, page_id: int) -> Response:
 
 def update_data(ctx: RequestContext, page_id: int, attachment_id: str) -> Response:
     with ctx.store.write() as conn:
-        page = store.require_page(conn, page_id, ("current", "draft"))
+        page = _uploadable(ctx, conn, page_id)
         current = _owned(conn, page_id, attachment_id)
         data = upload(ctx, caller(ctx, conn))
         if data.filename != current.title:
@@ -104,7 +113,7 @@ def update_data(ctx: RequestContext, page_id: int, attachment_id: str) -> Respon
 
 def download_redirect(ctx: RequestContext, page_id: int, attachment_id: str) -> Response:
     with ctx.store.read() as conn:
-        store.require_page(conn, page_id, ("current", "draft"))
+        visible_page(ctx, conn, page_id, _LIVE)
         att = _owned(conn, page_id, attachment_id)
     response = Response(status=302)
     response.headers["Location"] = site_root(ctx) + download_path(att)
@@ -113,7 +122,7 @@ def download_redirect(ctx: RequestContext, page_id: int, attachment_id: str) -> 
 
 def download(ctx: RequestContext, page_id: int, filename: str) -> Response:
     with ctx.store.read() as conn:
-        store.require_page(conn, page_id, ("current", "draft"))
+        visible_page(ctx, conn, page_id, _LIVE)
         att = attachments.attachment_by_name(conn, page_id, filename)
         if att is None:
             raise Problem(404, f"No attachment {filename} on content {page_id}")

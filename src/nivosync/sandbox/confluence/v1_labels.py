@@ -7,8 +7,8 @@ from __future__ import annotations
 from werkzeug.wrappers import Response
 
 from nivosync.sandbox.confluence import labels
-from nivosync.sandbox.confluence import pages as store
 from nivosync.sandbox.confluence.errors import Problem
+from nivosync.sandbox.confluence.permissions import editable_page, visible_page
 from nivosync.sandbox.confluence.request_args import paging
 from nivosync.sandbox.confluence.routes import ConfluenceRoutes
 from nivosync.sandbox.confluence.v1_view import view
@@ -21,7 +21,7 @@ _LIVE = ("current", "draft")
 def list_labels(ctx: RequestContext, page_id: int) -> Response:
     start, limit = paging(ctx, 200)
     with ctx.store.read() as conn:
-        store.require_page(conn, page_id, _LIVE)
+        visible_page(ctx, conn, page_id, _LIVE)
         found = labels.page_labels(conn, page_id, start, limit)
         prefix = ctx.request.args.get("prefix")
         if prefix:
@@ -35,7 +35,7 @@ def add_labels(ctx: RequestContext, page_id: int) -> Response:
     if not items or not all(isinstance(item, dict) for item in items):
         raise Problem(400, "Expected a label object or a list of label objects")
     with ctx.store.write() as conn:
-        store.require_page(conn, page_id, _LIVE)
+        editable_page(ctx, conn, page_id, _LIVE)
         for item in items:
             labels.add_label(conn, page_id, item.get("prefix"), item.get("name"))
         found = labels.page_labels(conn, page_id)
@@ -51,7 +51,7 @@ def remove_label_by_query(ctx: RequestContext, page_id: int) -> Response:
 
 def remove_label(ctx: RequestContext, page_id: int, label: str) -> Response:
     with ctx.store.write() as conn:
-        store.require_page(conn, page_id, _LIVE)
+        editable_page(ctx, conn, page_id, _LIVE)
         labels.remove_label(conn, page_id, label)
     return empty_response(204)
 

@@ -1,8 +1,9 @@
 """How the v1 REST API (DC content, Cloud v1 attachments) shows content, spaces and labels.
 
 ``expand`` picks the nested parts (``body.storage``, ``version``, ``ancestors``, ``history``,
-``history.lastUpdated``, ``space``, ``container``, ``children.page``, ``metadata.labels``); the
-others are listed under ``_expandable`` as the real API does.
+``history.lastUpdated``, ``space``, ``container``, ``children.page``, ``metadata.labels``,
+``operations``: what the caller may do with the page, see `permissions.py`); the others are
+listed under ``_expandable`` as the real API does.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from nivosync.sandbox.confluence.attachments import Attachment
 from nivosync.sandbox.confluence.cloud_view import download_path, tiny_link
 from nivosync.sandbox.confluence.pages import Page, Space, Version
 from nivosync.sandbox.confluence.people import users_by_ids, v1_user
+from nivosync.sandbox.confluence.permissions import page_operations
 from nivosync.sandbox.confluence.request_args import context_path, site_root
 from nivosync.sandbox.context import RequestContext
 from nivosync.sandbox.responses import json_response
@@ -39,12 +41,14 @@ class Expand:
 
 @dataclass(frozen=True)
 class V1View:
-    """Renders for one request: its site root (``http://host/wiki``) and flavor."""
+    """Renders for one request: its site root (``http://host/wiki``), flavor and the caller's
+    space permissions (for ``expand=operations``)."""
 
     conn: sqlite3.Connection
     root: str
     context: str
     flavor: Flavor
+    permissions: frozenset[str] = frozenset()
 
     def api(self, path: str) -> str:
         return f"{self.root}/rest/api{path}"
@@ -120,6 +124,7 @@ class V1View:
             "children": lambda: self._children(page, expand),
             "metadata": lambda: self._metadata(page, expand),
             "container": lambda: self.space(page.space),
+            "operations": lambda: page_operations(self.permissions),
         }
         for name, build in parts.items():
             if expand.has(name):
@@ -303,4 +308,4 @@ class V1View:
 
 def view(ctx: RequestContext, conn: sqlite3.Connection) -> V1View:
     """The v1 renderer for this request, reading through `conn`."""
-    return V1View(conn, site_root(ctx), context_path(ctx), ctx.flavor)
+    return V1View(conn, site_root(ctx), context_path(ctx), ctx.flavor, ctx.space_permissions)

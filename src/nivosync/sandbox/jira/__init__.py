@@ -8,6 +8,7 @@ from nivosync.sandbox.jira.issue_extras import register_issue_extras
 from nivosync.sandbox.jira.issue_routes import register_issues
 from nivosync.sandbox.jira.links import register_links
 from nivosync.sandbox.jira.meta_routes import register_meta
+from nivosync.sandbox.jira.my_permissions import register_my_permissions
 from nivosync.sandbox.jira.projects import get_project, list_projects
 from nivosync.sandbox.jira.routes import JiraRoutes
 from nivosync.sandbox.jira.schema import MIGRATIONS
@@ -21,6 +22,7 @@ from nivosync.sandbox.jira.versions import (
     get_version,
     project_versions,
     project_versions_page,
+    update_version,
 )
 from nivosync.sandbox.routing import Router
 from nivosync.sandbox.seed import SiteSeed
@@ -31,6 +33,7 @@ def register(router: Router, seed: SiteSeed) -> None:
     router.product("", error_shapes(seed.flavor))
     routes = JiraRoutes(router, seed.flavor)
     register_meta(routes)
+    register_my_permissions(routes)
     register_users(routes)
     register_user_properties(routes)
     register_issues(routes)
@@ -46,6 +49,7 @@ def register(router: Router, seed: SiteSeed) -> None:
         routes.get("project/<key>/version", project_versions_page)
     routes.post("version", create_version)
     routes.get("version/<int:version_id>", get_version)
+    routes.put("version/<int:version_id>", update_version)
 
 
 SIDE = Side(namespace="jira", migrations=MIGRATIONS, seed=seed_jira, register=register)

@@ -3,7 +3,8 @@
 The paged routes that replaced the old ``GET issue/createmeta`` (deprecated on Cloud, removed
 from Data Center 9), which stays unserved. Cloud pages as ``{"issueTypes" | "fields": [...],
 "startAt", "maxResults", "total"}``; Data Center as ``{"values": [...], "startAt",
-"maxResults", "total", "isLast"}``. The fields are the issue type's screen (see `screens.py`).
+"maxResults", "total", "isLast"}``. The fields are the issue type's screen (see `screens.py`)
+as the caller sees it; a caller without Create Issues is offered no issue type.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from werkzeug.wrappers import Response
 from nivosync.sandbox.context import RequestContext
 from nivosync.sandbox.jira import catalog
 from nivosync.sandbox.jira.errors import JiraError
+from nivosync.sandbox.jira.permissions import holds, no_project
 from nivosync.sandbox.jira.projects import Project, project_by_key
 from nivosync.sandbox.jira.routes import JiraRoutes
 from nivosync.sandbox.jira.screens import ScreenField, Screens
@@ -59,30 +61,44 @@ def _page(ctx: RequestContext, key: str, items: list[Any], start: int, limit: in
     return json_response(body)
 
 
-def _project(conn: sqlite3.Connection, key: str) -> Project:
+def _project(conn: sqlite3.Connection, ctx: RequestContext, key: str) -> Project:
     # Both specs answer 400 for a project that does not exist or cannot be seen.
     project = project_by_key(conn, key)
-    if project is None:
-        raise JiraError(400, [f"No project could be found with key '{key}'."])
+    if project is None or not holds(ctx, "BROWSE_PROJECTS"):
+        raise JiraError(400, [no_project(key)])
     return project
+
+
+def _cannot_create(ctx: RequestContext, project: Project, issue_type_id: str) -> JiraError:
+    """Without Create Issues no issue type can be created (Cloud 404, Data Center 400)."""
+    return JiraError(
+        404 if ctx.flavor == "cloud" else 400,
+        [
+            f"You cannot create issues of the issue type with id '{issue_type_id}' in "
+            f"project '{project.key}'."
+        ],
+    )
 
 
 def issue_types_meta(ctx: RequestContext, api: str, key: str) -> Response:
     view = JiraView.of(ctx, api)
     start, limit = _page_args(ctx)
     with ctx.store.read() as conn:
-        project = _project(conn, key)
-    types = [view.issue_type(t, project.id) for t in Screens(ctx.seed).issue_types(project)]
+        project = _project(conn, ctx, key)
+    creatable = Screens.of(ctx).issue_types(project) if holds(ctx, "CREATE_ISSUES") else ()
+    types = [view.issue_type(t, project.id) for t in creatable]
     return _page(ctx, "issueTypes", types, start, limit)
 
 
 def fields_meta(ctx: RequestContext, api: str, key: str, issue_type_id: str) -> Response:
     view = JiraView.of(ctx, api)
     start, limit = _page_args(ctx)
-    screens = Screens(ctx.seed)
+    screens = Screens.of(ctx)
     with ctx.store.read() as conn:
-        project = _project(conn, key)
+        project = _project(conn, ctx, key)
         issue_type = next((t for t in screens.issue_types(project) if t.id == issue_type_id), None)
+        if issue_type is not None and not holds(ctx, "CREATE_ISSUES"):
+            raise _cannot_create(ctx, project, issue_type_id)
         if issue_type is None:
             raise JiraError(
                 400,

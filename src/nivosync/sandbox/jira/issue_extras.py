@@ -1,16 +1,26 @@
-"""Per-issue watchers and entity properties."""
+"""Per-issue watchers and entity properties.
+
+Watching needs the issue to be visible (Browse Projects); adding or removing someone else
+needs Manage Watchers; writing properties needs Edit Issues."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
 
 from werkzeug.wrappers import Response
 
 from nivosync.sandbox.context import RequestContext
 from nivosync.sandbox.directory import User, user_by
 from nivosync.sandbox.jira.errors import JiraError
-from nivosync.sandbox.jira.issue_routes import require_issue
+from nivosync.sandbox.jira.issue_routes import caller, require_issue
 from nivosync.sandbox.jira.payload import MAX_PROPERTY_BYTES
+from nivosync.sandbox.jira.permissions import (
+    PROPERTY_DELETE_REFUSED,
+    PROPERTY_EDIT_REFUSED,
+    WATCHERS_REFUSED,
+    require,
+)
 from nivosync.sandbox.jira.routes import JiraRoutes
 from nivosync.sandbox.jira.view import JiraView
 from nivosync.sandbox.jira.writes import touch
@@ -20,7 +30,7 @@ from nivosync.sandbox.responses import empty_response, json_response
 def get_watchers(ctx: RequestContext, api: str, key: str) -> Response:
     view = JiraView.of(ctx, api)
     with ctx.store.read() as conn:
-        issue = require_issue(conn, key)
+        issue = require_issue(conn, ctx, key)
         rows = conn.execute(
             "SELECT u.* FROM jira_watchers w JOIN users u ON u.id = w.user_id"
             " WHERE w.issue_id = ? ORDER BY u.display_name",
@@ -46,11 +56,19 @@ def _watcher_user(ctx: RequestContext, ident: str | None) -> User:
     return user
 
 
+def _may_watch_for(conn: sqlite3.Connection, ctx: RequestContext, user: User) -> None:
+    """Anyone who sees the issue may add or remove themselves; anyone else needs Manage
+    Watchers (Cloud 403, Data Center 401, as the specs say)."""
+    if user.id != caller(conn, ctx).id:
+        require(ctx, "MANAGE_WATCHERS", WATCHERS_REFUSED)
+
+
 def post_watcher(ctx: RequestContext, api: str, key: str) -> Response:
     ident = ctx.json_body()
     user = _watcher_user(ctx, ident if isinstance(ident, str) else None)
     with ctx.store.write() as conn:
-        issue = require_issue(conn, key)
+        issue = require_issue(conn, ctx, key)
+        _may_watch_for(conn, ctx, user)
         conn.execute(
             "INSERT OR IGNORE INTO jira_watchers (issue_id, user_id) VALUES (?, ?)",
             (issue["id"], user.id),
@@ -63,7 +81,8 @@ def delete_watcher(ctx: RequestContext, api: str, key: str) -> Response:
     ident = args.get("accountId") if ctx.flavor == "cloud" else args.get("username")
     user = _watcher_user(ctx, ident)
     with ctx.store.write() as conn:
-        issue = require_issue(conn, key)
+        issue = require_issue(conn, ctx, key)
+        _may_watch_for(conn, ctx, user)
         conn.execute(
             "DELETE FROM jira_watchers WHERE issue_id = ? AND user_id = ?", (issue["id"], user.id)
         )
@@ -73,7 +92,7 @@ def delete_watcher(ctx: RequestContext, api: str, key: str) -> Response:
 def list_properties(ctx: RequestContext, api: str, key: str) -> Response:
     view = JiraView.of(ctx, api)
     with ctx.store.read() as conn:
-        issue = require_issue(conn, key)
+        issue = require_issue(conn, ctx, key)
         rows = conn.execute(
             "SELECT key FROM jira_issue_properties WHERE issue_id = ? ORDER BY key",
             (issue["id"],),
@@ -90,7 +109,7 @@ def list_properties(ctx: RequestContext, api: str, key: str) -> Response:
 
 def get_property(ctx: RequestContext, api: str, key: str, prop: str) -> Response:
     with ctx.store.read() as conn:
-        issue = require_issue(conn, key)
+        issue = require_issue(conn, ctx, key)
         row = conn.execute(
             "SELECT value FROM jira_issue_properties WHERE issue_id = ? AND key = ?",
             (issue["id"], prop),
@@ -108,7 +127,8 @@ def put_property(ctx: RequestContext, api: str, key: str, prop: str) -> Response
     if len(encoded.encode()) > MAX_PROPERTY_BYTES:
         raise JiraError(400, ["The property value exceeds the maximum size of 32768 bytes."])
     with ctx.store.write() as conn:
-        issue = require_issue(conn, key)
+        issue = require_issue(conn, ctx, key)
+        require(ctx, "EDIT_ISSUES", PROPERTY_EDIT_REFUSED)
         existed = conn.execute(
             "SELECT 1 FROM jira_issue_properties WHERE issue_id = ? AND key = ?",
             (issue["id"], prop),
@@ -124,7 +144,8 @@ def put_property(ctx: RequestContext, api: str, key: str, prop: str) -> Response
 
 def delete_property(ctx: RequestContext, api: str, key: str, prop: str) -> Response:
     with ctx.store.write() as conn:
-        issue = require_issue(conn, key)
+        issue = require_issue(conn, ctx, key)
+        require(ctx, "EDIT_ISSUES", PROPERTY_DELETE_REFUSED)
         gone = conn.execute(
             "DELETE FROM jira_issue_properties WHERE issue_id = ? AND key = ?",
             (issue["id"], prop),

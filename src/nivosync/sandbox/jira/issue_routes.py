@@ -11,6 +11,15 @@ from nivosync.sandbox.context import RequestContext
 from nivosync.sandbox.directory import User, user_by
 from nivosync.sandbox.jira.errors import FieldErrors, JiraError
 from nivosync.sandbox.jira.payload import PayloadParser
+from nivosync.sandbox.jira.permissions import (
+    ASSIGN_REFUSED,
+    EDIT_REFUSED,
+    NO_ISSUE,
+    QUIET_EDIT_REFUSED,
+    Refusal,
+    require,
+    require_browse_issue,
+)
 from nivosync.sandbox.jira.records import find_issue_id, load_issues
 from nivosync.sandbox.jira.render import FieldSelection, IssueRenderer, parse_list_param
 from nivosync.sandbox.jira.routes import JiraRoutes
@@ -29,10 +38,12 @@ def caller(conn: sqlite3.Connection, ctx: RequestContext) -> User:
     return user
 
 
-def require_issue(conn: sqlite3.Connection, id_or_key: str) -> sqlite3.Row:
+def require_issue(conn: sqlite3.Connection, ctx: RequestContext, id_or_key: str) -> sqlite3.Row:
+    """The issue, if it exists and the caller may browse its project (else 404, one message)."""
+    require_browse_issue(ctx)
     issue_id = find_issue_id(conn, id_or_key)
     if issue_id is None:
-        raise JiraError(404, ["Issue does not exist or you do not have permission to see it."])
+        raise JiraError(404, [NO_ISSUE])
     return conn.execute("SELECT * FROM jira_issues WHERE id = ?", (issue_id,)).fetchone()
 
 
@@ -43,7 +54,7 @@ def _created_json(view: JiraView, issue_id: int, key: str) -> dict[str, Any]:
 def _create_one(
     conn: sqlite3.Connection, ctx: RequestContext, view: JiraView, body: Any
 ) -> dict[str, Any]:
-    changes = PayloadParser(conn, view, Screens(ctx.seed)).parse(body)
+    changes = PayloadParser(conn, view, Screens.of(ctx)).parse(body)
     issue_id, key = create_issue(conn, changes, caller(conn, ctx).id, ctx.clock.now())
     return _created_json(view, issue_id, key)
 
@@ -94,7 +105,7 @@ def get_issue(ctx: RequestContext, api: str, key: str) -> Response:
     properties = parse_list_param(args.getlist("properties"))
     expand = parse_list_param(args.getlist("expand"))
     with ctx.store.read() as conn:
-        issue = require_issue(conn, key)
+        issue = require_issue(conn, ctx, key)
         loaded = load_issues(conn, [issue["id"]], properties or None)
     body = IssueRenderer(view, loaded, selection).issue(
         loaded.issues[0], expand, with_properties=bool(properties)
@@ -102,16 +113,26 @@ def get_issue(ctx: RequestContext, api: str, key: str) -> Response:
     if "transitions" in expand:
         from nivosync.sandbox.jira.transitions import transitions_json
 
-        body["transitions"] = transitions_json(view, loaded.issues[0].row)
+        body["transitions"] = transitions_json(ctx, view, loaded.issues[0].row)
     return json_response(body)
 
 
-def _edit(ctx: RequestContext, api: str, key: str, body: Any, *, screened: bool = True) -> Response:
+def _edit(
+    ctx: RequestContext,
+    api: str,
+    key: str,
+    body: Any,
+    *,
+    screened: bool = True,
+    needs: tuple[str, Refusal] = ("EDIT_ISSUES", EDIT_REFUSED),
+) -> Response:
+    """Apply `body` to the issue, which the caller may browse and holds `needs` on."""
     view = JiraView.of(ctx, api)
     try:
         with ctx.store.write() as conn:
-            issue = require_issue(conn, key)
-            parser = PayloadParser(conn, view, Screens(ctx.seed), issue, screened=screened)
+            issue = require_issue(conn, ctx, key)
+            require(ctx, *needs)
+            parser = PayloadParser(conn, view, Screens.of(ctx), issue, screened=screened)
             changes = parser.parse(body)
             update_issue(conn, issue["id"], changes, ctx.clock.now())
     except FieldErrors as exc:
@@ -119,22 +140,19 @@ def _edit(ctx: RequestContext, api: str, key: str, body: Any, *, screened: bool 
     return empty_response()
 
 
-QUIET_EDIT_REFUSED = (
-    "To disable the notification, administer Jira or administer project permissions are required."
-)
-
-
 def put_issue(ctx: RequestContext, api: str, key: str) -> Response:
-    # Both specs: notifyUsers=false needs admin or project admin, else 403 (nothing is changed).
+    # Both specs: notifyUsers=false needs a site admin or Administer Projects, else 403 (and
+    # nothing is changed); site admins hold every project permission.
     quiet = ctx.request.args.get("notifyUsers", "true").strip().lower() == "false"
-    if quiet and not ctx.caller_is_admin:
-        raise JiraError(403, [QUIET_EDIT_REFUSED])
+    if quiet:
+        require(ctx, "ADMINISTER_PROJECTS", QUIET_EDIT_REFUSED)
     return _edit(ctx, api, key, ctx.json_body())
 
 
 def put_assignee(ctx: RequestContext, api: str, key: str) -> Response:
     # Assigning needs the Assign Issues permission, not the Assignee field on the edit screen.
-    return _edit(ctx, api, key, {"fields": {"assignee": ctx.json_body()}}, screened=False)
+    body = {"fields": {"assignee": ctx.json_body()}}
+    return _edit(ctx, api, key, body, screened=False, needs=("ASSIGN_ISSUES", ASSIGN_REFUSED))
 
 
 def register_issues(routes: JiraRoutes) -> None:

@@ -1,7 +1,10 @@
-"""Issue links (``POST /issueLink``: the inward issue is the one that "blocks")."""
+"""Issue links (``POST /issueLink``: the inward issue is the one that "blocks").
+
+Linking and unlinking need Link Issues (Cloud 404, Data Center 401, as the specs say)."""
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from werkzeug.wrappers import Response
@@ -11,6 +14,7 @@ from nivosync.sandbox.jira import catalog
 from nivosync.sandbox.jira.errors import JiraError
 from nivosync.sandbox.jira.issue_routes import require_issue
 from nivosync.sandbox.jira.payload import _ref
+from nivosync.sandbox.jira.permissions import LINK_REFUSED, holds, require
 from nivosync.sandbox.jira.records import load_issues
 from nivosync.sandbox.jira.render import FieldSelection, IssueRenderer
 from nivosync.sandbox.jira.routes import JiraRoutes
@@ -32,8 +36,10 @@ def post_link(ctx: RequestContext, api: str) -> Response:
         raise JiraError(400, ["Can not deserialize the link payload."])
     link_type = _link_type(_ref(body.get("type")))
     with ctx.store.write() as conn:
-        inward = require_issue(conn, _ref(body.get("inwardIssue")) or "")
-        outward = require_issue(conn, _ref(body.get("outwardIssue")) or "")
+        inward = require_issue(conn, ctx, _ref(body.get("inwardIssue")) or "")
+        outward = require_issue(conn, ctx, _ref(body.get("outwardIssue")) or "")
+        # Jira checks Link Issues on the issue linked from (the inward one).
+        require(ctx, "LINK_ISSUES", LINK_REFUSED, key=inward["key"])
         add_link(conn, link_type.id, inward["id"], outward["id"])
         now = ctx.clock.now()
         touch(conn, inward["id"], now)
@@ -41,12 +47,18 @@ def post_link(ctx: RequestContext, api: str) -> Response:
     return empty_response(201)
 
 
+def _require_link(conn: sqlite3.Connection, ctx: RequestContext, link_id: int) -> sqlite3.Row:
+    """The link, if it exists between issues the caller may browse."""
+    link = conn.execute("SELECT * FROM jira_links WHERE id = ?", (link_id,)).fetchone()
+    if link is None or not holds(ctx, "BROWSE_PROJECTS"):
+        raise JiraError(404, [f"No issue link with id '{link_id}' exists."])
+    return link
+
+
 def get_link(ctx: RequestContext, api: str, link_id: int) -> Response:
     view = JiraView.of(ctx, api)
     with ctx.store.read() as conn:
-        link = conn.execute("SELECT * FROM jira_links WHERE id = ?", (link_id,)).fetchone()
-        if link is None:
-            raise JiraError(404, [f"No issue link with id '{link_id}' exists."])
+        link = _require_link(conn, ctx, link_id)
         loaded = load_issues(conn, [link["source_id"]])
     renderer = IssueRenderer(view, loaded, FieldSelection.parse(["issuelinks"]))
     source = loaded.issues[0]
@@ -67,8 +79,12 @@ def get_link(ctx: RequestContext, api: str, link_id: int) -> Response:
 
 def delete_link(ctx: RequestContext, api: str, link_id: int) -> Response:
     with ctx.store.write() as conn:
-        if not conn.execute("DELETE FROM jira_links WHERE id = ?", (link_id,)).rowcount:
-            raise JiraError(404, [f"No issue link with id '{link_id}' exists."])
+        link = _require_link(conn, ctx, link_id)
+        source = conn.execute(
+            "SELECT key FROM jira_issues WHERE id = ?", (link["source_id"],)
+        ).fetchone()
+        require(ctx, "LINK_ISSUES", LINK_REFUSED, key=source["key"])
+        conn.execute("DELETE FROM jira_links WHERE id = ?", (link_id,))
     return empty_response(204)
 
 

@@ -1,8 +1,10 @@
 """Validating an issue payload (``fields``, ``update``, ``properties``) into changes.
 
 Errors are collected per field, worded like Jira's, and raised together as `FieldErrors`.
-A field that is not on the issue type's screen (see `screens.py`) is refused like an unknown
-one, on create and on edit; a create must fill the screen's required fields.
+A field that is not on the issue type's screen (see `screens.py`, trimmed by the caller's
+permissions) is refused like an unknown one, on create and on edit; a create must fill the
+screen's required fields, in a project where the caller may create issues, and an assignee
+must be assignable (hold Assignable User).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from nivosync.sandbox.directory import User, user_by
 from nivosync.sandbox.jira import catalog
 from nivosync.sandbox.jira.adf import is_adf_document, text_to_adf
 from nivosync.sandbox.jira.errors import FieldErrors
+from nivosync.sandbox.jira.permissions import CREATE_REFUSED, assignable
 from nivosync.sandbox.jira.projects import Project, project_by_key
 from nivosync.sandbox.jira.records import find_issue_id
 from nivosync.sandbox.jira.screens import OFF_SCREEN, Screen, Screens
@@ -157,13 +160,13 @@ class PayloadParser:
 
     def _project(self, value: Any) -> None:
         ref = _ref(value)
-        if value is None:
-            self.errors["project"] = "Specify a valid project ID or key"
-            return
         project = project_by_key(self.conn, ref) if ref else None
-        if project is None:
+        if project is None or "BROWSE_PROJECTS" not in self.screens.held:
             self.errors["project"] = "Specify a valid project ID or key"
-        self.changes.project = project
+        elif "CREATE_ISSUES" not in self.screens.held:  # Jira answers that alone
+            raise FieldErrors({"project": CREATE_REFUSED.message})
+        else:
+            self.changes.project = project
 
     def _issue_type(self, value: Any) -> None:
         ref = _ref(value)
@@ -215,12 +218,18 @@ class PayloadParser:
             self.changes.columns[column] = None
             return
         user = self._find_user(value)
-        if isinstance(user, User):
+        if isinstance(user, User) and name == "assignee" and not self._assignable(user):
+            who = user.account_id if self.view.cloud else user.username
+            self.errors[name] = f"User '{who}' cannot be assigned issues."
+        elif isinstance(user, User):
             self.changes.columns[column] = user.id
         elif user is None:
             self.changes.columns[column] = None
         else:
             self.errors[name] = user
+
+    def _assignable(self, user: User) -> bool:
+        return assignable(self.screens.seed, user.email)
 
     def _find_user(self, value: Any) -> User | str | None:
         """The user, None for "unassigned", or an error message."""

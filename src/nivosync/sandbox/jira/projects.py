@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from nivosync.sandbox.context import RequestContext
 from nivosync.sandbox.directory import user_by
 from nivosync.sandbox.jira.errors import JiraError
+from nivosync.sandbox.jira.permissions import holds, no_project
 from nivosync.sandbox.jira.view import JiraView
 from nivosync.sandbox.responses import json_response
 from nivosync.sandbox.seed import SiteSeed
@@ -34,10 +35,11 @@ def project_by_key(conn: sqlite3.Connection, key_or_id: str) -> Project | None:
     return Project(row["id"], row["key"], row["name"], row["lead_id"]) if row else None
 
 
-def require_project(conn: sqlite3.Connection, key_or_id: str) -> Project:
+def require_project(conn: sqlite3.Connection, ctx: RequestContext, key_or_id: str) -> Project:
+    """The project, if it exists and the caller may browse it (else 404, one message)."""
     project = project_by_key(conn, key_or_id)
-    if project is None:
-        raise JiraError(404, [f"No project could be found with key '{key_or_id}'."])
+    if project is None or not holds(ctx, "BROWSE_PROJECTS"):
+        raise JiraError(404, [no_project(key_or_id)])
     return project
 
 
@@ -79,7 +81,7 @@ def project_json(
 def get_project(ctx: RequestContext, api: str, key: str) -> Response:
     view = JiraView.of(ctx, api)
     with ctx.store.read() as conn:
-        project = require_project(conn, key)
+        project = require_project(conn, ctx, key)
         return json_response(project_json(conn, view, project, True, ctx.seed))
 
 
@@ -87,5 +89,7 @@ def list_projects(ctx: RequestContext, api: str) -> Response:
     view = JiraView.of(ctx, api)
     with ctx.store.read() as conn:
         rows = conn.execute("SELECT key FROM jira_projects ORDER BY key").fetchall()
-        projects = [require_project(conn, r["key"]) for r in rows]
+        # Only the projects the caller may browse are listed.
+        keys = [r["key"] for r in rows] if holds(ctx, "BROWSE_PROJECTS") else []
+        projects = [require_project(conn, ctx, key) for key in keys]
         return json_response([project_json(conn, view, p, False, ctx.seed) for p in projects])

@@ -5,15 +5,28 @@ on an issue type's screen is refused on both, with Jira's own message. By defaul
 holds every field the sandbox can set; the seed's `screens` take fields off or make them
 required, for the seed's project. A team-managed (Cloud) project has its own issue types and
 its own start-date field instead of the site's.
+
+Screens also depend on the caller's permissions, as in Jira: without Assign Issues the screen
+has no Assignee, without Schedule Issues no Due date, without Resolve Issues no Fix versions,
+without Link Issues no Linked issues (`permissions.FIELD_PERMISSIONS`). Create metadata and
+create/edit validation both read the screens from here (`Screens.of(ctx)`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nivosync.sandbox.context import RequestContext
 from nivosync.sandbox.jira import catalog
+from nivosync.sandbox.jira.permissions import FIELD_PERMISSIONS
 from nivosync.sandbox.jira.projects import Project
-from nivosync.sandbox.seed import FIRST_SEEDED_FIELD, FieldSeed, ScreenSeed, SiteSeed
+from nivosync.sandbox.seed import (
+    FIRST_SEEDED_FIELD,
+    JIRA_PERMISSIONS,
+    FieldSeed,
+    ScreenSeed,
+    SiteSeed,
+)
 
 OFF_SCREEN = "Field '{}' cannot be set. It is not on the appropriate screen, or unknown."
 
@@ -77,14 +90,23 @@ class Screen:
 
 
 class Screens:
-    """The seed's view of projects: their style, issue types, fields and screens."""
+    """The seed's view of projects: their style, issue types, fields and screens.
 
-    def __init__(self, seed: SiteSeed) -> None:
+    `held`: the permissions of whoever the screens are for (default: every one, e.g. for
+    site-wide listings that no permission trims)."""
+
+    def __init__(self, seed: SiteSeed, held: frozenset[str] = frozenset(JIRA_PERMISSIONS)) -> None:
         self.seed = seed
+        self.held = held
         self.custom = tuple(
             seeded_field(number, f)
             for number, f in enumerate(seed.custom_fields, start=FIRST_SEEDED_FIELD)
         )
+
+    @classmethod
+    def of(cls, ctx: RequestContext) -> Screens:
+        """The screens as the caller sees them (trimmed by their permissions)."""
+        return cls(ctx.seed, ctx.project_permissions)
 
     def team_managed(self, project: Project) -> bool:
         return self.seed.team_managed and project.key.upper() == self.seed.project_key.upper()
@@ -107,6 +129,7 @@ class Screens:
     def screen(self, project: Project, issue_type: catalog.IssueType) -> Screen:
         known = {f.id: f for f in self.site_fields()}
         ids = [*_COMMON_IDS, *self._flavour_ids(project), *(f.id for f in self.custom)]
+        ids = [i for i in ids if self._permitted(i)]
         required = set(_REQUIRED)
         if self.seed.flavor == "datacenter" and issue_type.name == "Epic":
             required.add(catalog.DC_EPIC_NAME)  # Jira Software's epics need their Epic Name
@@ -123,6 +146,10 @@ class Screens:
                 for i in ids
             ),
         )
+
+    def _permitted(self, field_id: str) -> bool:
+        needed = FIELD_PERMISSIONS.get(field_id)
+        return needed is None or needed in self.held
 
     def _flavour_ids(self, project: Project) -> tuple[str, ...]:
         if self.seed.flavor == "datacenter":

@@ -1,6 +1,7 @@
 """Issue search: Cloud ``search/jql`` (token paging), DC ``search`` (offset paging + total).
 
-Cloud's retired ``/rest/api/{2,3}/search`` answers 410 like the real Cloud does today.
+Cloud's retired ``/rest/api/{2,3}/search`` answers 410 like the real Cloud does today. The
+issues of a project the caller may not browse are simply not found (reconciled ones neither).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from nivosync.sandbox.jira.errors import JiraError
 from nivosync.sandbox.jira.issue_routes import caller
 from nivosync.sandbox.jira.jql import JqlError, parse
 from nivosync.sandbox.jira.jql.sql import JqlCompiler
+from nivosync.sandbox.jira.permissions import holds
 from nivosync.sandbox.jira.records import load_issues
 from nivosync.sandbox.jira.render import FieldSelection, IssueRenderer, parse_list_param
 from nivosync.sandbox.jira.routes import JiraRoutes
@@ -108,6 +110,7 @@ def _matching_ids(
         order = compiler.order_by(query.order_by)
     except JqlError as exc:
         raise JiraError(400, [exc.message]) from exc
+    where = where if holds(ctx, "BROWSE_PROJECTS") else f"({where}) AND 0"
     where, params = _indexed(where, params, lag, search.reconcile)
     rows = conn.execute(
         f"SELECT i.id FROM jira_issues i WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",

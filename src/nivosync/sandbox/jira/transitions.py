@@ -1,4 +1,6 @@
-"""Workflow transitions: To Do → In Progress → Done (all global), resolution on Done."""
+"""Workflow transitions: To Do → In Progress → Done (all global), resolution on Done.
+
+Only holders of Transition Issues see or take any (both specs: 400 for the others)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from nivosync.sandbox.context import RequestContext
 from nivosync.sandbox.jira import catalog
 from nivosync.sandbox.jira.errors import JiraError
 from nivosync.sandbox.jira.issue_routes import require_issue
+from nivosync.sandbox.jira.permissions import TRANSITION_REFUSED, holds, require
 from nivosync.sandbox.jira.routes import JiraRoutes
 from nivosync.sandbox.jira.view import JiraView, jira_timestamp
 from nivosync.sandbox.responses import empty_response, json_response
@@ -30,16 +33,21 @@ def _transition_json(view: JiraView, status: catalog.Status) -> dict[str, Any]:
     }
 
 
-def transitions_json(view: JiraView, issue: sqlite3.Row) -> list[dict[str, Any]]:
+def transitions_json(
+    ctx: RequestContext, view: JiraView, issue: sqlite3.Row
+) -> list[dict[str, Any]]:
+    """The transitions the caller may take (none without Transition Issues)."""
+    if not holds(ctx, "TRANSITION_ISSUES"):
+        return []
     return [_transition_json(view, s) for s in catalog.STATUSES if s.id != issue["status_id"]]
 
 
 def get_transitions(ctx: RequestContext, api: str, key: str) -> Response:
     view = JiraView.of(ctx, api)
     with ctx.store.read() as conn:
-        issue = require_issue(conn, key)
+        issue = require_issue(conn, ctx, key)
     wanted = ctx.request.args.get("transitionId")
-    transitions = transitions_json(view, issue)
+    transitions = transitions_json(ctx, view, issue)
     if wanted:
         transitions = [t for t in transitions if t["id"] == wanted]
     return json_response({"expand": "transitions", "transitions": transitions})
@@ -50,7 +58,8 @@ def post_transition(ctx: RequestContext, api: str, key: str) -> Response:
     transition = body.get("transition") if isinstance(body, dict) else None
     wanted = str(transition.get("id", "")) if isinstance(transition, dict) else ""
     with ctx.store.write() as conn:
-        issue = require_issue(conn, key)
+        issue = require_issue(conn, ctx, key)
+        require(ctx, "TRANSITION_ISSUES", TRANSITION_REFUSED)
         target = next(
             (
                 s

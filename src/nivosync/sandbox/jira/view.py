@@ -8,7 +8,7 @@ from typing import Any
 
 from nivosync.sandbox.context import RequestContext
 from nivosync.sandbox.directory import User
-from nivosync.sandbox.jira import catalog
+from nivosync.sandbox.jira import catalog, permissions
 from nivosync.sandbox.seed import Flavor
 
 
@@ -22,10 +22,13 @@ class JiraView:
     base: str
     api: str
     flavor: Flavor
+    # Cloud: emails of people who hide theirs from the caller (rendered without emailAddress).
+    hidden_emails: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, ctx: RequestContext, api: str) -> JiraView:
-        return cls(ctx.base_url, "2" if api == "latest" else api, ctx.flavor)
+        version = "2" if api == "latest" else api
+        return cls(ctx.base_url, version, ctx.flavor, permissions.hidden_emails(ctx))
 
     @property
     def cloud(self) -> bool:
@@ -57,7 +60,8 @@ class JiraView:
             body["self"] = self.url(f"user?username={user.username}")
             body["key"] = user.key
             body["name"] = user.username
-        body["emailAddress"] = user.email
+        if user.email.lower() not in self.hidden_emails:
+            body["emailAddress"] = user.email
         body["avatarUrls"] = self.avatars("user", user.id)
         body["displayName"] = user.display_name
         body["active"] = user.active

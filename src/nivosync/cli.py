@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-import tempfile
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,6 +12,7 @@ import click
 
 from nivosync import __version__
 from nivosync.core.pages import RELEASE_PAGE_KINDS
+from nivosync.crash_report import crash_message
 from nivosync.errors import EXIT_OPERATIONAL, InvalidInput, NivosyncError
 from nivosync.log_setup import LogFormat, configure_logging
 
@@ -41,13 +40,7 @@ def run(action: Callable[[], int], verbose: bool) -> None:
     except Exception as exc:  # a bug: short message for users, full detail on request
         if verbose:
             raise
-        report = Path(tempfile.gettempdir()) / f"nivosync-crash-{datetime.now():%Y%m%d-%H%M%S}.log"
-        report.write_text(traceback.format_exc(), encoding="utf-8")
-        click.echo(
-            f"error: unexpected {type(exc).__name__}: {exc} (details in {report}; "
-            "rerun with -v to see them here)",
-            err=True,
-        )
+        click.echo(crash_message(exc), err=True)
         sys.exit(EXIT_OPERATIONAL)
     sys.exit(code)
 
@@ -202,6 +195,11 @@ DB_OPTION = click.option(
 @DB_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Allow a --host other than loopback (plain HTTP, Basic auth: a test server).",
+)
+@click.option(
     "--port",
     type=click.IntRange(0, 65535),
     help="Port (default: the config's sandbox.port, 8765; 0 = any free).",
@@ -226,6 +224,7 @@ def sandbox_serve(
     opts: GlobalOptions,
     db: Path | None,
     host: str,
+    allow_remote: bool,
     port: int | None,
     flavor: str | None,
     faults: tuple[str, ...],
@@ -248,6 +247,7 @@ def sandbox_serve(
             fault_seed,
             retry_after,
             sys.stdout,
+            allow_remote=allow_remote,
         ),
         opts.verbose,
     )

@@ -36,7 +36,7 @@ log = structlog.get_logger(__name__)
 logging.getLogger("atlassian").setLevel(logging.WARNING)
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-RETRYABLE_STATUS = frozenset({502, 503, 504})
+RETRYABLE_STATUS = frozenset({500, 502, 503, 504})  # for reads (and idempotent writes)
 JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 NEAR_LIMIT_HEADER = "X-RateLimit-NearLimit"
 # Where a user raises the limits (the config's `http` section); named in error messages.

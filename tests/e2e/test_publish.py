@@ -158,3 +158,39 @@ def test_nightly_status_page_with_a_changed_chart_is_published(site: E2ESite):
         url = f"{site.sandbox.confluence_url}/rest/api/content/{page_id}"
         read = requests.get(url, params={"expand": "version"}, auth=site.sandbox.auth, timeout=10)
         assert read.json()["version"]["minorEdit"] is True
+
+
+def page_labels(site: E2ESite, page_id: str) -> set[str]:
+    base = site.sandbox.confluence_url
+    found = requests.get(
+        f"{base}/rest/api/content/{page_id}/label", auth=site.sandbox.auth, timeout=10
+    )
+    if found.status_code == 410:  # Cloud: the v2 listing
+        found = requests.get(
+            f"{base}/api/v2/pages/{page_id}/labels", auth=site.sandbox.auth, timeout=10
+        )
+    return {item.get("name") for item in found.json().get("results", [])}
+
+
+def test_a_page_created_just_before_a_crash_gets_its_labels_on_the_next_run(site: E2ESite):
+    """Issue 11, item 8: the page was made, then the run died before its labels and property;
+    the next run adopts it and completes both."""
+    import yaml
+
+    assert cli(site, "create", *ACME, "--start", "2026-12-07", "--no-publish").exit_code == 0
+    data = yaml.safe_load(site.config_path.read_text())
+    data["http"] = {"max_retry_wait_seconds": 1, "retry_budget_seconds": 2}  # give up quickly
+    site.config_path.write_text(yaml.safe_dump(data, sort_keys=False))
+    refuse = {"fault": "500", "rate": 1.0, "method": "POST", "path": r"/label$"}
+    site.sandbox.faults.configure({"rules": [refuse]})
+    code, _ = publish(site, "--page", "uat")
+    assert code == 1
+    site.sandbox.faults.clear()
+    code, report = publish(site, "--page", "uat")
+    assert code == 0, report
+    page = report["pages"][0]
+    assert page["action"] == "unchanged"  # adopted: the body was already right
+    assert {"nivosync", "nivosync-acme-health--2_4_0"} <= page_labels(site, page["id"])
+    site.clear()
+    code, again = publish(site, "--page", "uat")
+    assert (code, again["pages"][0]["action"], site.writes()) == (0, "unchanged", [])

@@ -236,6 +236,24 @@ def test_json_logs_one_object_per_line_with_release_counts_and_duration(site: E2
     assert events["sync finished"]["releases"] == 1 and "duration_ms" in events["sync finished"]
 
 
+def create_globex(site: E2ESite) -> str:
+    """A second release (Globex 1.0, no pages); its epic's key."""
+    other = cli(
+        site,
+        "create",
+        "--customer",
+        "Globex",
+        "--release",
+        "1.0",
+        "--start",
+        "2026-12-07",
+        "--json",
+        "--no-publish",
+    )
+    assert other.exit_code == 0, other.output
+    return str(json.loads(other.stdout)["epic"]["key"])
+
+
 def damage_epic(site: E2ESite, epic_key: str, baseline: object) -> None:
     """Someone edits the epic's `nivosync` property by hand: the baseline becomes `baseline`."""
     import requests
@@ -252,20 +270,7 @@ def damage_epic(site: E2ESite, epic_key: str, baseline: object) -> None:
 def test_one_damaged_epic_does_not_stop_the_night(site: E2ESite, baseline):
     """Issue 9, defect 2: the damaged release is reported (status error); the others measured."""
     create(site)
-    other = cli(
-        site,
-        "create",
-        "--customer",
-        "Globex",
-        "--release",
-        "1.0",
-        "--start",
-        "2026-12-07",
-        "--json",
-        "--no-publish",
-    )
-    assert other.exit_code == 0, other.output
-    epic_key = json.loads(other.stdout)["epic"]["key"]
+    epic_key = create_globex(site)
     damage_epic(site, epic_key, baseline)
     code, report = sync(site, "--all", "--as-of", "2026-12-14")
     assert code == 1
@@ -275,3 +280,37 @@ def test_one_damaged_epic_does_not_stop_the_night(site: E2ESite, baseline):
     assert by_customer["Acme Health"]["status"] == "slipping"  # measured as usual
     assert by_customer["Acme Health"]["status_page"]["action"] == "created"
     assert report["portfolio_page"]["action"] == "created"
+
+
+def rename_task(site: E2ESite, key: str, summary: str) -> None:
+    reader(site).issue(key).update(fields={"summary": summary})
+
+
+def test_dollars_in_a_summary_are_text_and_a_broken_release_stops_only_itself(
+    site: E2ESite, monkeypatch
+):
+    """Issue 11, item 4: `Budget $^$ review` crashed matplotlib's mathtext for every release
+    every night; and any failure while measuring or drawing one release is that release's."""
+    keys = create(site)
+    rename_task(site, keys["upgrade-release-kickoff"], "Budget $^$ review")
+    create_globex(site)
+    code, report = sync(site, "--all", "--as-of", "2026-12-14")
+    assert code == 0, report
+    assert {r["status"] for r in report["releases"]} == {"slipping"}
+
+    from nivosync.app import status_reports
+
+    real = status_reports.slip_chart_png
+
+    def fragile(slippage, title):
+        if title.startswith("Globex"):
+            raise ValueError("cannot draw this one")
+        return real(slippage, title)
+
+    monkeypatch.setattr(status_reports, "slip_chart_png", fragile)
+    code, report = sync(site, "--all", "--as-of", "2026-12-15")
+    assert code == 1
+    by_customer = {r["customer"]: r for r in report["releases"]}
+    assert "cannot draw this one" in by_customer["Globex"]["publish_error"]
+    assert by_customer["Acme Health"].get("publish_error") is None
+    assert report["portfolio_page"]["id"]  # the portfolio is still published

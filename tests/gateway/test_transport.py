@@ -150,7 +150,7 @@ def test_503_with_retry_after_is_retried_for_a_read_but_ambiguous_for_a_post(tra
 
 
 @responses.activate
-@pytest.mark.parametrize("status", [502, 503, 504])
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
 def test_gateway_errors_retried_for_reads_with_backoff(transport, slept, status):
     url = f"{BASE}/rest/api/3/project/NVX"
     responses.get(url, status=status)

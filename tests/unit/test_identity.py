@@ -10,7 +10,10 @@ from nivosync.app.page_sources import issue_refs
 from nivosync.app.status_reports import task_statuses
 from nivosync.core.identity import (
     EPIC_LABEL,
+    belongs_to,
+    is_epic,
     key_order,
+    missing_labels,
     oldest_first,
     release_jql,
     slug_from_labels,
@@ -61,10 +64,22 @@ def test_every_path_picks_the_same_duplicate(found):
     assert refs["production-deployment"].key == "REL-9"
 
 
-def test_property_task_id_wins_over_the_label():
-    found = issue("REL-3", task_label("other"), nivosync={"task_id": "environment-review"})
-    assert task_id_of(found) == "environment-review"
+def test_the_task_label_wins_and_the_property_backs_it_up():
+    """Issue 11, item 11: an edited property (`task_id`) no longer re-assigns the issue; a
+    removed label falls back to the property, and `missing_labels` says what to put back."""
+    edited = issue("REL-3", task_label("environment-review"), nivosync={"task_id": "other"})
+    assert task_id_of(edited) == "environment-review"
+    unlabelled = issue("REL-5", "nivosync", nivosync={"task_id": "environment-review", "slug": "s"})
+    assert task_id_of(unlabelled) == "environment-review"
+    assert belongs_to(unlabelled, "s") and not belongs_to(unlabelled, "t")
+    assert missing_labels(unlabelled, "s") == ("nivosync-s", task_label("environment-review"))
     assert task_id_of(issue("REL-4", "nivosync")) is None
+
+
+def test_an_epic_is_known_by_its_property_too():
+    epic = issue("REL-1", "nivosync", nivosync={"kind": "epic", "slug": "s"})
+    assert is_epic(epic)
+    assert missing_labels(epic, "s") == ("nivosync-s", EPIC_LABEL)
 
 
 def test_epic_is_never_a_task():

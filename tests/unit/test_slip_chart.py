@@ -51,3 +51,19 @@ def test_charts_render_in_parallel():
     with ThreadPoolExecutor(4) as pool:
         images = list(pool.map(lambda _n: slip_chart_png(data, "Acme 1"), range(8)))
     assert len(set(images)) == 1
+
+
+def test_text_with_dollars_is_plain_text_not_mathtext():
+    """Issue 11: `Budget $^$ review` in a summary crashed matplotlib's mathtext parser."""
+    from dataclasses import replace
+
+    data = slippage()
+    tasks = (
+        tuple(
+            replace(t, summary=text)
+            for t, text in zip(data.tasks, ["Budget $^$ review", r"Cost $\frac$ Co"], strict=False)
+        )
+        + data.tasks[2:]
+    )
+    png = slip_chart_png(replace(data, tasks=tasks), r"Café $\frac$ Olé 2.4")
+    assert png.startswith(b"\x89PNG")

@@ -114,4 +114,5 @@ def _publish_pages(
     if outcome.wrote_issues:
         issues = release_issues(jira, plan.release, outcome.known)
     found = split_release(jira, issues)
-    return publish_release(sites, config, jira, request, found, create_only=True)
+    new_epic = outcome.epic.action == "created"
+    return publish_release(sites, config, jira, request, found, create_only=True, new_epic=new_epic)

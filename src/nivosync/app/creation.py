@@ -10,6 +10,7 @@ never re-sent: the release is searched again and the diff decides.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,7 +22,8 @@ from nivosync.app.ledger import EPIC, LedgerTiming, ReleaseLedger
 from nivosync.app.milestone_versions import ensure_milestone_versions, milestone_version_name
 from nivosync.app.payloads import epic_payload, task_payload
 from nivosync.app.permissions import VERSIONS, need_named
-from nivosync.app.releases import release_issues
+from nivosync.app.releases import prove_identity, release_issues
+from nivosync.app.repairs import damaged_labels, repair_labels
 from nivosync.app.resolving import Resolved, Writes, permitted, screens_up_front
 
 # Checked before any write; callers have always found them here.
@@ -37,14 +39,16 @@ from nivosync.core.identity import (
 )
 from nivosync.core.plan import Plan, PlannedTask
 from nivosync.core.reconcile import Drift, ReleaseDiff, creation_layers, diff_release
-from nivosync.errors import InvalidInput
 from nivosync.http import AmbiguousWrite
 from nivosync.jira.gateway import BULK_LIMIT, JiraGateway
 from nivosync.jira.models import IssueSnapshot
 
 log = structlog.get_logger(__name__)
 
-MAX_ROUNDS = 5  # searches after ambiguous failures before giving up (exit 1)
+# A write whose outcome is unknown is followed by a fresh search. The run gives up (exit 1)
+# only when that many rounds in a row made no progress, or after the time budget.
+MAX_STALLED_ROUNDS = 5
+ROUNDS_BUDGET_SECONDS = 900.0
 Progress = Callable[[str], None]
 
 
@@ -148,17 +152,13 @@ def _reconcile(
     if milestone_versions:
         _versions(jira, plan, resolved, outcome, dry_run)
     ledger.load()
-    for round_number in range(MAX_ROUNDS):
+    began, stalled, round_number, made = time.monotonic(), 0, -1, 0
+    while stalled < MAX_STALLED_ROUNDS and time.monotonic() - began < ROUNDS_BUDGET_SECONDS:
+        round_number += 1
         ledger.wait_for_pending(progress)
-        found = release_issues(jira, plan.release, ledger.state.created)
-        outcome.found = found
-        check_start = resolved.facts.start_field is not None
-        stored = _stored_release(jira, plan, found)
-        remembered = dict(stored.people) if stored else {}
-        find_people(jira, plan, resolved, remembered)
-        diff = diff_release(plan, resolved.refs, found, check_start)
-        ledger.searched(_names(diff))
-        idle = diff.complete and not _watchers_due(plan, diff, ledger)
+        diff, remembered = _search(jira, plan, resolved, ledger, outcome)
+        damaged = damaged_labels(plan, diff)
+        idle = diff.complete and not _watchers_due(plan, diff, ledger) and not damaged
         if dry_run or not idle or (update and diff.drift):
             plan = permitted(jira, plan, resolved, milestone_versions)
         # Everyone a write will name is checked on the site now, before the first write.
@@ -168,6 +168,7 @@ def _reconcile(
         _mark_existing(outcome, diff)
         if dry_run:
             outcome.actions += _dry_run_actions(plan, diff, resolved, update, ledger)
+            outcome.actions += [f"put back labels {', '.join(m)} on {k}" for k, m in damaged]
             outcome.actions = outcome.actions or ["nothing to do"]
             outcome.unset = list(resolved.unset)
             return outcome
@@ -177,19 +178,41 @@ def _reconcile(
         if ledger.acquire([*([] if diff.epic else [EPIC]), *diff.missing], progress):
             continue  # another run wrote meanwhile: look again before writing
         try:
+            outcome.notes += repair_labels(jira, damaged)
             _apply(jira, plan, resolved, diff, outcome, update, progress, now, ledger)
             outcome.known = dict(ledger.state.created)
             ledger.release()
             return outcome
         except AmbiguousWrite as exc:
             # Never re-sent: the next round waits for the index, then the diff decides.
+            progressed = len(ledger.state.created) > made
+            made, stalled = len(ledger.state.created), 0 if progressed else stalled + 1
             log.warning("write outcome unknown; searching again", error=str(exc))
             ledger.unsure()
             progress(f"{exc}; checking what Jira has before going on")
     outcome.failures.append(
-        f"gave up after {MAX_ROUNDS} ambiguous failures; run `nivosync create` again to finish"
+        f"gave up after {round_number + 1} rounds whose writes' outcome was unknown "
+        f"({stalled} in a row without progress); run `nivosync create` again to finish"
     )
     return outcome
+
+
+def _search(
+    jira: JiraGateway,
+    plan: Plan,
+    resolved: Resolved,
+    ledger: ReleaseLedger,
+    outcome: CreateOutcome,
+) -> tuple[ReleaseDiff, dict[str, str]]:
+    """What exists of the release (and the people its epic remembers), against the plan."""
+    found = release_issues(jira, plan.release, ledger.state.created)
+    outcome.found = found
+    stored = _stored_release(jira, plan, found)
+    remembered = dict(stored.people) if stored else {}
+    find_people(jira, plan, resolved, remembered)
+    diff = diff_release(plan, resolved.refs, found, resolved.facts.start_field is not None)
+    ledger.searched(_names(diff))
+    return diff, remembered
 
 
 def _versions(
@@ -241,13 +264,7 @@ def _stored_release(
         stored = read_stored_release(value)
     except BaselineError:
         return None
-    if stored.identity != plan.release:
-        raise InvalidInput(
-            f"epic {epic.key} carries label {plan.release.label} but belongs to "
-            f"{stored.customer} {stored.release}: customer '{plan.release.customer}' release "
-            f"'{plan.release.release}' collides with it; use a distinguishable customer or "
-            "release name"
-        )
+    prove_identity(epic.key, stored, plan.release)
     return stored
 
 

@@ -11,10 +11,10 @@ import structlog
 
 from nivosync.app.publisher import FileToAttach, PageSpec
 from nivosync.core.identity import is_epic, jql_quote, oldest_first, task_issues
+from nivosync.core.jql_template import fill_jql
 from nivosync.core.pages import RELEASE_PAGE_KINDS
 from nivosync.core.plan import Plan, Risk
 from nivosync.core.template import UatScenarioSpec
-from nivosync.errors import InvalidInput
 from nivosync.http import HttpError
 from nivosync.inputs.change_advisory import ChangeAdvisoryDetails, combine, load_change_advisory
 from nivosync.inputs.config import ChangeAdvisorySettings, Config
@@ -25,6 +25,7 @@ from nivosync.inputs.notes import (
     load_notes,
     parse_section,
 )
+from nivosync.inputs.screenshots import read_screenshot
 from nivosync.jira.gateway import JiraGateway
 from nivosync.jira.models import IssueSnapshot
 from nivosync.render.pages import (
@@ -83,9 +84,12 @@ def notes_jql(config: Config, jira: JiraGateway, plan: Plan) -> str:
     settings = config.spec.release_notes
     project = settings.project or jira.project_key
     if settings.jql:
-        return settings.jql.format(
-            project=project, release=plan.release.release, customer=plan.release.customer
-        )
+        values = {
+            "project": project,
+            "release": plan.release.release,
+            "customer": plan.release.customer,
+        }
+        return fill_jql(settings.jql, values)
     return default_notes_jql(project, plan.release.release)
 
 
@@ -160,10 +164,7 @@ def render_pages(
 def page_spec(page: RenderedPage) -> PageSpec:
     files = []
     for item in page.attachments:
-        try:
-            data = item.path.read_bytes()
-        except OSError as exc:
-            raise InvalidInput(f"{item.path}: cannot read screenshot: {exc.strerror}") from None
+        data = read_screenshot(item.path)  # checked when the notes were loaded; again here
         kind = mimetypes.guess_type(item.filename)[0] or "application/octet-stream"
         files.append(FileToAttach(item.filename, data, kind))
     return PageSpec(page.kind, page.title, page.body, attachments=tuple(files))

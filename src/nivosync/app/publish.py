@@ -19,7 +19,7 @@ from nivosync.app.page_sources import (
 )
 from nivosync.app.planning import compute_plan
 from nivosync.app.publisher import PageIdentity, PageResult, Publisher, publish_all
-from nivosync.app.releases import PAGES_PROPERTY, ReleaseRecord, find_release
+from nivosync.app.releases import ReleaseRecord, find_release, record_pages
 from nivosync.app.sites import Sites, confluence_gateway_for, jira_gateway, open_sites
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Space
@@ -80,11 +80,13 @@ def publish_release(
     request: PublishRequest,
     found: tuple[ReleaseRecord | None, list[IssueSnapshot]] | None = None,
     create_only: bool = False,
+    new_epic: bool = False,
 ) -> list[PageResult]:
     """Render and publish the requested pages; `found` reuses a search `create` just made.
 
     `create_only` (used by `create`): pages that exist are left as they are — only `publish`,
-    with its --notes and --change-advisory inputs, updates them.
+    with its --notes and --change-advisory inputs, updates them. `new_epic`: this run created
+    the epic, so its page ids are nobody else's yet (no re-read before recording them).
     """
     record, issues = found or find_release(jira, request.identity)
     if record is None:
@@ -110,9 +112,8 @@ def publish_release(
         parent = record.pages["plan"]
         results = [publisher.publish(s, parent, record.pages.get(s.kind)) for s in specs]
     written = {r.kind: r.page_id for r in results if r.page_id and r.action != "conflict"}
-    pages = {**record.pages, **written}
-    if pages != record.pages and not request.dry_run:
-        jira.set_issue_property(record.epic.key, PAGES_PROPERTY, pages)
+    if {**record.pages, **written} != record.pages and not request.dry_run:
+        record_pages(jira, record, written, reread=not new_epic)
     order: dict[str, int] = {kind: n for n, kind in enumerate(RELEASE_PAGE_KINDS)}
     return sorted([*kept, *results], key=lambda r: order.get(r.kind, 99))
 

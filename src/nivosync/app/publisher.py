@@ -28,6 +28,7 @@ from nivosync.http import AmbiguousWrite
 log = structlog.get_logger(__name__)
 
 PROPERTY_KEY = "nivosync"
+CREATE_ATTEMPTS = 3  # creates of one page whose answers were lost and that did not happen
 Action = Literal[
     "created",
     "updated",
@@ -150,16 +151,24 @@ class Publisher:
     def _create(self, spec: PageSpec, parent_id: str, body: str, digest: str) -> PageResult:
         if self.dry_run:
             return PageResult(spec.kind, spec.title, "would create")
-        try:
-            page = self.confluence.create_page(self.space, parent_id, spec.title, body)
-        except AmbiguousWrite:
-            found = self.confluence.find_page(self.space, spec.title)
-            if found is None or self.identity.anchor(spec.kind) not in found.body:
-                raise
-            page = found  # the create did happen
+        page = self._create_page(spec, parent_id, body)
         self._after_write(spec, page, None, digest, {})
-        self.confluence.add_labels(page.id, [*self.identity.labels(spec.kind), *spec.labels])
         return PageResult(spec.kind, spec.title, "created", page.id, page.url)
+
+    def _create_page(self, spec: PageSpec, parent_id: str, body: str) -> Page:
+        """Create the page; a create whose answer was lost is settled by reading: found (with
+        our anchor), it happened; absent, it did not and is sent again (a few times)."""
+        for _attempt in range(CREATE_ATTEMPTS - 1):
+            try:
+                return self.confluence.create_page(self.space, parent_id, spec.title, body)
+            except AmbiguousWrite as exc:
+                found = self.confluence.find_page(self.space, spec.title)
+                if found is not None and self.identity.anchor(spec.kind) in found.body:
+                    return found  # the create did happen
+                if found is not None:
+                    raise
+                log.info("page create did not happen: sending it again", error=str(exc))
+        return self.confluence.create_page(self.space, parent_id, spec.title, body)
 
     def _update(
         self, spec: PageSpec, page: Page, prop: PageProperty | None, body: str, digest: str
@@ -185,9 +194,10 @@ class Publisher:
         files_done = dict(recorded.get("attachments") or {})
         files_pending = [f for f in spec.attachments if files_done.get(f.name) != f.sha256]
         same = recorded.get("hash") == digest and page.title == spec.title
-        if same and not files_pending:
+        labelled = recorded.get("labels") == list(self._labels(spec))
+        if same and not files_pending and labelled:
             return PageResult(spec.kind, spec.title, "unchanged", page.id, page.url)
-        adopt = not recorded and page.title == spec.title and not files_pending
+        adopt = not recorded and page.title == spec.title and not files_pending  # labels: below
         if adopt and same_storage(page.body, body):
             # Ours, made just before a crash: only its property is missing (no hash to compare,
             # so the body, as Confluence rewrote it on save).
@@ -237,7 +247,11 @@ class Publisher:
         digest: str,
         files_done: dict[str, str],
     ) -> None:
-        """Upload changed files, then record what this write produced (the last step)."""
+        """Upload changed files, complete the labels, then record what this write produced (the
+        last step: a crash before it makes the next run complete whatever is missing)."""
+        labels = list(self._labels(spec))
+        if (prop.value if prop and isinstance(prop.value, dict) else {}).get("labels") != labels:
+            self.confluence.add_labels(page.id, labels)  # adding a label twice is harmless
         existing = (
             {a.title: a for a in self.confluence.attachments(page.id)}
             if any(files_done.get(f.name) != f.sha256 for f in spec.attachments)
@@ -265,8 +279,12 @@ class Publisher:
             "version": page.version,
             "writer": page.author,
             "attachments": files_done,
+            "labels": labels,
         }
         self._record(page, value, prop)
+
+    def _labels(self, spec: PageSpec) -> tuple[str, ...]:
+        return (*self.identity.labels(spec.kind), *spec.labels)
 
     def _record(self, page: Page, value: dict[str, Any], prop: PageProperty | None) -> None:
         """Set the page property; a 409 or a lost answer is resolved by re-reading it.

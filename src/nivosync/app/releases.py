@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from nivosync.app.ledger import recorded_issues
+from nivosync.app.ledger import EPIC, recorded_issues
 from nivosync.core.baseline import (
     Baseline,
     BaselineError,
@@ -15,16 +15,20 @@ from nivosync.core.baseline import (
     read_stored_release,
 )
 from nivosync.core.identity import (
+    EPIC_LABEL,
     PROPERTY_KEY,
     ReleaseIdentity,
+    belongs_to,
     epics_jql,
     is_epic,
     oldest_first,
     release_jql,
     release_label,
     slug_from_labels,
+    task_label,
     tasks_jql,
 )
+from nivosync.errors import InvalidInput
 from nivosync.jira.gateway import JiraGateway
 from nivosync.jira.models import IssueSnapshot
 
@@ -77,7 +81,22 @@ def find_release(
     """The release's epic record (None if nivosync never created it) and its other issues,
     including those just created that the search index does not show yet."""
     known = recorded_issues(jira, identity.slug)
-    return split_release(jira, release_issues(jira, identity, known))
+    record, others = split_release(jira, release_issues(jira, identity, known))
+    if record is not None and record.stored is not None:
+        prove_identity(record.epic.key, record.stored, identity)
+    return record, others
+
+
+def prove_identity(epic_key: str, stored: StoredRelease, wanted: ReleaseIdentity) -> None:
+    """InvalidInput unless the epic found by `wanted`'s label really is `wanted`: names whose
+    slugs collide ("Café Olé" and "Cafe Ole") share a label, never a release."""
+    if stored.identity == wanted:
+        return
+    raise InvalidInput(
+        f"epic {epic_key} carries label {wanted.label} but belongs to {stored.customer} "
+        f"{stored.release}: customer '{wanted.customer}' release '{wanted.release}' collides "
+        "with it; use a distinguishable customer or release name (nothing was written)"
+    )
 
 
 def split_release(
@@ -127,6 +146,13 @@ def read_record(jira: JiraGateway, epic: IssueSnapshot) -> ReleaseRecord:
         baseline = parse_baseline(stored_value)
     except BaselineError as exc:
         problem = f"its baseline on {epic.key} is unreadable: {exc}"
+    if stored is not None and not _label_agrees(epic, stored):
+        # Someone edited the property: its names must not reach titles or queries.
+        problem = (
+            f"the nivosync property of {epic.key} names {stored.customer!r} {stored.release!r}, "
+            "which its labels do not: restore the property (or the label)"
+        )
+        stored, baseline = None, None
     return ReleaseRecord(
         epic=epic,
         stored=stored,
@@ -135,6 +161,44 @@ def read_record(jira: JiraGateway, epic: IssueSnapshot) -> ReleaseRecord:
         pages={str(k): str(v) for k, v in pages.items()} if isinstance(pages, dict) else {},
         history=history if isinstance(history, list) else [],
     )
+
+
+def record_pages(
+    jira: JiraGateway, record: ReleaseRecord, written: Mapping[str, str], reread: bool = True
+) -> dict[str, str]:
+    """Add page ids to the epic's `nivosync.pages`, merged into what it holds *now*: another
+    run (a `sync` during `create`, two `publish`es) may have written since `record` was read.
+    `reread=False` only for an epic this run created (nobody else has written to it yet)."""
+    current: object = jira.issue_property(record.epic.key, PAGES_PROPERTY) if reread else None
+    pages = dict(record.pages)
+    if isinstance(current, dict):
+        pages = {str(k): str(v) for k, v in current.items()}
+    merged = {**pages, **written}
+    if merged != pages:
+        jira.set_issue_property(record.epic.key, PAGES_PROPERTY, merged)
+    return merged
+
+
+def record_history(
+    jira: JiraGateway, record: ReleaseRecord, entry: dict[str, Any], limit: int
+) -> list[Any] | None:
+    """Add tonight's entry to the epic's `nivosync.history`, merged into what it holds now
+    (each as-of date once, the newest `limit`); None when it is already there (no write)."""
+    current = jira.issue_property(record.epic.key, HISTORY_PROPERTY)
+    stored = current if isinstance(current, list) else list(record.history)
+    if entry in stored:
+        return None
+    by_day = {str(e.get("as_of")): e for e in stored if isinstance(e, dict)}
+    by_day[str(entry.get("as_of"))] = entry
+    merged = [by_day[day] for day in sorted(by_day)][-limit:]
+    jira.set_issue_property(record.epic.key, HISTORY_PROPERTY, merged)
+    return merged
+
+
+def _label_agrees(epic: IssueSnapshot, stored: StoredRelease) -> bool:
+    """The stored customer and release make the slug the stored slug and the epic's label."""
+    slug = stored.identity.slug
+    return slug == stored.slug and release_label(slug) in epic.labels
 
 
 def release_issues(
@@ -148,10 +212,16 @@ def release_issues(
     ids = [issue_id for _key, issue_id in known.values()]
     jql = release_jql(jira.project_key, identity.label)
     found = list(jira.search(jql, properties=EPIC_PROPERTIES, reconcile=ids))
-    seen = {i.key for i in found}
-    for key, _id in known.values():
-        if key not in seen:
-            issue = jira.issue(key, properties=EPIC_PROPERTIES)
-            if issue is not None and identity.label in issue.labels:
-                found.append(issue)
+    by_key = {i.key: i for i in found}
+    for name, (key, _id) in known.items():
+        expected = EPIC_LABEL if name == EPIC else task_label(name)
+        if key in by_key and expected in by_key[key].labels:
+            continue
+        # Not found, or found without its own label (someone removed it): a direct read
+        # brings its property, which still says what it is.
+        issue = jira.issue(key, properties=EPIC_PROPERTIES)
+        by_key.pop(key, None)
+        if issue is not None and belongs_to(issue, identity.slug):
+            by_key[key] = issue
+    found = list(by_key.values())
     return found

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 from nivosync.app.sites import site_seed
 from nivosync.errors import EXIT_OK, InvalidInput, display_path
 from nivosync.inputs.config import Config, is_loopback, load_settings
-from nivosync.sandbox import reset_db, serve
+from nivosync.sandbox import private_dir, reset_db, serve
 from nivosync.sandbox.faults import FAULT_KINDS, Faults, FaultSpecError
 
 
@@ -53,6 +53,16 @@ def fault_spec(
     return spec
 
 
+def check_exposure(host: str, allow_remote: bool) -> None:
+    """Serving beyond loopback must be asked for explicitly: the sandbox is a test server."""
+    if not is_loopback(host) and not allow_remote:
+        raise InvalidInput(
+            f"--host {host} is not a loopback address: the sandbox is a plain-HTTP test server "
+            "with Basic auth (tokens cross the network readable); pass --allow-remote to serve "
+            "it to other machines anyway"
+        )
+
+
 def serve_sandbox(
     config_path: Path | None,
     db: Path | None,
@@ -68,7 +78,7 @@ def serve_sandbox(
         seed = replace(seed, flavor=flavor)
     database = db or config.sandbox_db
     port = config.spec.sandbox.port if port is None else port
-    database.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(database.parent)
 
     def ready(base_url: str) -> None:
         wiki = "/wiki" if seed.flavor == "cloud" else "/confluence"
@@ -87,7 +97,10 @@ def serve_sandbox(
         out.flush()
 
     if not is_loopback(host):
-        out.write(f"warning: serving on {host}, reachable from other machines\n")
+        out.write(
+            f"warning: serving on {host}, reachable from other machines: plain HTTP with Basic "
+            "auth, for tests only\n"
+        )
     _check_free(host, port)
     try:
         serve(database, seed, host, port, faults, ready)

@@ -27,6 +27,7 @@ from nivosync.sandbox import (
     Sandbox,
     SiteSeed,
     UserSeed,
+    private_dir,
 )
 
 
@@ -54,7 +55,7 @@ def open_sites(config: Config, environ: Mapping[str, str] | None = None) -> Iter
     jira, confluence = config.spec.jira, config.spec.confluence
     port = config.spec.sandbox.port
     if config.uses_sandbox:
-        config.sandbox_db.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(config.sandbox_db.parent)
         embedded = Sandbox.start(config.sandbox_db, site_seed(config, token))
     try:
         yield Sites(

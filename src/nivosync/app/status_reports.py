@@ -10,14 +10,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
 import structlog
 
 from nivosync.app.publisher import FileToAttach, PageIdentity, PageResult, PageSpec, Publisher
-from nivosync.app.releases import HISTORY_PROPERTY, PAGES_PROPERTY, ReleaseRecord, tasks_by_release
+from nivosync.app.releases import ReleaseRecord, record_history, record_pages, tasks_by_release
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Space
 from nivosync.core.identity import task_issues
@@ -118,13 +118,34 @@ def measure(
                 )
             continue
         for record in batch:
-            yield _measure_one(record, tasks.get(record.slug, []), as_of)
+            yield _measured(record, tasks.get(record.slug, []), as_of)
         log.info(
             "batch measured",
             releases=len(batch),
             issues=sum(len(v) for v in tasks.values()),
             duration_ms=round(1000 * (time.monotonic() - began)),
         )
+
+
+def _measured(record: ReleaseRecord, issues: list[IssueSnapshot], as_of: date) -> ReleaseSync:
+    """One release measured; whatever goes wrong with it (people's text, a bug) is its error,
+    and the other releases are still measured and published."""
+    try:
+        return _measure_one(record, issues, as_of)
+    except Exception as exc:  # one release's data must never stop the night for the others
+        _log_unexpected("release not measured", record.slug, exc)
+        return ReleaseSync(record, error=unexpected(exc), history=history_of(record))
+
+
+def _log_unexpected(event: str, slug: str, exc: Exception) -> None:
+    """One line for people; the traceback only in debug logs (-v)."""
+    log.error(event, release=slug, error=unexpected(exc))
+    log.debug("traceback", release=slug, exc_info=exc)
+
+
+def unexpected(exc: Exception) -> str:
+    """A failure nivosync did not foresee, in one line (the log has the traceback)."""
+    return f"unexpected {type(exc).__name__}: {exc} (a nivosync bug: the log has the details)"
 
 
 def _measure_one(record: ReleaseRecord, issues: list[IssueSnapshot], as_of: date) -> ReleaseSync:
@@ -175,6 +196,9 @@ class StatusPublisher:
         except (HttpError, NivosyncError) as exc:
             item.publish_error = str(exc)
             log.warning("status page not published", release=item.record.slug, error=str(exc))
+        except Exception as exc:  # e.g. a chart that cannot be drawn: this release only
+            item.publish_error = unexpected(exc)
+            _log_unexpected("status page not published", item.record.slug, exc)
 
     def _write_page(self, item: ReleaseSync) -> None:
         record = item.record
@@ -193,17 +217,27 @@ class StatusPublisher:
         """The status page's id and tonight's verdict, kept on the release's epic."""
         record = item.record
         if item.page and item.page.page_id and record.pages.get("status") != item.page.page_id:
-            pages = {**record.pages, "status": item.page.page_id}
-            self.jira.set_issue_property(record.epic.key, PAGES_PROPERTY, pages)
+            record_pages(self.jira, record, {"status": item.page.page_id})
         if item.slippage is not None:
             self._record_history(item)
 
     def _spec(self, item: ReleaseSync, title: str) -> PageSpec | None:
         browse = self.jira.browse_url
         if item.slippage is not None:
-            body = status_page_body(title, item.slippage, item.history, browse)
-            chart = FileToAttach(CHART_FILE, slip_chart_png(item.slippage, item.title), "image/png")
-            return PageSpec("status", title, body, attachments=(chart,))
+            try:
+                body = status_page_body(title, item.slippage, item.history, browse)
+                chart = slip_chart_png(item.slippage, item.title)
+                return PageSpec(
+                    "status",
+                    title,
+                    body,
+                    attachments=(FileToAttach(CHART_FILE, chart, "image/png"),),
+                )
+            except Exception as exc:  # shown as stale, with the reason; the run exits 1
+                _log_unexpected("status page not rendered", item.record.slug, exc)
+                item.publish_error = item.error = (
+                    f"could not render its status page: {unexpected(exc)}"
+                )
         if not item.history:
             return None  # never measured: nothing trustworthy to show yet
         last = item.history[-1]
@@ -214,11 +248,8 @@ class StatusPublisher:
         slip = item.slippage
         assert slip is not None
         today = HistoryEntry(slip.as_of, slip.status, slip.slip_days, slip.projected_go_live)
-        kept = [h for h in item.history if h.as_of != today.as_of]
         if today in item.history:
             return  # already recorded: a re-run writes nothing
-        entries = sorted([*kept, today], key=lambda h: h.as_of)[-HISTORY_LIMIT:]
-        self.jira.set_issue_property(
-            item.record.epic.key, HISTORY_PROPERTY, [h.to_json() for h in entries]
-        )
-        item.history = entries
+        merged = record_history(self.jira, item.record, today.to_json(), HISTORY_LIMIT)
+        if merged is not None:
+            item.history = history_of(replace(item.record, history=merged))

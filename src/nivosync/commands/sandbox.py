@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from nivosync.app.sandbox_site import fault_spec, reset_sandbox, serve_sandbox
+from nivosync.app.sandbox_site import check_exposure, fault_spec, reset_sandbox, serve_sandbox
 
 
 def run_serve(
@@ -20,7 +20,10 @@ def run_serve(
     fault_seed: int | None,
     retry_after: int | None,
     out: TextIO,
+    *,
+    allow_remote: bool = False,
 ) -> int:
+    check_exposure(host, allow_remote)
     spec = fault_spec(faults, latency_ms, fault_seed, retry_after)
     return serve_sandbox(config_path, db, host, port, flavor, spec, out)
 

@@ -10,8 +10,9 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
+from nivosync.core.pages import RELEASE_PAGE_KINDS, ReleasePageKind, page_title
 from nivosync.errors import InvalidInput
 
 LABEL_PREFIX = "nivosync"
@@ -19,6 +20,45 @@ EPIC_LABEL = f"{LABEL_PREFIX}-epic"
 TASK_LABEL_PREFIX = f"{LABEL_PREFIX}-task-"
 WATCHERS_PENDING = f"{LABEL_PREFIX}-watchers-pending"
 PROPERTY_KEY = "nivosync"  # the issue property holding identity and baseline
+# What Jira and Confluence accept: a summary, a label and a page title of at most 255 characters.
+JIRA_SUMMARY_MAX = 255
+JIRA_LABEL_MAX = 255
+CONFLUENCE_TITLE_MAX = 255
+
+# C0 controls other than tab and line feed, DEL, and the C1 controls (ESC starts ANSI escapes).
+MULTILINE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# In one-line texts (names, titles, summaries) tabs and line breaks are refused as well.
+LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SHOWN_LENGTH = 60
+
+
+def first_control(text: str, *, one_line: bool = False) -> str | None:
+    """The first control character in `text` (tab and line feed allowed unless `one_line`)."""
+    found = (LINE_CONTROL if one_line else MULTILINE_CONTROL).search(text)
+    return found.group() if found else None
+
+
+def control_message(char: str, *, one_line: bool = False) -> str:
+    """Why `char` is refused, showing it as an escape ('\\x1b'), and what to do."""
+    if one_line and char in "\t\n\r\u2028\u2029":
+        return f"contains {char!r}: write it on one line (tabs and line breaks are not allowed)"
+    return (
+        f"contains the control character {char!r} (ANSI escapes and other control characters "
+        "would reach Jira, Confluence and the terminal): remove it"
+    )
+
+
+def escaped(text: str) -> str:
+    """`text` with its control characters, tabs and line breaks written as escapes (\\x1b)."""
+    return LINE_CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def shown(text: str) -> str:
+    """`text` quoted for a message: control characters as escapes, a long text shortened."""
+    safe = escaped(text)
+    if len(safe) > _SHOWN_LENGTH:
+        safe = safe[: _SHOWN_LENGTH - 1] + "…"
+    return f"'{safe}'"
 
 
 def slugify(text: str) -> str:
@@ -50,14 +90,43 @@ class ReleaseIdentity:
 
     @classmethod
     def checked(cls, customer: str, release: str) -> ReleaseIdentity:
+        """The release a user named, or InvalidInput when Jira or Confluence cannot take its
+        names: no letter or digit, a control character or line break, or too long a title."""
         identity = cls(customer.strip(), release.strip())
         for option, value in (("--customer", identity.customer), ("--release", identity.release)):
+            char = first_control(value, one_line=True)
+            if char is not None:
+                message = control_message(char, one_line=True)
+                raise InvalidInput(f"{option} {shown(value)} {message}")
             if not slugify(value):
                 raise InvalidInput(
                     f"{option} '{value}' needs at least one letter or digit (it names the release "
                     "in Jira labels and Confluence page titles)"
                 )
+        problem = length_problem(identity)
+        if problem is not None:
+            raise InvalidInput(problem)
         return identity
+
+
+def length_problem(release: ReleaseIdentity) -> str | None:
+    """Why the release's page titles or Jira label would be too long, or None."""
+    sizes = f"--customer has {len(release.customer)}, --release {len(release.release)}"
+    kinds: tuple[ReleasePageKind | Literal["status"], ...] = (*RELEASE_PAGE_KINDS, "status")
+    title = max((page_title(k, release) for k in kinds), key=len)
+    if len(title) > CONFLUENCE_TITLE_MAX:
+        return (
+            f"release {shown(release.title)}: the Confluence page title {shown(title)} would be "
+            f"{len(title)} characters; Confluence allows at most {CONFLUENCE_TITLE_MAX}: shorten "
+            f"--customer or --release ({sizes} characters)"
+        )
+    if len(release.label) > JIRA_LABEL_MAX:
+        return (
+            f"release {shown(release.title)}: its Jira label {shown(release.label)} would be "
+            f"{len(release.label)} characters; Jira allows at most {JIRA_LABEL_MAX}: shorten "
+            f"--customer or --release ({sizes} characters)"
+        )
+    return None
 
 
 def release_label(slug: str) -> str:
@@ -99,19 +168,37 @@ def stored_property(issue: TrackedIssue) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+# Each identity is held twice, in a label and in the `nivosync` property, so that a person
+# damaging one (removing a label in the UI, editing the property) never loses the issue.
 def is_epic(issue: TrackedIssue) -> bool:
-    return EPIC_LABEL in issue.labels
+    return EPIC_LABEL in issue.labels or stored_property(issue).get("kind") == "epic"
 
 
 def task_id_of(issue: TrackedIssue) -> str | None:
-    """The template task an issue stands for: its property's task_id, else its task label."""
-    value = stored_property(issue).get("task_id")
-    if isinstance(value, str):
-        return value
+    """The template task an issue stands for: its task label, else its property's task_id."""
     for label in issue.labels:
         if label.startswith(TASK_LABEL_PREFIX):
             return label.removeprefix(TASK_LABEL_PREFIX)
-    return None
+    value = stored_property(issue).get("task_id")
+    return value if isinstance(value, str) else None
+
+
+def belongs_to(issue: TrackedIssue, slug: str) -> bool:
+    """Whether the issue's release label, or else its property, names release `slug`."""
+    return release_label(slug) in issue.labels or stored_property(issue).get("slug") == slug
+
+
+def missing_labels(issue: TrackedIssue, slug: str) -> tuple[str, ...]:
+    """The identity labels an issue of release `slug` lost (to put back): its release label,
+    and its task / epic label where the property still says which it is."""
+    wanted = [LABEL_PREFIX, release_label(slug)]
+    if is_epic(issue):
+        wanted.append(EPIC_LABEL)
+    else:
+        task_id = task_id_of(issue)
+        if task_id is not None:
+            wanted.append(task_label(task_id))
+    return tuple(label for label in wanted if label not in issue.labels)
 
 
 def key_order(key: str) -> tuple[str, int, str]:

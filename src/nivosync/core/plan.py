@@ -13,7 +13,15 @@ from nivosync.core.calendar import (
     WeekSchedule,
     WorkCalendar,
 )
-from nivosync.core.identity import LABEL_PREFIX, ReleaseIdentity
+from nivosync.core.identity import (
+    JIRA_LABEL_MAX,
+    JIRA_SUMMARY_MAX,
+    LABEL_PREFIX,
+    ReleaseIdentity,
+    length_problem,
+    shown,
+    task_label,
+)
 from nivosync.core.template import MilestoneSpec, PlanTemplate, TaskSpec
 from nivosync.errors import InvalidInput
 
@@ -102,6 +110,8 @@ def build_plan(
     except (NonWorkingStart, StartOutOfRange) as exc:
         raise InvalidInput(f"--start: {exc}") from None
     tasks = tuple(_task(template, release, schedule, people, spec) for spec in template.spec.tasks)
+    epic_summary = f"{release.title} — {template.spec.title}"
+    _check_lengths(release, template, epic_summary, tasks)
     milestones = tuple(_milestone(spec, tasks, schedule) for spec in template.spec.milestones)
     go_live_task = next(t for t in tasks if t.go_live)
     end = schedule.days[-1]
@@ -111,7 +121,7 @@ def build_plan(
         start=start,
         end=end,
         go_live=go_live_task.due,
-        epic_summary=f"{release.title} — {template.spec.title}",
+        epic_summary=epic_summary,
         tasks=tasks,
         milestones=milestones,
         roles=tuple(
@@ -121,6 +131,40 @@ def build_plan(
         calendar=calendar,
         holidays=tuple(calendar.non_working_days(start, end)),
     )
+
+
+def _check_lengths(
+    release: ReleaseIdentity,
+    template: PlanTemplate,
+    epic_summary: str,
+    tasks: tuple[PlannedTask, ...],
+) -> None:
+    """Refuse, before anything is written, a summary, label or page title that Jira or
+    Confluence would refuse (or cut) once the customer and release are filled in."""
+    problem = length_problem(release)
+    if problem is not None:
+        raise InvalidInput(problem)
+    where = f"release {shown(release.title)} (--customer has {len(release.customer)} characters)"
+    if len(epic_summary) > JIRA_SUMMARY_MAX:
+        raise InvalidInput(
+            f"{where}: the epic summary {shown(epic_summary)} would be {len(epic_summary)} "
+            f"characters; Jira allows at most {JIRA_SUMMARY_MAX}: shorten --customer, --release "
+            f"or the title of template {template.name} ({len(template.spec.title)} characters)"
+        )
+    for task in tasks:
+        if len(task.summary) > JIRA_SUMMARY_MAX:
+            raise InvalidInput(
+                f"{where}: the summary of task '{task.id}' {shown(task.summary)} would be "
+                f"{len(task.summary)} characters; Jira allows at most {JIRA_SUMMARY_MAX}: "
+                f"shorten --customer, --release or the task's summary in template "
+                f"{template.name} ({len(task.name)} characters)"
+            )
+        label = task_label(task.id)
+        if len(label) > JIRA_LABEL_MAX:
+            raise InvalidInput(
+                f"task '{task.id}' of template {template.name}: its Jira label would be "
+                f"{len(label)} characters; Jira allows at most {JIRA_LABEL_MAX}: shorten its id"
+            )
 
 
 def _task(

@@ -17,13 +17,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 from nivosync.core.calendar import CalendarError, WorkCalendar
+from nivosync.core.identity import CONFLUENCE_TITLE_MAX
+from nivosync.core.jql_template import check_jql_template
+from nivosync.core.pages import portfolio_title
 from nivosync.core.strict import Strict
 from nivosync.core.template import PlanTemplate, RiskSpec, UatScenarioSpec
 from nivosync.errors import InvalidInput, Problem
 from nivosync.inputs.notes import SECTION_HINT, parse_section
 from nivosync.inputs.schema import parse_document
 from nivosync.inputs.templates import load_template, resolve_template
-from nivosync.inputs.yamlfile import YamlDocument, load_yaml_mapping
+from nivosync.inputs.yamlfile import Location, YamlDocument, load_yaml_mapping
 
 CONFIG_ENV = "NIVOSYNC_CONFIG"
 DEFAULT_CONFIG = Path("nivosync.yaml")
@@ -136,9 +139,9 @@ class CustomerSettings(Strict):
 
 
 class ReleaseNotesSettings(Strict):
-    # JQL of the release's Jira items; {project}, {release} and {customer} are filled in.
-    # Default: the product project's issues whose fixVersion is the release.
-    jql: Text | None = None
+    # JQL of the release's Jira items; {project}, {release} and {customer} are filled in,
+    # each as a quoted JQL string. Default: the product project's issues fixed in the release.
+    jql: Annotated[Text, AfterValidator(check_jql_template)] | None = None
     project: ProjectKey | None = None  # the product project (default: jira.project)
     sections: dict[Text, Text] = {}  # issue type → section (new features, improvements, …)
 
@@ -380,6 +383,27 @@ def _config_problems(config: Config) -> Iterable[Problem]:
                 f"release_notes.sections.{issue_type}: unknown section '{section}' "
                 f"({SECTION_HINT})",
             )
+    yield from _text_problems(config)
+
+
+def _text_problems(config: Config) -> Iterable[Problem]:
+    """Names that reach Jira, Confluence and the terminal are one line; the portfolio page's
+    title (the parent page's and " — Portfolio") must fit Confluence."""
+    spec, doc = config.spec, config.doc
+    places: list[tuple[Location, str]] = [(("jira", "issue_type"), spec.jira.issue_type)]
+    for section in ("customers", "roles"):  # the keys as written (the schema strips them)
+        places += [((section, key), key) for key in doc.data.get(section) or {}]
+    if spec.confluence is not None:
+        parent = spec.confluence.parent_page
+        places.append((("confluence", "parent_page"), parent))
+        if len(portfolio_title(parent)) > CONFLUENCE_TITLE_MAX:
+            yield doc.problem(
+                ("confluence", "parent_page"),
+                f"confluence.parent_page: the portfolio page's title (it adds ' — Portfolio') "
+                f"would be {len(portfolio_title(parent))} characters; Confluence allows at most "
+                f"{CONFLUENCE_TITLE_MAX}: use a parent page with a shorter title",
+            )
+    yield from doc.one_line_problems(places)
 
 
 def _calendar_problems(

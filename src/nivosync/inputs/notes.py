@@ -1,7 +1,8 @@
 """Release-notes items: their sections, and the `--notes FILE` loader (YAML or Markdown).
 
 Descriptions are plain text (never markup): the page escapes them. Screenshots are image files
-next to the notes file; the publisher uploads them as page attachments, named by file name.
+in the notes file's folder (see `inputs.screenshots`); the publisher uploads them as page
+attachments, named by file name.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from pydantic import AfterValidator, field_validator
 
 from nivosync.core.strict import Strict
 from nivosync.errors import InvalidInput, Problem, display_path
+from nivosync.inputs.files import read_text_file
 from nivosync.inputs.schema import parse_document
-from nivosync.inputs.yamlfile import load_yaml_mapping, read_text_file
+from nivosync.inputs.screenshots import IMAGE_SUFFIXES, screenshot_problem
+from nivosync.inputs.yamlfile import load_yaml_mapping
 
 Section = Literal["features", "improvements", "fixes", "other"]
 SECTIONS: dict[Section, str] = {
@@ -46,7 +49,6 @@ _SECTION_NAMES: dict[str, Section] = {
 SECTION_HINT = (
     "features, improvements, fixes or other (or a title: " + ", ".join(SECTIONS.values()) + ")"
 )
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 YAML_SUFFIXES = (".yaml", ".yml")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 _JIRA_KEY = re.compile(r"^[A-Z][A-Z0-9_]+-[1-9][0-9]*$")
@@ -119,7 +121,7 @@ def _screenshots(
     problems: list[Problem] = []
     for shot in shots:
         path = notes.parent / shot.text
-        message = _screenshot_problem(shot.text, path, seen.get(path.name))
+        message = _screenshot_problem(notes.parent, shot.text, path, seen.get(path.name))
         if message:
             problems.append(Problem(name, shot.line, message))
             continue
@@ -128,13 +130,14 @@ def _screenshots(
     return tuple(paths), problems
 
 
-def _screenshot_problem(text: str, path: Path, same_name: Path | None) -> str | None:
+def _screenshot_problem(folder: Path, text: str, path: Path, same_name: Path | None) -> str | None:
     if "://" in text:
         return f"screenshot '{text}' is a URL: give an image file next to the notes file"
     if path.suffix.lower() not in IMAGE_SUFFIXES:
         return f"screenshot '{text}' is not an image ({', '.join(IMAGE_SUFFIXES)})"
-    if not path.is_file():
-        return f"screenshot '{text}' not found (looked for {display_path(path)})"
+    problem = screenshot_problem(folder, text)
+    if problem is not None:
+        return problem
     if same_name is not None and same_name.resolve() != path.resolve():
         return (
             f"screenshot '{text}' has the same file name as {display_path(same_name)}: page "

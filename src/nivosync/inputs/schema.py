@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from nivosync.errors import InvalidInput, Problem
 from nivosync.inputs.yamlfile import Location, YamlDocument
+from nivosync.inputs.yamlfile import dotted as _dotted
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -55,13 +56,6 @@ def _is_union_tag(part: str | int) -> bool:
         part in {"str", "int", "date", "none", "bool", "float", "list[...]"}
         or part.startswith(("function-", "list[", "dict[", "literal["))
     )
-
-
-def _dotted(location: Location) -> str:
-    text = ""
-    for part in location:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "(top level)"
 
 
 def _suggest(key: str, allowed: list[str]) -> str:

@@ -58,11 +58,25 @@ def template_problems(template: PlanTemplate, doc: YamlDocument) -> Iterable[Pro
             where, f"exactly one task must have go_live: true (found {len(go_lives)})"
         )
     yield from _dependency_problems(template, doc)
+    yield from doc.one_line_problems(_one_line_texts(spec))
     yield from _change_advisory_problems(doc, spec.change_advisory, roles)
     scenario_ids = [u.id for u in spec.uat_scenarios]
     yield from _duplicates(doc, "uat_scenarios", scenario_ids, "id", "UAT scenario")
     for i, scenario in enumerate(spec.uat_scenarios):
         yield from _unknown_roles(doc, ("uat_scenarios", i, "roles"), scenario.roles, roles)
+
+
+def _one_line_texts(spec: TemplateSpec) -> Iterable[tuple[Location, str]]:
+    """The template's texts that become Jira summaries, version names or page headings."""
+    yield ("title",), spec.title
+    for i, role in enumerate(spec.roles):
+        yield ("roles", i, "name"), role.name
+    for i, milestone in enumerate(spec.milestones):
+        yield ("milestones", i, "name"), milestone.name
+    for i, task in enumerate(spec.tasks):
+        yield ("tasks", i, "summary"), task.summary
+    for i, scenario in enumerate(spec.uat_scenarios):
+        yield ("uat_scenarios", i, "title"), scenario.title
 
 
 def _change_advisory_problems(

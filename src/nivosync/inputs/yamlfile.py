@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,12 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
+from nivosync.core.identity import control_message, escaped, first_control
 from nivosync.errors import InvalidInput, Problem, display_path
+from nivosync.inputs.files import read_text_file
+from nivosync.inputs.yaml_limits import LimitedLoader, YamlLimitExceeded
+
+__all__ = ["Location", "YamlDocument", "dotted", "load_yaml_mapping", "read_text_file"]
 
 Location = tuple[str | int, ...]
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
@@ -38,6 +44,23 @@ class YamlDocument:
     def problem(self, location: Location, message: str) -> Problem:
         return Problem(self.name, self.line_of(location), message)
 
+    def one_line_problems(self, places: Iterable[tuple[Location, str]]) -> Iterator[Problem]:
+        """Texts that must be one line (names, titles, summaries) but hold a tab or line break."""
+        for location, text in places:
+            char = first_control(text, one_line=True)
+            if char is not None:
+                message = f"{dotted(location)}: {control_message(char, one_line=True)}"
+                yield self.problem(location, message)
+
+
+def dotted(location: Location) -> str:
+    """A key path as users write it: `tasks[2].summary`."""
+    text = ""
+    for part in location:
+        part = escaped(part) if isinstance(part, str) else part
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
 
 class _Builder:
     """Builds Python values from YAML nodes, recording lines and rejecting duplicate keys."""
@@ -55,7 +78,7 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*location, i)) for i, item in enumerate(node.value)]
         try:
-            return self._constructor.construct_object(node, deep=True)
+            value = self._constructor.construct_object(node, deep=True)
         except (ValueError, OverflowError) as exc:
             plain = isinstance(node, yaml.ScalarNode) and node.style is None
             if plain and node.tag == TIMESTAMP_TAG:
@@ -67,12 +90,23 @@ class _Builder:
                 Problem(self._doc_name, line, f"cannot read {node.value!r} ({node.tag}): {exc}")
             )
             return None
+        self._check_text(value, node, location)
+        return value
+
+    def _check_text(self, value: Any, node: yaml.Node, location: Location) -> None:
+        """A string holding a control character (say an ANSI escape written as "\\e") is a
+        problem at its line: it would reach Jira, Confluence and the terminal."""
+        char = first_control(value) if isinstance(value, str) else None
+        if char is not None:
+            message = f"{dotted(location)}: {control_message(char)}"
+            self.problems.append(Problem(self._doc_name, node.start_mark.line + 1, message))
 
     def _mapping(self, node: yaml.MappingNode, location: Location) -> dict[Any, Any]:
         self._constructor.flatten_mapping(node)
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = self._constructor.construct_object(key_node, deep=True)
+            self._check_text(key, key_node, (*location, str(key)))
             line = key_node.start_mark.line + 1
             if not isinstance(key, str | int):
                 self.problems.append(
@@ -89,23 +123,15 @@ class _Builder:
         return result
 
 
-def read_text_file(path: Path, what: str) -> str:
-    """A user's UTF-8 file; a missing or unreadable one is an InvalidInput naming it."""
-    name = display_path(path)
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InvalidInput(f"{name}: {what} not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{name}: cannot read {what}: {exc}") from None
-
-
 def load_yaml_mapping(path: Path, what: str) -> YamlDocument:
     """Parse `path` as a YAML mapping; any syntax problem is an InvalidInput naming file:line."""
     name = display_path(path)
     text = read_text_file(path, what)
+    loader = LimitedLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = loader.get_single_node()
+    except YamlLimitExceeded as exc:
+        raise InvalidInput(f"{name}: {exc}", [Problem(name, exc.line, str(exc))]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -115,6 +141,8 @@ def load_yaml_mapping(path: Path, what: str) -> YamlDocument:
         ) from None
     except yaml.YAMLError as exc:
         raise InvalidInput(f"{name}: invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
     if node is None:
         raise InvalidInput(f"{name}: {what} is empty")
     if not isinstance(node, yaml.MappingNode):

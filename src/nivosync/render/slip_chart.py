@@ -45,14 +45,15 @@ def slip_chart_png(slippage: ReleaseSlippage, title: str) -> bytes:
         labels.append(f"◆ {milestone.name}")
         y += 1
     ax.axvline(_x(slippage.as_of), color="#172B4D", lw=1, ls="--")
-    ax.set_yticks(range(len(labels)), labels, fontsize=7)
+    # People's text is plain text: `$^$` in a summary is no matplotlib mathtext.
+    ax.set_yticks(range(len(labels)), labels, fontsize=7, parse_math=False)
     ax.invert_yaxis()
     # matplotlib.dates ships without annotations: the calls are untyped, not wrong.
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %d"))  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO))  # type: ignore[no-untyped-call]
     ax.tick_params(axis="x", labelsize=7)
     ax.grid(axis="x", color="#DFE1E6", lw=0.5)
-    ax.set_title(f"{title} — as of {slippage.as_of.isoformat()}", fontsize=9)
+    ax.set_title(f"{title} — as of {slippage.as_of.isoformat()}", fontsize=9, parse_math=False)
     # Fixed margins: tight_layout measures every label and costs more than the drawing.
     fig.subplots_adjust(left=0.36, right=0.98, top=1 - 0.45 / height, bottom=0.45 / height)
     out = io.BytesIO()

@@ -13,7 +13,7 @@ from nivosync.sandbox.seed import (
     UserSeed,
 )
 from nivosync.sandbox.server import Sandbox, serve
-from nivosync.sandbox.store import reset_db
+from nivosync.sandbox.store import private_dir, reset_db
 
 __all__ = [
     "MEMBER_PERMISSIONS",
@@ -24,6 +24,7 @@ __all__ = [
     "ScreenSeed",
     "SiteSeed",
     "UserSeed",
+    "private_dir",
     "reset_db",
     "serve",
 ]

@@ -1,4 +1,4 @@
-"""The sandbox's WSGI application: faults, auth, dispatch and the request log."""
+"""The sandbox's WSGI application: faults, auth (throttled), XSRF, dispatch, the request log."""
 
 from __future__ import annotations
 
@@ -18,12 +18,14 @@ from nivosync.sandbox.clock import Clock
 from nivosync.sandbox.context import RequestContext
 from nivosync.sandbox.control import register_control
 from nivosync.sandbox.faults import NEAR_LIMIT, STATUS_FAULTS, FaultRule, Faults
+from nivosync.sandbox.login_throttle import LoginThrottle
 from nivosync.sandbox.request_log import RequestLog
 from nivosync.sandbox.responses import HttpError, json_response
 from nivosync.sandbox.routing import ErrorShapes, Router
 from nivosync.sandbox.seed import SiteSeed
 from nivosync.sandbox.sides import Side
 from nivosync.sandbox.store import Store
+from nivosync.sandbox.xsrf import xsrf_refusal
 
 log = logging.getLogger("nivosync.sandbox")
 
@@ -47,6 +49,7 @@ class SandboxApp:
         self.clock = clock
         self.faults = Faults()
         self.requests = RequestLog()
+        self.logins = LoginThrottle()
         self.router = Router(GENERIC_ERRORS)
         register_control(self.router, clock, self.requests, self.faults)
         for side in sides:
@@ -106,9 +109,19 @@ class SandboxApp:
     def _dispatch(
         self, request: Request, errors: ErrorShapes, handler: Any, args: dict[str, Any]
     ) -> Response:
-        admin = authenticate(request.headers.get("Authorization"), self.seed)
+        header = request.headers.get("Authorization")
+        address = request.remote_addr or ""
+        wait = self.logins.retry_after(address) if header else None
+        if wait is not None:
+            return _throttled(errors, wait)
+        admin = authenticate(header, self.seed)
         if admin is None:
+            if header:
+                self.logins.failed(address)
             return errors.unauthorized()
+        refusal = xsrf_refusal(request)
+        if refusal is not None:
+            return refusal
         ctx = RequestContext(
             request,
             self.seed,
@@ -129,6 +142,13 @@ class SandboxApp:
     def _log(self, request: Request, status: int | None, fault: str | None) -> None:
         query = request.query_string.decode("latin-1")
         self.requests.record(request.method, request.path, query, status, fault)
+
+
+def _throttled(errors: ErrorShapes, wait: int) -> Response:
+    """Too many failed logins from the caller's address (see login_throttle)."""
+    response = errors.error(429, "Too many failed login attempts; try again later.")
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 def _status_fault(errors: ErrorShapes, rule: FaultRule, path: str, now: datetime) -> Response:

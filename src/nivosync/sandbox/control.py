@@ -1,6 +1,7 @@
 """The sandbox's own test endpoints under ``/_sandbox/`` (clock, request log, faults).
 
-Their shapes are fixed: scripts outside the project drive them.
+Their shapes are fixed: scripts outside the project drive them. Only site admins may (403 for
+every other seeded user): they change what every caller sees.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from nivosync.sandbox.context import RequestContext
 from nivosync.sandbox.faults import Faults, FaultSpecError
 from nivosync.sandbox.request_log import RequestLog
 from nivosync.sandbox.responses import HttpError, empty_response, json_response
-from nivosync.sandbox.routing import Router
+from nivosync.sandbox.routing import Handler, Router
 
 
 def register_control(router: Router, clock: Clock, log: RequestLog, faults: Faults) -> None:
@@ -59,10 +60,23 @@ def register_control(router: Router, clock: Clock, log: RequestLog, faults: Faul
         faults.clear()
         return empty_response()
 
-    router.add("/_sandbox/clock", ["POST"], set_clock, api=False)
-    router.add("/_sandbox/clock", ["GET"], get_clock, api=False)
-    router.add("/_sandbox/requests", ["GET"], list_requests, api=False)
-    router.add("/_sandbox/requests", ["DELETE"], clear_requests, api=False)
-    router.add("/_sandbox/faults", ["POST"], set_faults, api=False)
-    router.add("/_sandbox/faults", ["GET"], get_faults, api=False)
-    router.add("/_sandbox/faults", ["DELETE"], clear_faults, api=False)
+    for rule, method, handler in (
+        ("/_sandbox/clock", "POST", set_clock),
+        ("/_sandbox/clock", "GET", get_clock),
+        ("/_sandbox/requests", "GET", list_requests),
+        ("/_sandbox/requests", "DELETE", clear_requests),
+        ("/_sandbox/faults", "POST", set_faults),
+        ("/_sandbox/faults", "GET", get_faults),
+        ("/_sandbox/faults", "DELETE", clear_faults),
+    ):
+        router.add(rule, [method], _admins_only(handler), api=False)
+
+
+def _admins_only(handler: Handler) -> Handler:
+    def guarded(ctx: RequestContext) -> Response:
+        if not ctx.caller_is_admin:
+            message = "Only site admins may use the sandbox's test endpoints."
+            raise HttpError(ctx.errors.error(403, message))
+        return handler(ctx)
+
+    return guarded

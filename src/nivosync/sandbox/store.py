@@ -1,6 +1,8 @@
 """SQLite persistence shared by every side of the sandbox.
 
-One database file, WAL mode, a small pool of connections shared by the server's threads.
+One database file, WAL mode, a small pool of connections shared by the server's threads. A new
+database file is its owner's only (0600, and so are SQLite's -wal/-shm files), and so are the
+folders created for it (0700).
 Each side declares its tables as an ordered list of migrations under its own namespace;
 `Store.migrate(namespace, migrations)` applies the ones not yet applied, so adding a table later
 means appending a migration, never editing an applied one.
@@ -11,6 +13,7 @@ one ``BEGIN IMMEDIATE`` transaction, committed on exit and rolled back on an exc
 
 from __future__ import annotations
 
+import os
 import queue
 import sqlite3
 import threading
@@ -32,7 +35,8 @@ class Store:
 
     def __init__(self, db_path: Path, pool_size: int = 8) -> None:
         self.db_path = Path(db_path)
-        self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.db_path.parent)
+        _create_private(self.db_path)
         self._pool: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -114,6 +118,35 @@ class Store:
             for conn in self._all:
                 conn.close()
             self._all.clear()
+
+
+def private_dir(path: Path) -> None:
+    """Create `path` and any missing parents, each readable by its owner only (0700).
+
+    Folders that already exist keep their mode: only what the sandbox creates is its to set."""
+    missing = []
+    for folder in (path, *path.parents):
+        if folder.is_dir():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            continue  # made meanwhile by another process: its mode is not ours to change
+        os.chmod(folder, 0o700)  # the umask could have taken bits off
+
+
+def _create_private(db_path: Path) -> None:
+    """Create an empty database file readable by its owner only (0600) unless one exists.
+
+    SQLite creates the -wal and -shm side files with the database file's mode, so they are
+    private too; an empty file is a valid, empty database."""
+    try:
+        fd = os.open(db_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
 
 
 def _statements(script: str) -> list[str]:

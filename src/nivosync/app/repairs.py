@@ -1,0 +1,31 @@
+"""Putting back what people damaged in Jira: identity labels an issue lost.
+
+Each identity is held twice (labels and the `nivosync` property, see `core.identity`); an
+issue found through the one that is left gets the other repaired by the next `create`.
+"""
+
+from __future__ import annotations
+
+from nivosync.core.identity import missing_labels
+from nivosync.core.plan import Plan
+from nivosync.core.reconcile import ReleaseDiff
+from nivosync.jira.gateway import JiraGateway
+
+Damage = list[tuple[str, tuple[str, ...]]]  # issue key → the labels to put back
+
+
+def damaged_labels(plan: Plan, diff: ReleaseDiff) -> Damage:
+    """Issues of the release that lost identity labels (found through their property and
+    the ledger)."""
+    issues = [*([diff.epic] if diff.epic else []), *diff.existing.values()]
+    found = [(i.key, missing_labels(i, plan.release.slug)) for i in issues]
+    return [(key, labels) for key, labels in found if labels]
+
+
+def repair_labels(jira: JiraGateway, damaged: Damage) -> list[str]:
+    """Put the labels back; one note per issue repaired."""
+    notes = []
+    for key, labels in damaged:
+        jira.edit_issue(key, {}, {"labels": [{"add": label} for label in labels]})
+        notes.append(f"{key} had lost its label(s) {', '.join(labels)}: put back")
+    return notes

@@ -251,6 +251,14 @@ def my_permissions(site: Site) -> None:
     ok(everything, 400 if site.flavor == "cloud" else 200)
 
 
+def deletion(site: Site) -> None:
+    epic = create(site, "Doomed release", "Epic")
+    task = create(site, "Orphan", **epic_link(site, epic["key"]))
+    ok(site.delete(site.rest(f"issue/{epic['key']}")), 204)
+    ok(site.get(site.rest(f"issue/{epic['key']}")), 404)
+    ok(site.get(site.rest(f"issue/{task['key']}")))  # its issues stay, unlinked
+
+
 AREAS: tuple[Callable[[Site], None], ...] = (
     site_meta,
     my_permissions,
@@ -263,4 +271,5 @@ AREAS: tuple[Callable[[Site], None], ...] = (
     search,
     create_meta,
     user_properties,
+    deletion,
 )

@@ -68,3 +68,61 @@ def test_removed_labels_neither_duplicate_nor_orphan_and_are_put_back(site: E2ES
     site.clear()
     third = cli(site, "create", *ACME, "--json", "--no-publish")
     assert json.loads(third.stdout)["notes"] == [] and site.writes() == []
+
+
+def test_a_deleted_epic_is_replaced_and_its_tasks_linked_to_the_new_one(site: E2ESite):
+    """Issue 11, item 11: the 15 tasks no longer stay unlinked after someone deletes the epic."""
+    import requests
+
+    from .conftest import reader
+
+    first = json.loads(cli(site, "create", *ACME, "--json", "--no-publish").stdout)
+    old_epic = first["epic"]["key"]
+    api = "3" if site.flavor == "cloud" else "2"
+    gone = requests.delete(
+        f"{site.sandbox.jira_url}/rest/api/{api}/issue/{old_epic}",
+        auth=site.sandbox.auth,
+        timeout=10,
+    )
+    assert gone.status_code == 204, gone.text
+    reader(site)  # the index has caught up with the deletion
+    again = cli(site, "create", *ACME, "--json", "--no-publish")
+    assert again.exit_code == 0, again.output
+    second = json.loads(again.stdout)
+    new_epic = second["epic"]["key"]
+    assert new_epic != old_epic and second["epic"]["action"] == "created"
+    assert {i["action"] for i in second["issues"]} == {"existing"}
+    assert any(
+        n.startswith(f"the release epic was gone: {new_epic} replaces it") for n in second["notes"]
+    )
+    client = reader(site)
+    jql = f"parent = {new_epic}" if site.flavor == "cloud" else f'"Epic Link" = {new_epic}'
+    assert len(client.search_issues(jql, maxResults=100)) == 15
+    third = json.loads(cli(site, "create", *ACME, "--json", "--no-publish").stdout)
+    assert third["drift"] == [] and third["notes"] == []
+
+
+def test_a_deleted_task_is_re_created_with_links_to_its_dependents(site: E2ESite):
+    """Issue 11, item 11: the issues a deleted task blocked get their link back from its
+    replacement (no drift left, no --update needed)."""
+    import requests
+
+    from .conftest import reader
+
+    first = json.loads(cli(site, "create", *ACME, "--json", "--no-publish").stdout)
+    keys = {i["task_id"]: i["key"] for i in first["issues"]}
+    api = "3" if site.flavor == "cloud" else "2"
+    url = f"{site.sandbox.jira_url}/rest/api/{api}/issue/{keys['change-advisory-approval']}"
+    assert requests.delete(url, auth=site.sandbox.auth, timeout=10).status_code == 204
+    reader(site)  # the index has caught up with the deletion
+    again = json.loads(cli(site, "create", *ACME, "--json", "--no-publish").stdout)
+    replacement = {i["task_id"]: i for i in again["issues"]}["change-advisory-approval"]
+    assert replacement["action"] == "created"
+    client = reader(site)
+    deploy = client.issue(keys["production-deployment"])
+    blockers = [
+        link.inwardIssue.key for link in deploy.fields.issuelinks if hasattr(link, "inwardIssue")
+    ]
+    assert blockers == [replacement["key"]]
+    third = json.loads(cli(site, "create", *ACME, "--json", "--no-publish").stdout)
+    assert third["drift"] == []

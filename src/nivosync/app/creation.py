@@ -23,7 +23,7 @@ from nivosync.app.milestone_versions import ensure_milestone_versions, milestone
 from nivosync.app.payloads import epic_payload, task_payload
 from nivosync.app.permissions import VERSIONS, need_named
 from nivosync.app.releases import prove_identity, release_issues
-from nivosync.app.repairs import damaged_labels, repair_labels
+from nivosync.app.repairs import damaged_labels, relink_orphans, repair_labels
 from nivosync.app.resolving import Resolved, Writes, permitted, screens_up_front
 
 # Checked before any write; callers have always found them here.
@@ -317,6 +317,7 @@ def _apply(
     outcome.unset = list(resolved.unset)  # checked before the first write (`find_people`)
     if diff.epic is None:
         epic_key = _create_epic(jira, plan, resolved, outcome, now, ledger)
+        outcome.notes += relink_orphans(jira, resolved.facts, diff, epic_key)
     else:
         epic_key = diff.epic.key
     keys = {task_id: issue.key for task_id, issue in diff.existing.items()}
@@ -345,6 +346,15 @@ def _create_epic(
     outcome.epic.key, outcome.epic.action = key, "created"
     log.info("epic created", key=key, release=plan.release.slug)
     return key
+
+
+def _dependents(plan: Plan, diff: ReleaseDiff, task: PlannedTask) -> list[str]:
+    """Keys of existing tasks that `task` blocks (it is being re-created after a deletion)."""
+    return [
+        diff.existing[d.id].key
+        for d in plan.tasks
+        if task.id in d.depends_on and d.id in diff.existing
+    ]
 
 
 def _create_tasks(
@@ -385,6 +395,7 @@ def _create_tasks(
                     [keys[d] for d in task.depends_on],
                     resolved.versions.get(task.milestone),
                     watchers_label=not ledger.marks_watchers,
+                    dependent_keys=_dependents(plan, diff, task),
                 )
                 for task in chunk
             ]

@@ -156,9 +156,11 @@ def task_payload(
     blocker_keys: Sequence[str],
     version_id: str | None = None,
     watchers_label: bool = True,
+    dependent_keys: Sequence[str] = (),
 ) -> dict[str, Any]:
     """`watchers_label`: mark a task with watchers as waiting for them (where no ledger
-    records it)."""
+    records it). `dependent_keys`: existing issues this task blocks (it is re-created after
+    someone deleted it): their links ride in its payload too."""
     fields: dict[str, Any] = {
         "project": {"key": facts.project_key},
         "issuetype": {"id": task_type.id},
@@ -182,12 +184,14 @@ def task_payload(
         "fields": fields,
         "properties": [{"key": PROPERTY_KEY, "value": task_property(plan, task)}],
     }
-    if blocker_keys:
-        # Seen from the new issue, each blocker is linked inward ("is blocked by").
-        payload["update"] = {
-            "issuelinks": [
-                {"add": {"type": {"name": LINK_TYPE}, "inwardIssue": {"key": key}}}
-                for key in blocker_keys
-            ]
-        }
+    # Seen from the new issue, each blocker is linked inward ("is blocked by"), each
+    # dependent outward ("blocks").
+    links = [
+        {"add": {"type": {"name": LINK_TYPE}, "inwardIssue": {"key": key}}} for key in blocker_keys
+    ] + [
+        {"add": {"type": {"name": LINK_TYPE}, "outwardIssue": {"key": key}}}
+        for key in dependent_keys
+    ]
+    if links:
+        payload["update"] = {"issuelinks": links}
     return payload

@@ -1,4 +1,5 @@
-"""Putting back what people damaged in Jira: identity labels an issue lost.
+"""Putting back what people damaged in Jira: identity labels an issue lost, and the tasks'
+link to the release epic when someone deleted the epic.
 
 Each identity is held twice (labels and the `nivosync` property, see `core.identity`); an
 issue found through the one that is left gets the other repaired by the next `create`.
@@ -10,6 +11,7 @@ from nivosync.core.identity import missing_labels
 from nivosync.core.plan import Plan
 from nivosync.core.reconcile import ReleaseDiff
 from nivosync.jira.gateway import JiraGateway
+from nivosync.jira.models import SiteFacts
 
 Damage = list[tuple[str, tuple[str, ...]]]  # issue key → the labels to put back
 
@@ -29,3 +31,19 @@ def repair_labels(jira: JiraGateway, damaged: Damage) -> list[str]:
         jira.edit_issue(key, {}, {"labels": [{"add": label} for label in labels]})
         notes.append(f"{key} had lost its label(s) {', '.join(labels)}: put back")
     return notes
+
+
+def relink_orphans(
+    jira: JiraGateway, facts: SiteFacts, diff: ReleaseDiff, epic_key: str
+) -> list[str]:
+    """The release's epic was gone (deleted) and `epic_key` replaces it: the tasks that still
+    exist are linked to it — they pointed at an epic that no longer exists."""
+    orphans = [issue.key for issue in diff.existing.values() if issue.epic_key != epic_key]
+    for key in orphans:
+        jira.edit_issue(key, jira.flavor.epic_link(epic_key, facts.epic_link_field), {})
+    if not orphans:
+        return []
+    return [
+        f"the release epic was gone: {epic_key} replaces it, and {len(orphans)} existing "
+        f"task(s) were linked to it ({', '.join(orphans)})"
+    ]

@@ -155,7 +155,21 @@ def delete_property(ctx: RequestContext, api: str, key: str, prop: str) -> Respo
     return empty_response()
 
 
+def delete_issue(ctx: RequestContext, api: str, key: str) -> Response:
+    """`DELETE /issue/{key}`: Jira's default scheme lets project administrators delete; the
+    issue's children stay, no longer linked to it (as Jira does for an epic's issues)."""
+    with ctx.store.write() as conn:
+        issue = require_issue(conn, ctx, key)
+        if "ADMINISTER_PROJECTS" not in ctx.project_permissions:
+            raise JiraError(403, ["You do not have permission to delete issues in this project."])
+        conn.execute("UPDATE jira_issues SET parent_id = NULL WHERE parent_id = ?", (issue["id"],))
+        conn.execute("UPDATE jira_issues SET epic_id = NULL WHERE epic_id = ?", (issue["id"],))
+        conn.execute("DELETE FROM jira_issues WHERE id = ?", (issue["id"],))
+    return empty_response()
+
+
 def register_issue_extras(routes: JiraRoutes) -> None:
+    routes.delete("issue/<key>", delete_issue)
     routes.get("issue/<key>/watchers", get_watchers)
     routes.post("issue/<key>/watchers", post_watcher)
     routes.delete("issue/<key>/watchers", delete_watcher)

@@ -174,6 +174,12 @@ def test_partial_bulk_failure_reports_then_next_run_completes(site: E2ESite):
     assert_exactly_one_of_each(site)
 
 
+def create_command(site: E2ESite) -> list[str]:
+    """`nivosync create` of Acme Health 2.4.0 as a separate process (to kill, or to overlap)."""
+    release = ["--customer", "Acme Health", "--release", "2.4.0", "--start", "2026-12-07"]
+    return [sys.executable, "-m", "nivosync", "--config", str(site.config_path), "create", *release]
+
+
 def test_killing_a_real_create_process_at_any_moment(site: E2ESite, tmp_path):
     # Each process is killed once the sandbox has answered its N-th request, N growing, so
     # kills land between (and, with latency, during) reads, the epic create and task batches.
@@ -181,20 +187,7 @@ def test_killing_a_real_create_process_at_any_moment(site: E2ESite, tmp_path):
     data = yaml.safe_load(site.config_path.read_text())
     data["jira"]["search_lag_seconds"] = SETTLE
     site.config_path.write_text(yaml.safe_dump(data, sort_keys=False))
-    command = [
-        sys.executable,
-        "-m",
-        "nivosync",
-        "--config",
-        str(site.config_path),
-        "create",
-        "--customer",
-        "Acme Health",
-        "--release",
-        "2.4.0",
-        "--start",
-        "2026-12-07",
-    ]
+    command = create_command(site)
     seen = []
     for requests_before_kill in (9, 11, 13, 15, 17, 19):
         site.clear()
@@ -221,21 +214,7 @@ def test_two_overlapping_runs_make_one_release(site: E2ESite, tmp_path):
     """Issue 10: two cron jobs start `create` for the same release at once, inside the index
     lag: the lease makes them take turns, so there is one epic and one issue per task."""
     site.sandbox.faults.configure({"latency_ms": 20, "index_lag_seconds": 2})
-    command = [
-        sys.executable,
-        "-m",
-        "nivosync",
-        "--config",
-        str(site.config_path),
-        "create",
-        "--customer",
-        "Acme Health",
-        "--release",
-        "2.4.0",
-        "--start",
-        "2026-12-07",
-        "--no-publish",
-    ]
+    command = [*create_command(site), "--no-publish"]
     runs = [
         subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for _ in range(2)

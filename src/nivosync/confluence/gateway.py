@@ -144,7 +144,7 @@ class ConfluenceGateway:
             response.status_code,
             method,
             path,
-            json_body(response),
+            body,
         )
 
     def _words(self) -> SiteWords:

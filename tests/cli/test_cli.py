@@ -32,7 +32,7 @@ def test_plan_table_and_json():
     result = invoke("--config", EXAMPLE, *PLAN_ARGS)
     assert result.exit_code == 0, result.output
     assert "Perform Release Demo to SME" in result.stdout
-    assert "go-live 2027-01-12" in result.stdout
+    assert "go-live 2027-01-07" in result.stdout
     result = invoke("--config", EXAMPLE, *PLAN_ARGS, "--json")
     data = json.loads(result.stdout)
     assert data["release"]["customer"] == "Acme Health"

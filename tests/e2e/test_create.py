@@ -43,7 +43,7 @@ def test_creates_epic_and_one_issue_per_task_then_nothing(site: E2ESite):
     keys = {i["task_id"]: i["key"] for i in first["issues"]}
     deploy = client.issue(keys["production-deployment"])
     assert deploy.fields.summary == "Acme Health 2.4.0: Production Deployment"
-    assert deploy.fields.duedate == "2027-01-12"
+    assert deploy.fields.duedate == "2027-01-07"
     assert "nivosync-task-production-deployment" in deploy.fields.labels
     assert "nivosync-watchers-pending" not in deploy.fields.labels
     watchers = client.watchers(deploy.key)
@@ -105,13 +105,13 @@ def test_drift_is_reported_not_overwritten_unless_update(site: E2ESite):
     site.clear()
     second = create(site)
     assert [(d["key"], d["field"], d["planned"], d["actual"]) for d in second["drift"]] == [
-        (key, "duedate", "2026-12-11", "2026-12-18")
+        (key, "duedate", "2026-12-07", "2026-12-18")
     ]
     assert site.writes() == []
     assert client.issue(key).fields.duedate == "2026-12-18"
     third = create(site, "--update")
     assert third["drift"][0]["fixed"] is True
-    assert client.issue(key).fields.duedate == "2026-12-11"
+    assert client.issue(key).fields.duedate == "2026-12-07"
     assert create(site)["drift"] == []
 
 
@@ -262,7 +262,7 @@ def test_a_member_edits_with_notifications_after_one_refused_quiet_edit(site: E2
     edits = [r for r in site.requests() if r["method"] == "PUT" and "/issue/" in r["path"]]
     edits = [r for r in edits if "/properties/" not in r["path"]]
     assert [r["status"] for r in edits] == [403, 204]
-    assert reader(site).issue(key).fields.duedate == "2026-12-11"
+    assert reader(site).issue(key).fields.duedate == "2026-12-07"
 
 
 def without_edit_issues(seed):

@@ -136,7 +136,7 @@ impact: |
   The application servers restart once; reports are unavailable while they restart.
 rollback_plan: |
   Reinstall the 2.3.1 packages and restore the database snapshot taken just before deployment.
-deployment_window: Saturday 2027-01-09, 20:00-22:00 CET
+deployment_window: Thursday 2027-01-07, 20:00-22:00 CET
 risks:
   - risk: The database migration takes longer than the window.
     mitigation: Time the migration on the UAT copy beforehand.
@@ -324,13 +324,13 @@ def test_release_plan_table_follows_the_template_table(plan):
         "Schedule a kickoff meeting with the client, discuss scope, objectives, timelines, and "
         "assign roles.",
         "2026-12-07",
-        "2026-12-11",
+        "2026-12-07",
         "Delivery Supervisor (dana@example.com)",
     ]
     deploy = next(r for r in table if r[1].startswith("Production Deployment"))
     assert deploy[5] == "Delivery Supervisor (dana@example.com)Development Team (dev@example.com)"
     assert deploy[7] == "Go-liveAfter: Change Advisory Approval"
-    uat = next(r for r in table if r[1].startswith("Customer UAT Engagement"))
+    uat = next(r for r in table if r[1].startswith("Feedback Collection"))
     assert "Holiday: 2026-12-25" in uat[7]
     plan_section = section(root, "Deployment and upgrade plan")
     assert set(lozenges(plan_section)) == {
@@ -451,7 +451,7 @@ def test_change_advisory_flags_what_people_still_have_to_write(plan):
     assert "No Jira issues matched" in text(section(root, "Planned changes"))
     assert "impact:" in text(section(root, "Impact on the system"))
     summary = dict(r for r in rows(section(root, "Summary")))
-    assert summary["Deployment window"] == "2027-01-06 to 2027-01-12 (Production Deployment)"
+    assert summary["Deployment window"] == "2027-01-07 (Production Deployment)"
     assert summary["Release details from"] == "No --change-advisory file given"
     approvals = section(root, "Approvals")
     assert "not known yet" in text(approvals)
@@ -474,7 +474,7 @@ def test_change_advisory_uses_the_file_and_the_approval_issue(plan, notes_file, 
     assert {r[3] for r in rows(approvals)[1:]} == {"2027-01-07"}
     summary = dict(r for r in rows(section(root, "Summary")))
     assert summary["Deployment window"] == (
-        "2027-01-06 to 2027-01-12 (Production Deployment)Saturday 2027-01-09, 20:00-22:00 CET"
+        "2027-01-07 (Production Deployment)Thursday 2027-01-07, 20:00-22:00 CET"
     )
 
 

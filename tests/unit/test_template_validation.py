@@ -113,7 +113,34 @@ def test_dependency_that_starts_after_the_dependent_ends(tmp_path):
     text = VALID.replace("    roles: [Lead]\n", "    roles: [Lead]\n    depends_on: [b]\n").replace(
         "    depends_on: [a]\n", ""
     )
-    assert any("which starts after 'a' ends" in p for p in problems(tmp_path, text))
+    found = problems(tmp_path, text)
+    assert any("'a' starts on working day 1, on or before day 15 when 'b'" in p for p in found)
+
+
+def _one_week(a_days: str, b_days: str) -> str:
+    """a then b (depending on a) in week 1, on the given `days:`; b is the go-live."""
+    return (
+        VALID.replace("    roles: [Lead]\n", f"    roles: [Lead]\n    days: {a_days}\n", 1)
+        .replace("    milestone: two\n", "    milestone: one\n")
+        .replace("    depends_on: [a]\n", f"    depends_on: [a]\n    days: {b_days}\n")
+        .replace("  - id: two\n    name: Second\n    weeks: 2-3\n", "")
+    )
+
+
+def test_a_task_starting_on_or_before_its_dependency_is_due_is_reported(tmp_path):
+    # Both on all of week 1: b would be forecast late from its first day.
+    found = problems(tmp_path, _one_week("1-5", "1-5"))
+    assert any(
+        "task 'b' starts on working day 1, on or before day 5 when 'a' (which it depends on) "
+        "is due: give 'b' later `days:` (from day 6) or 'a' earlier ones" in p
+        for p in found
+    ), found
+    # Starting on the due day itself is still too early; the working day after is fine.
+    assert any(
+        "day 2, on or before day 2" in p for p in problems(tmp_path, _one_week("1-2", "2-5"))
+    )
+    template = load_template(write(tmp_path, _one_week("1-2", "3-5")))
+    assert template.day_span(template.spec.tasks[1]) == (2, 4)
 
 
 def test_go_live_must_be_exactly_one(tmp_path):

@@ -172,16 +172,28 @@ def _dependency_problems(template: PlanTemplate, doc: YamlDocument) -> Iterable[
                 yield doc.problem(at, f"task '{task.id}' depends on itself")
             elif dep not in tasks:
                 yield doc.problem(at, f"unknown task '{dep}' in depends_on")
-            elif valid_shape and template.day_span(tasks[dep]).first > template.day_span(task).last:
-                yield doc.problem(
-                    at,
-                    f"task '{task.id}' depends on '{dep}', which starts after '{task.id}' ends",
-                )
+            elif valid_shape:
+                yield from _sequence_problem(template, doc, at, task, tasks[dep])
     cycle = find_cycle({t.id: [d for d in t.depends_on if d in tasks] for t in tasks.values()})
     if cycle:
         yield doc.problem(
             ("tasks", index[cycle[0]], "depends_on"),
             f"dependency cycle: {' → '.join([*cycle, cycle[0]])}",
+        )
+
+
+def _sequence_problem(
+    template: PlanTemplate, doc: YamlDocument, at: Location, task: TaskSpec, dep: TaskSpec
+) -> Iterable[Problem]:
+    """Finish-to-start: a task may start only on the working day after what it depends on is
+    due; starting earlier makes the forecast call an on-time plan late."""
+    starts, due = template.day_span(task).first, template.day_span(dep).last
+    if starts <= due:
+        yield doc.problem(
+            at,
+            f"task '{task.id}' starts on working day {starts + 1}, on or before day {due + 1} "
+            f"when '{dep.id}' (which it depends on) is due: give '{task.id}' later `days:` "
+            f"(from day {due + 2}) or '{dep.id}' earlier ones",
         )
 
 

@@ -83,7 +83,10 @@ class _Page:
     def summary(self, approval: IssueRef | None) -> Element:
         plan = self.plan
         go_live = next(t for t in plan.tasks if t.go_live)
-        window = f"{day(go_live.start)} to {day(go_live.due)} ({go_live.name})"
+        span = day(go_live.start) + (
+            "" if go_live.start == go_live.due else f" to {day(go_live.due)}"
+        )
+        window = f"{span} ({go_live.name})"
         if self.details.deployment_window:
             window += "\n" + self.details.deployment_window
         rows: list[tuple[str, Content]] = [

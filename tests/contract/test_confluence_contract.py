@@ -198,7 +198,11 @@ def _relax_dc(spec: dict[str, Any]) -> None:
       the file's own ``RestError``;
     - so is the 403 of both when the caller lacks the space's Add Page permission (the server's
       ``PermissionException``, e.g. "Could not update Content of type ... with id ..."):
-      declared likewise.
+      declared likewise;
+    - ``GET /rest/api/content/search`` documents an invalid or missing CQL as a 404, but the
+      server answers 400 (``BadRequestException``: "Could not parse cql : ...", "CQL query
+      parameter is required but was empty", as clients report, e.g. atlassian-python-api
+      issue #104): the 400 is declared with ``RestError`` too (the 404 is kept).
     """
     listing = spec["paths"]["/rest/api/content/{id}/child/attachment"]["get"]["responses"]
     listing.setdefault("200", listing["201"])
@@ -208,6 +212,7 @@ def _relax_dc(spec: dict[str, Any]) -> None:
     _declare_status(spec, "/rest/api/content/{contentId}", "put", "409", rest_error)
     _declare_status(spec, "/rest/api/content", "post", "403", rest_error)
     _declare_status(spec, "/rest/api/content/{contentId}", "put", "403", rest_error)
+    _declare_status(spec, "/rest/api/content/search", "get", "400", rest_error)
 
 
 @pytest.fixture(scope="session")
@@ -420,6 +425,7 @@ def cloud_scenario(site: ConfluenceSite) -> None:
         labels, json=[{"prefix": "global", "name": "release"}, {"prefix": "global", "name": "acme"}]
     ).ok
     assert site.get(f"{v2}/pages/{page['id']}/labels").ok
+    _search_calls(site, "/wiki", page["id"])
     assert site.delete(labels, params={"name": "acme"}).status_code == 204
     assert site.delete(f"{labels}/release").status_code == 204
 
@@ -496,6 +502,32 @@ def _removed_v1_calls(site: ConfluenceSite, page_id: str) -> None:
         assert "This deprecated endpoint has been removed" in gone.json()["message"]
 
 
+def _search_calls(site: ConfluenceSite, context: str, page_id: str) -> None:
+    """CQL content search (both flavours): a page of results with expansions, the next page
+    (Cloud: by cursor, and back by ``prev``; DC: by start), a label search, and the 400s.
+
+    The index lag is set to 0 first: the scenario searches for what it just wrote (the lag is
+    tested in tests/sandbox/test_confluence_cql.py). A request without ``cql`` is sent on DC
+    only: the Cloud file makes ``cql`` required, so on Cloud the request itself is off-spec
+    (its 400 is tested in tests/sandbox)."""
+    site.sandbox.faults.configure({"index_lag_seconds": 0})
+    url = f"{context}/rest/api/content/search"
+    expand = "metadata.labels,version,body.storage,space,history,ancestors"
+    first = site.get(url, params={"cql": "type = page AND space = NIVO", "limit": 1})
+    assert first.ok and first.json()["size"] == 1
+    second = site.get(context + first.json()["_links"]["next"])
+    assert second.ok and second.json()["results"][0]["id"] != first.json()["results"][0]["id"]
+    if context == "/wiki":
+        assert site.get(context + second.json()["_links"]["prev"]).json()["size"] == 1
+    labelled = site.get(url, params={"cql": 'label = "release"', "expand": expand})
+    assert [item["id"] for item in labelled.json()["results"]] == [page_id]
+    bad = site.get(url, params={"cql": "label = release ORDER BY"})
+    assert bad.status_code == 400 and "Could not parse cql" in bad.json()["message"]
+    assert site.get(url, params={"cql": "type = page", "limit": 0}).status_code == 400
+    if context == "/confluence":
+        assert site.get(url).status_code == 400
+
+
 def dc_scenario(site: ConfluenceSite) -> None:
     api = "/confluence/rest/api"
     assert site.get(f"{api}/space/NIVO", params={"expand": "homepage"}).ok
@@ -563,6 +595,7 @@ def dc_scenario(site: ConfluenceSite) -> None:
     labels = f"{api}/content/{page['id']}/label"
     assert site.post(labels, json={"prefix": "global", "name": "release"}).ok
     assert site.post(labels, json=[{"prefix": "global", "name": "acme"}]).ok
+    _search_calls(site, "/confluence", page["id"])
     assert site.get(labels).ok
     assert site.delete(labels, params={"name": "acme"}).status_code == 204
     assert site.delete(f"{labels}/release").status_code == 204

@@ -73,15 +73,16 @@ def human_session(site: E2ESite) -> requests.Session:
     return session
 
 
-def human_edit(site: E2ESite, gateway, page_id: str, text: str) -> None:
+def human_edit(site: E2ESite, gateway, page_id: str, text: str, title: str | None = None) -> None:
     page = gateway.page(page_id)
+    title = title or page.title
     session = human_session(site)
     base = site.sandbox.confluence_url
     if site.flavor == "cloud":
         body = {
             "id": page_id,
             "status": "current",
-            "title": page.title,
+            "title": title,
             "body": {"representation": "storage", "value": text},
             "version": {"number": page.version + 1},
         }
@@ -90,7 +91,7 @@ def human_edit(site: E2ESite, gateway, page_id: str, text: str) -> None:
         body = {
             "id": page_id,
             "type": "page",
-            "title": page.title,
+            "title": title,
             "body": {"storage": {"value": text, "representation": "storage"}},
             "version": {"number": page.version + 1},
         }
@@ -129,6 +130,34 @@ def test_renamed_page_is_found_by_id_not_duplicated(site: E2ESite, gateway):
     again = publish_all(publisher(gateway), renamed, root(gateway), known)
     assert again[0].action == "updated" and again[0].page_id == known["plan"]
     assert gateway.find_page(gateway.space(), "Acme Health 2.4.0 — Release Plan") is None
+
+
+def test_page_renamed_by_a_person_and_unrecorded_is_found_by_its_labels(site: E2ESite, gateway):
+    results = publish_all(publisher(gateway), specs(), root(gateway), {})
+    known = {r.kind: r.page_id for r in results}
+    plan = gateway.page(known["plan"])
+    human_edit(site, gateway, known["plan"], plan.body, title="Acme 2.4.0 — our plan")
+    site.sandbox.faults.configure({"index_lag_seconds": 0})  # days later: the index caught up
+    site.clear()
+    again = publish_all(publisher(gateway), specs("two"), root(gateway), {})  # record lost
+    assert [(r.action, r.page_id) for r in again] == [
+        ("skipped-edited", known["plan"]),
+        ("unchanged", known["notes"]),
+    ]
+    assert confluence_writes(site) == []
+    searches = [r for r in site.requests() if r["path"].endswith("/content/search")]
+    assert len(searches) == 1  # one search for the release's pages, not one per page
+    assert gateway.find_page(gateway.space(), "Acme Health 2.4.0 — Release Plan") is None
+    forced = publish_all(publisher(gateway, force=True), specs("two"), root(gateway), {})
+    assert forced[0].action == "updated" and forced[0].page_id == known["plan"]
+    assert gateway.page(known["plan"]).title == "Acme Health 2.4.0 — Release Plan"
+
+
+def test_a_recorded_page_needs_no_search(site: E2ESite, gateway):
+    results = publish_all(publisher(gateway), specs(), root(gateway), {})
+    site.clear()
+    publish_all(publisher(gateway), specs(), root(gateway), {r.kind: r.page_id for r in results})
+    assert not [r for r in site.requests() if r["path"].endswith("/content/search")]
 
 
 def test_human_edit_is_kept_and_named_unless_force(site: E2ESite, gateway):

@@ -8,7 +8,8 @@ import pytest
 import responses
 from responses import matchers
 
-from nivosync.confluence.gateway import CloudConfluence, DataCenterConfluence
+from nivosync.confluence.cloud import CloudConfluence
+from nivosync.confluence.data_center import DataCenterConfluence
 from nivosync.confluence.models import Attachment, Page, PageProperty, Space, StaleVersion
 from nivosync.errors import EXIT_OPERATIONAL, NivosyncError
 from nivosync.http import Credentials, HttpError, RetryPolicy, Transport
@@ -267,3 +268,42 @@ def test_dc_update_sends_minor_edit(minor):
     gw.update_page(Page("11", "T", 2, "me", "me", "", None, ""), "T", "<p/>", "m", minor=minor)
     version = json.loads(responses.calls[0].request.body)["version"]
     assert version == {"number": 3, "message": "m", "minorEdit": minor}
+
+
+def _labelled(page_id: str, *names: str) -> dict:
+    return {"id": page_id, "metadata": {"labels": {"results": [{"name": n} for n in names]}}}
+
+
+@pytest.mark.parametrize(
+    ("cls", "base", "next_link"),
+    [
+        (CloudConfluence, CLOUD, "/rest/api/content/search?cql=x&cursor=abc"),
+        (DataCenterConfluence, DC, f"{DC}/rest/api/content/search?cql=x&start=1&limit=1"),
+    ],
+)
+@responses.activate
+def test_labelled_pages_searches_by_cql_and_follows_next(cls, base, next_link):
+    search = f"{base}/rest/api/content/search"
+    cql = 'space = "R\\"L" AND type = page AND label = "nivosync-a"'
+    responses.get(
+        search,
+        match=[
+            matchers.query_param_matcher({"cql": cql, "expand": "metadata.labels", "limit": 50})
+        ],
+        json={
+            "results": [_labelled("12", "nivosync", "nivosync-a")],
+            "_links": {"next": next_link},
+        },
+    )
+    responses.get(
+        search,
+        match=[matchers.query_string_matcher(next_link.split("?", 1)[1])],
+        json={"results": [_labelled("9", "nivosync-a", "nivosync-page-plan")], "_links": {}},
+    )
+    gw = cls(transport(base), 'R"L')
+    found = gw.labelled_pages(Space("98", 'R"L', "Releases"), "nivosync-a")
+    assert found == {
+        "12": frozenset({"nivosync", "nivosync-a"}),
+        "9": frozenset({"nivosync-a", "nivosync-page-plan"}),
+    }
+    assert len(responses.calls) == 2

@@ -13,7 +13,7 @@ import hashlib
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.entities import name2codepoint
 from typing import Any, Literal
 from xml.sax.saxutils import escape
@@ -99,6 +99,7 @@ class Publisher:
     force: bool = False
     dry_run: bool = False
     minor: bool = False  # a routine update (the nightly status page): no watcher notifications
+    _claimed: dict[str, frozenset[str]] | None = field(default=None, init=False, repr=False)
 
     def publish(self, spec: PageSpec, parent_id: str, known_id: str | None) -> PageResult:
         body = with_anchor(spec.body, self.identity.anchor(spec.kind))
@@ -123,6 +124,11 @@ class Publisher:
                 prop = self.confluence.page_property(page.id, PROPERTY_KEY)
                 if self._ours(prop, spec.kind) or anchor in page.body:
                     return page, prop
+        for page_id in self._labelled(spec.kind, known_id):
+            page = self.confluence.page(page_id)
+            prop = self.confluence.page_property(page_id, PROPERTY_KEY) if page else None
+            if page is not None and (self._ours(prop, spec.kind) or anchor in page.body):
+                return page, prop  # ours, though its id was not recorded (or its title changed)
         page = self.confluence.find_page(self.space, spec.title)
         if page is None:
             return None, None
@@ -138,6 +144,18 @@ class Publisher:
             f"a page titled '{spec.title}' already exists in space {self.space.key} and was not "
             "made by nivosync for this release: rename or move that page, then publish again",
         )
+
+    def _labelled(self, kind: str, known_id: str | None) -> list[str]:
+        """Ids of the pages labelled as this identity's `kind` page, oldest first: one search
+        per identity and run, made only when a page is not where its record says."""
+        if self._claimed is None:
+            slug_label = self.identity.labels(kind)[1]
+            self._claimed = self.confluence.labelled_pages(self.space, slug_label)
+        kind_label = self.identity.labels(kind)[2].lower()
+        found = [
+            pid for pid, names in self._claimed.items() if kind_label in {n.lower() for n in names}
+        ]
+        return sorted((pid for pid in found if pid != known_id), key=_numeric_first)
 
     def _ours(self, prop: PageProperty | None, kind: str) -> bool:
         value = prop.value if prop else None
@@ -376,6 +394,10 @@ def _element_shape(element: ET.Element) -> tuple[Any, ...]:
         if child.tail and child.tail.strip():
             parts.append(child.tail)
     return tuple(parts)
+
+
+def _numeric_first(page_id: str) -> tuple[int, str]:
+    return (int(page_id), "") if page_id.isdigit() else (0, page_id)
 
 
 def with_anchor(body: str, anchor: str) -> str:

@@ -8,7 +8,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from nivosync.confluence.gateway import ConfluenceGateway, confluence_gateway
+from nivosync.confluence.dialects import confluence_gateway
+from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.errors import InvalidInput
 from nivosync.http import Credentials, RetryPolicy, Transport
 from nivosync.inputs.config import (

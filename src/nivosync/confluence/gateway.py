@@ -1,4 +1,5 @@
-"""ConfluenceGateway: pages, page properties, labels and attachments on Cloud and Data Center.
+"""ConfluenceGateway: what nivosync asks of Confluence, and the v1 calls both dialects share
+(label writes, attachment uploads, CQL search); `cloud.py` and `data_center.py` speak each one.
 
 Cloud uses /wiki/api/v2 for spaces, pages, properties and the attachment listing, and the v1
 endpoints its current spec still has for attachment uploads and label writes (the v1 reads of
@@ -8,7 +9,7 @@ provides the session: its page helpers call v1 content endpoints Cloud no longer
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import requests
@@ -18,6 +19,7 @@ from nivosync.confluence.models import Attachment, Page, PageProperty, Space, St
 from nivosync.http import HttpError, SiteWords, Transport, json_body
 
 NO_CHECK = {"X-Atlassian-Token": "no-check"}  # required for multipart uploads (XSRF guard)
+SEARCH_LIMIT = 50  # results per CQL search page
 
 
 class ConfluenceGateway:
@@ -88,6 +90,29 @@ class ConfluenceGateway:
             "labels",
             ADD_PAGE,
         )
+
+    def labelled_pages(self, space: Space, label: str) -> dict[str, frozenset[str]]:
+        """The current pages of `space` that carry `label`, by id, with all their labels.
+
+        A CQL search (v1 ``content/search``, which both Cloud and Data Center keep): its index
+        trails writes by seconds on Cloud, so a page labelled just now may be missing."""
+        cql = f"space = {_cql_string(space.key)} AND type = page AND label = {_cql_string(label)}"
+        params: Mapping[str, Any] | None = {
+            "cql": cql,
+            "expand": "metadata.labels",
+            "limit": SEARCH_LIMIT,
+        }
+        path: str | None = f"{self.v1}/content/search"
+        found: dict[str, frozenset[str]] = {}
+        while path is not None:
+            page = self._json("GET", path, params=params, what="page search")
+            for item in page.get("results") or []:
+                names = ((item.get("metadata") or {}).get("labels") or {}).get("results") or []
+                found[str(item["id"])] = frozenset(str(n.get("name")) for n in names)
+            link = str((page.get("_links") or {}).get("next") or "")
+            at = link.find(f"{self.v1}/content/search")
+            path, params = (link[at:], None) if link and at >= 0 else (None, None)
+        return found
 
     def upload_attachment(
         self,
@@ -161,319 +186,14 @@ class ConfluenceGateway:
         )
 
 
-class CloudConfluence(ConfluenceGateway):
-    v2 = "/api/v2"
-
-    def space(self) -> Space:
-        found = self._json(
-            "GET", f"{self.v2}/spaces", params={"keys": self.space_key}, what="space"
-        )
-        results = found.get("results") or []
-        if not results:
-            raise HttpError(
-                explain(404, None, "space", self._words()), 404, "GET", f"{self.v2}/spaces"
-            )
-        item = results[0]
-        return Space(str(item["id"]), str(item["key"]), str(item.get("name", item["key"])))
-
-    def page(self, page_id: str) -> Page | None:
-        path = f"{self.v2}/pages/{page_id}"
-        response = self.transport.request("GET", path, params={"body-format": "storage"})
-        if response.status_code == 404:
-            return None
-        return self._page(self._checked(response, "GET", path, "page"))
-
-    def find_page(self, space: Space, title: str) -> Page | None:
-        params = {
-            "space-id": space.id,
-            "title": title,
-            "status": "current",
-            "body-format": "storage",
-            "limit": 25,
-        }
-        found = self._json("GET", f"{self.v2}/pages", params=params, what="page search")
-        results = [r for r in found.get("results") or [] if r.get("title") == title]
-        return self._page(results[0]) if results else None
-
-    def create_page(self, space: Space, parent_id: str, title: str, body: str) -> Page:
-        payload = {
-            "spaceId": space.id,
-            "status": "current",
-            "title": title,
-            "parentId": parent_id,
-            "body": {"representation": "storage", "value": body},
-        }
-        return self._page(
-            self._json("POST", f"{self.v2}/pages", json=payload, what="page", permission=ADD_PAGE)
-        )
-
-    def update_page(
-        self, page: Page, title: str, body: str, message: str, minor: bool = False
-    ) -> Page:
-        # `minor` is not sent: v2's PageUpdateRequest has no minorEdit (the sandbox refuses it).
-        payload = {
-            "id": page.id,
-            "status": "current",
-            "title": title,
-            "body": {"representation": "storage", "value": body},
-            "version": {"number": page.version + 1, "message": message},
-        }
-        return self._page(
-            self._json(
-                "PUT", f"{self.v2}/pages/{page.id}", json=payload, what="page", permission=ADD_PAGE
-            )
-        )
-
-    def attachments(self, page_id: str, filename: str | None = None) -> list[Attachment]:
-        # v1 GET content/{id}/child/attachment is gone from Cloud (410): v2, cursor-paged.
-        params: dict[str, Any] = {"limit": 250}
-        if filename is not None:
-            params["filename"] = filename
-        path = f"{self.v2}/pages/{page_id}/attachments"
-        return [
-            Attachment(str(item["id"]), str(item["title"]), str(item.get("comment") or ""))
-            for item in self._v2_pages(path, params, "attachments")
-        ]
-
-    def operations(self, space: Space, page_id: str | None) -> set[tuple[str, str]]:
-        found = self._json("GET", f"{self.v2}/spaces/{space.id}/operations", what="space")
-        return _operations(found.get("operations"))
-
-    def _v2_pages(
-        self, path: str, params: Mapping[str, Any], what: str
-    ) -> Iterator[Mapping[str, Any]]:
-        """Every result of a v2 listing, following its cursor: the ``Link: <…>; rel="next"``
-        header, or ``_links.next`` (the next URL repeats the query, so no params are added)."""
-        next_path: str | None = path
-        query: Mapping[str, Any] | None = params
-        while next_path is not None:
-            response = self.transport.request("GET", next_path, params=query)
-            found = self._checked(response, "GET", next_path, what)
-            yield from found.get("results") or []
-            links = found.get("_links") or {}
-            link = (response.links.get("next") or {}).get("url") or links.get("next")
-            next_path, query = (self._under_base(str(link)), None) if link else (None, None)
-
-    def _under_base(self, link: str) -> str:
-        """A next link (``/wiki/api/v2/...?cursor=…``, relative to the host, or absolute) as a
-        path under the transport's base URL (which ends in ``/wiki``)."""
-        at = link.find(self.v2 + "/")
-        if at < 0:
-            raise HttpError(
-                f"Confluence answered a next-page link nivosync cannot follow: {link}",
-                None,
-                "GET",
-                link,
-            )
-        return link[at:]
-
-    def display_name(self, user: str) -> str:
-        """A person's name for messages; the accountId when the site will not say."""
-        response = self.transport.request("GET", f"{self.v1}/user", params={"accountId": user})
-        body = json_body(response) if response.status_code == 200 else None
-        return str(body.get("displayName") or user) if isinstance(body, dict) else user
-
-    def page_property(self, page_id: str, key: str) -> PageProperty | None:
-        found = self._json(
-            "GET",
-            f"{self.v2}/pages/{page_id}/properties",
-            params={"key": key},
-            what="page property",
-        )
-        for item in found.get("results") or []:
-            if item.get("key") == key:
-                version = int((item.get("version") or {}).get("number", 1))
-                return PageProperty(str(item["id"]), key, item.get("value"), version)
-        return None
-
-    def set_page_property(
-        self, page_id: str, key: str, value: Any, current: PageProperty | None
-    ) -> None:
-        base = f"{self.v2}/pages/{page_id}/properties"
-        if current is None:
-            self._json(
-                "POST",
-                base,
-                json={"key": key, "value": value},
-                what="page property",
-                permission=ADD_PAGE,
-            )
-            return
-        body = {"key": key, "value": value, "version": {"number": current.version + 1}}
-        self._json(
-            "PUT", f"{base}/{current.id}", json=body, what="page property", permission=ADD_PAGE
-        )
-
-    def _page(self, item: Mapping[str, Any]) -> Page:
-        version = item.get("version") or {}
-        author = str(version.get("authorId", ""))
-        webui = (
-            (item.get("_links") or {}).get("webui")
-        ) or f"/pages/viewpage.action?pageId={item['id']}"
-        return Page(
-            id=str(item["id"]),
-            title=str(item.get("title", "")),
-            version=int(version.get("number", 1)),
-            author=author,
-            author_name=author,
-            body=str(((item.get("body") or {}).get("storage") or {}).get("value", "")),
-            parent_id=str(item["parentId"]) if item.get("parentId") else None,
-            url=self.public_url + webui,
-        )
+def _cql_string(value: str) -> str:
+    """`value` as a double-quoted CQL string."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-class DataCenterConfluence(ConfluenceGateway):
-    EXPAND = "body.storage,version,ancestors"
-
-    def space(self) -> Space:
-        item = self._json("GET", f"{self.v1}/space/{self.space_key}", what="space")
-        return Space(str(item.get("id", item["key"])), str(item["key"]), str(item.get("name", "")))
-
-    def page(self, page_id: str) -> Page | None:
-        path = f"{self.v1}/content/{page_id}"
-        response = self.transport.request("GET", path, params={"expand": self.EXPAND})
-        if response.status_code == 404:
-            return None
-        return self._page(self._checked(response, "GET", path, "page"))
-
-    def find_page(self, space: Space, title: str) -> Page | None:
-        params = {"spaceKey": space.key, "title": title, "type": "page", "expand": self.EXPAND}
-        found = self._json("GET", f"{self.v1}/content", params=params, what="page search")
-        results = [r for r in found.get("results") or [] if r.get("title") == title]
-        return self._page(results[0]) if results else None
-
-    def create_page(self, space: Space, parent_id: str, title: str, body: str) -> Page:
-        payload = {
-            "type": "page",
-            "title": title,
-            "space": {"key": space.key},
-            "ancestors": [{"id": parent_id}],
-            "body": {"storage": {"value": body, "representation": "storage"}},
-        }
-        created = self._json(
-            "POST",
-            f"{self.v1}/content",
-            json=payload,
-            params={"expand": self.EXPAND},
-            what="page",
-            permission=ADD_PAGE,
-        )
-        return self._page(created)
-
-    def update_page(
-        self, page: Page, title: str, body: str, message: str, minor: bool = False
-    ) -> Page:
-        payload = {
-            "id": page.id,
-            "type": "page",
-            "title": title,
-            "body": {"storage": {"value": body, "representation": "storage"}},
-            "version": {"number": page.version + 1, "message": message, "minorEdit": minor},
-        }
-        updated = self._json(
-            "PUT",
-            f"{self.v1}/content/{page.id}",
-            json=payload,
-            params={"expand": self.EXPAND},
-            what="page",
-            permission=ADD_PAGE,
-        )
-        return self._page(updated)
-
-    def attachments(self, page_id: str, filename: str | None = None) -> list[Attachment]:
-        path = f"{self.v1}/content/{page_id}/child/attachment"
-        params = {"expand": "metadata"}
-        if filename is not None:
-            params["filename"] = filename
-        found: list[Attachment] = []
-        for item in self._v1_pages(path, params):
-            comment = ((item.get("metadata") or {}).get("comment")) or ""
-            found.append(Attachment(str(item["id"]), str(item["title"]), str(comment)))
-        return found
-
-    def operations(self, space: Space, page_id: str | None) -> set[tuple[str, str]]:
-        if page_id is None:
-            found = self._json(
-                "GET", f"{self.v1}/space/{space.key}", params={"expand": "homepage"}, what="space"
-            )
-            page_id = str((found.get("homepage") or {}).get("id") or "") or None
-        if page_id is None:
-            return set()
-        found = self._json(
-            "GET", f"{self.v1}/content/{page_id}", params={"expand": "operations"}, what="page"
-        )
-        return _operations(found.get("operations"))
-
-    def _v1_pages(self, path: str, params: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-        start, limit = 0, 50
-        while True:
-            page = self._json("GET", path, params={**params, "start": start, "limit": limit})
-            results = page.get("results", [])
-            yield from results
-            if len(results) < limit or not (page.get("_links") or {}).get("next"):
-                return
-            start += len(results)
-
-    def page_property(self, page_id: str, key: str) -> PageProperty | None:
-        path = f"{self.v1}/content/{page_id}/property/{key}"
-        response = self.transport.request("GET", path)
-        if response.status_code == 404:
-            return None
-        item = self._checked(response, "GET", path, "page property")
-        version = int((item.get("version") or {}).get("number", 1))
-        return PageProperty(str(item.get("id", key)), key, item.get("value"), version)
-
-    def set_page_property(
-        self, page_id: str, key: str, value: Any, current: PageProperty | None
-    ) -> None:
-        if current is None:
-            path = f"{self.v1}/content/{page_id}/property"
-            self._json(
-                "POST",
-                path,
-                json={"key": key, "value": value},
-                what="page property",
-                permission=ADD_PAGE,
-            )
-            return
-        body = {"key": key, "value": value, "version": {"number": current.version + 1}}
-        self._json(
-            "PUT",
-            f"{self.v1}/content/{page_id}/property/{key}",
-            json=body,
-            what="page property",
-            permission=ADD_PAGE,
-        )
-
-    def _page(self, item: Mapping[str, Any]) -> Page:
-        version = item.get("version") or {}
-        by = version.get("by") or {}
-        ancestors = item.get("ancestors") or []
-        webui = (
-            (item.get("_links") or {}).get("webui")
-        ) or f"/pages/viewpage.action?pageId={item['id']}"
-        return Page(
-            id=str(item["id"]),
-            title=str(item.get("title", "")),
-            version=int(version.get("number", 1)),
-            author=str(by.get("username") or by.get("userKey") or ""),
-            author_name=str(by.get("displayName") or by.get("username") or ""),
-            body=str(((item.get("body") or {}).get("storage") or {}).get("value", "")),
-            parent_id=str(ancestors[-1]["id"]) if ancestors else None,
-            url=self.public_url + webui,
-        )
-
-
-def _operations(items: Any) -> set[tuple[str, str]]:
+def operations_of(items: Any) -> set[tuple[str, str]]:
     return {
         (str(i.get("operation")), str(i.get("targetType")))
         for i in items or []
         if isinstance(i, Mapping)
     }
-
-
-def confluence_gateway(
-    transport: Transport, flavor: str, space_key: str, public_url: str | None = None
-) -> ConfluenceGateway:
-    cls = CloudConfluence if flavor == "cloud" else DataCenterConfluence
-    return cls(transport, space_key, public_url)

@@ -2,9 +2,12 @@
 
 Cloud serves ``/wiki/api/v2`` (spaces, pages, properties, versions, labels, attachments,
 operation checks) and the v1 endpoints the current Cloud v1 spec still has (attachment uploads
-and downloads, label writes, users); every other v1 route the sandbox knows answers 410 Gone
-there (``cloud_removed.py``).
-Data Center serves ``/confluence/rest/api`` (content, properties, attachments, labels, spaces).
+and downloads, label writes, users, CQL content search); every other v1 route the sandbox knows
+answers 410 Gone there (``cloud_removed.py``).
+Data Center serves ``/confluence/rest/api`` (content, properties, attachments, labels, spaces,
+CQL content search).
+Both search ``content/search`` by CQL (``cql.py``, ``content_search.py``), through an index that
+lags writes by the site's index lag.
 Both enforce the caller's space permissions (``permissions.py``).
 """
 
@@ -14,6 +17,7 @@ from nivosync.sandbox.confluence.cloud_operations import register_cloud_operatio
 from nivosync.sandbox.confluence.cloud_page_parts import register_cloud_page_parts
 from nivosync.sandbox.confluence.cloud_pages import register_cloud_pages
 from nivosync.sandbox.confluence.cloud_removed import register_cloud_removed
+from nivosync.sandbox.confluence.content_search import register_content_search
 from nivosync.sandbox.confluence.dc_content import register_dc_content
 from nivosync.sandbox.confluence.dc_properties import register_dc_properties
 from nivosync.sandbox.confluence.dc_spaces import register_dc_spaces
@@ -47,6 +51,7 @@ def register(router: Router, seed: SiteSeed) -> None:
         register_dc_spaces(v1)
     register_v1_attachments(v1, router, context)
     register_v1_labels(v1, cloud=seed.flavor == "cloud")
+    register_content_search(v1, cloud=seed.flavor == "cloud")
     register_user_routes(v1, v2)
 
 

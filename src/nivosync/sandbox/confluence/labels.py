@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from dataclasses import dataclass
 
 from nivosync.sandbox.confluence.errors import Problem
@@ -48,9 +49,12 @@ def add_label(conn: sqlite3.Connection, page_id: int, prefix: object, name: obje
         " ON CONFLICT (prefix, name) DO UPDATE SET name = excluded.name RETURNING id",
         (clean_prefix, clean_name),
     ).fetchone()
+    # added_at (real seconds) lets CQL search lag the label as the real index does; adding a
+    # label the page already has keeps the first time.
     conn.execute(
-        "INSERT INTO conf_page_labels (page_id, label_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-        (page_id, row[0]),
+        "INSERT INTO conf_page_labels (page_id, label_id, added_at) VALUES (?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
+        (page_id, row[0], time.time()),
     )
 
 

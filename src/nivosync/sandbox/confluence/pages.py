@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -306,7 +307,7 @@ def create_page(conn: sqlite3.Connection, space: Space, write: PageWrite) -> Pag
     ).fetchone()[0]
     conn.execute(
         "INSERT INTO conf_pages (id, space_id, parent_id, status, title, position, creator_id,"
-        " created, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
+        " created, version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
         (
             page_id,
             space.id,
@@ -316,6 +317,7 @@ def create_page(conn: sqlite3.Connection, space: Space, write: PageWrite) -> Pag
             position,
             write.author_id,
             write.now,
+            time.time(),  # real seconds, for the search index lag (`created` is sandbox time)
         ),
     )
     _add_version(conn, page_id, 1, write)

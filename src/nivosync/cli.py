@@ -74,6 +74,32 @@ def main(ctx: click.Context, config: Path | None, log_format: LogFormat, verbose
     ctx.obj = GlobalOptions(config=config, verbose=verbose)
 
 
+NOTES_OPTION = click.option(
+    "--notes",
+    "notes_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Release notes file (YAML or Markdown).",
+)
+ADVISORY_OPTION = click.option(
+    "--change-advisory",
+    "advisory_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Change Advisory details file (YAML).",
+)
+
+
+def page_write_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--dry-run, --force and --json, as every command that writes pages takes them."""
+    options = (
+        click.option("--dry-run", is_flag=True, help="Say what would change; write nothing."),
+        click.option("--force", is_flag=True, help="Overwrite pages edited in Confluence since."),
+        click.option("--json", "as_json", is_flag=True, help="Print the result as JSON."),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 TEMPLATE_OPTION = click.option(
     "--template",
     "template",
@@ -271,6 +297,12 @@ def sandbox_reset(opts: GlobalOptions, db: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (shape: README).")
 @click.option("--no-publish", is_flag=True, help="Report only; write nothing to Confluence/Jira.")
 @click.option("--fail-on-slip", is_flag=True, help="Exit 3 when any release slips.")
+@click.option("--no-notify", is_flag=True, help="Publish, but notify nobody (manual runs).")
+@click.option(
+    "--publish-past",
+    is_flag=True,
+    help="With a past --as-of: publish its pages too (its history is never recorded).",
+)
 @click.pass_obj
 def sync(
     opts: GlobalOptions,
@@ -281,6 +313,8 @@ def sync(
     as_json: bool,
     no_publish: bool,
     fail_on_slip: bool,
+    no_notify: bool,
+    publish_past: bool,
 ) -> None:
     """Poll the releases' issues, measure milestone slippage, publish status pages."""
     from nivosync.commands.sync import run_sync
@@ -295,6 +329,70 @@ def sync(
             as_json=as_json,
             publish=not no_publish,
             fail_on_slip=fail_on_slip,
+            out=sys.stdout,
+            notify=not no_notify,
+            publish_past=publish_past,
+        ),
+        opts.verbose,
+    )
+
+
+@main.command()
+@click.option("--customer", required=True, help="Customer name, e.g. 'Acme Health'.")
+@click.option("--release", required=True, help="Release version, e.g. 2.4.0.")
+@click.option("--start", required=True, type=ISO_DATE, help="The new start date, YYYY-MM-DD.")
+@click.option("--reason", required=True, help="Why it moves (kept with the baseline).")
+@NOTES_OPTION
+@ADVISORY_OPTION
+@TEMPLATE_OPTION
+@page_write_options
+@click.pass_obj
+def replan(
+    opts: GlobalOptions,
+    customer: str,
+    release: str,
+    start: datetime,
+    reason: str,
+    notes_path: Path | None,
+    advisory_path: Path | None,
+    template: str | None,
+    dry_run: bool,
+    force: bool,
+    as_json: bool,
+) -> None:
+    """Move a release to a new start: new baseline (earlier ones kept), open tasks moved."""
+    from nivosync.app.replan import ReplanRequest
+    from nivosync.commands.replan import run_replan
+
+    start_date = _as_date(start)
+    assert start_date is not None  # required option
+    request = ReplanRequest(
+        customer, release, start_date, reason, template, notes_path, advisory_path, dry_run, force
+    )
+    run(lambda: run_replan(opts.config, request, as_json=as_json, out=sys.stdout), opts.verbose)
+
+
+@main.command()
+@click.option("--customer", required=True, help="Customer name, e.g. 'Acme Health'.")
+@click.option("--release", required=True, help="Release version, e.g. 2.4.0.")
+@click.option("--reason", required=True, help="Why it is cancelled (shown on its status page).")
+@click.option("--dry-run", is_flag=True, help="Say what would be done; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (shape: README).")
+@click.pass_obj
+def cancel(
+    opts: GlobalOptions, customer: str, release: str, reason: str, dry_run: bool, as_json: bool
+) -> None:
+    """Cancel a release: recorded on its epic, closed as configured, no longer measured."""
+    from nivosync.commands.cancel import run_cancel
+
+    run(
+        lambda: run_cancel(
+            opts.config,
+            customer,
+            release,
+            reason,
+            dry_run=dry_run,
+            as_json=as_json,
             out=sys.stdout,
         ),
         opts.verbose,
@@ -313,22 +411,10 @@ def sync(
     type=click.Choice([*RELEASE_PAGE_KINDS, "all"]),
     help="Which page(s) to publish; repeatable.",
 )
-@click.option(
-    "--notes",
-    "notes_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Release notes file (YAML or Markdown).",
-)
-@click.option(
-    "--change-advisory",
-    "advisory_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Change Advisory details file (YAML).",
-)
+@NOTES_OPTION
+@ADVISORY_OPTION
 @TEMPLATE_OPTION
-@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
-@click.option("--force", is_flag=True, help="Overwrite pages edited in Confluence since.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (shape: README).")
+@page_write_options
 @click.pass_obj
 def publish(
     opts: GlobalOptions,

@@ -259,6 +259,25 @@ def deletion(site: Site) -> None:
     ok(site.get(site.rest(f"issue/{task['key']}")))  # its issues stay, unlinked
 
 
+def comments(site: Site) -> None:
+    """Cloud v3 takes ADF (a mention is a node; plain text is refused), v2 and DC a string."""
+    key = create(site, "Discussed")["key"]
+    url = site.rest(f"issue/{key}/comment")
+    if site.flavor == "cloud":
+        dana = user_ref(site, "dana@example.com", "dana")["accountId"]
+        mention = {"type": "mention", "attrs": {"id": dana}}
+        said = {"type": "paragraph", "content": [mention, {"type": "text", "text": " slipped"}]}
+        body: object = {"type": "doc", "version": 1, "content": [said]}
+        ok(site.post(url, json={"body": "plain text is not ADF on v3"}), 400)
+    else:
+        body = "[~dana] slipped"
+    ok(site.post(url, json={"body": body}), 201)
+    ok(site.post(url, json={"body": ""}), 400)
+    ok(site.get(url, params={"orderBy": "-created", "maxResults": 10, "startAt": 0}))
+    ok(site.get(url))
+    ok(site.get(site.rest("issue/NIVO-99/comment")), 404)
+
+
 AREAS: tuple[Callable[[Site], None], ...] = (
     site_meta,
     my_permissions,
@@ -272,4 +291,5 @@ AREAS: tuple[Callable[[Site], None], ...] = (
     create_meta,
     user_properties,
     deletion,
+    comments,
 )

@@ -55,6 +55,24 @@ def test_jira_cloud_v2_routes_match_v3_operations(jira_cloud: ContractSite) -> N
     )
 
 
+def test_jira_cloud_v2_comments_are_text_and_v3_mentions_read_as_wiki(
+    jira_cloud: ContractSite,
+) -> None:
+    key = create(jira_cloud, "Talked about")["key"]
+    dana = user_ref(jira_cloud, "dana@example.com", "dana")["accountId"]
+    mention = {"type": "mention", "attrs": {"id": dana}}
+    said = {"type": "paragraph", "content": [mention, {"type": "text", "text": " look"}]}
+    v3 = {"body": {"type": "doc", "version": 1, "content": [said]}}
+    created = jira_cloud.post(f"/rest/api/3/issue/{key}/comment", json=v3)
+    assert created.status_code == 201 and created.json()["body"] == v3["body"]
+    jira_cloud.api = "2"
+    plain = jira_cloud.post(f"/rest/api/2/issue/{key}/comment", json={"body": "on v2"})
+    assert plain.status_code == 201 and plain.json()["body"] == "on v2"
+    page = jira_cloud.get(f"/rest/api/2/issue/{key}/comment", params={"orderBy": "created"})
+    assert [c["body"] for c in page.json()["comments"]] == [f"[~accountid:{dana}] look", "on v2"]
+    assert page.json()["total"] == 2
+
+
 def test_jira_cloud_removed_search_is_410(jira_cloud: ContractSite) -> None:
     # Relaxation: the spec file still documents /search with 200/400/401 only, while the real
     # Cloud answers 410 since the endpoint was removed; only the request is validated here.
@@ -183,6 +201,8 @@ def test_permission_refusals_match_the_specs(limited: ContractSite) -> None:
             403 if cloud else 401,
         ),
         (reader.post(site.rest("issueLink"), json=_link(key, other)), 404 if cloud else 401),
+        (reader.post(site.rest(f"issue/{key}/comment"), json={"body": _comment(site)}), 400),
+        (outsider.get(site.rest(f"issue/{key}/comment")), 404),
         (
             reader.post(site.rest("version"), json={"name": "r2", "projectId": 10000}),
             404 if cloud else 403,
@@ -202,6 +222,13 @@ def test_permission_refusals_match_the_specs(limited: ContractSite) -> None:
     search = "search/jql" if cloud else "search"
     found = outsider.get(site.rest(search), params={"jql": "project = NIVO", "fields": "summary"})
     assert found.status_code == 200 and found.json()["issues"] == []
+
+
+def _comment(site: Site) -> Any:
+    if site.flavor == "cloud":
+        said = {"type": "paragraph", "content": [{"type": "text", "text": "may I?"}]}
+        return {"type": "doc", "version": 1, "content": [said]}
+    return "may I?"
 
 
 def _link(inward: str, outward: str) -> dict[str, Any]:

@@ -101,6 +101,7 @@ def test_mypermissions_describes_each_permission_with_jiras_ids(site: Site) -> N
         "RESOLVE_ISSUES": "14",
         "LINK_ISSUES": "21",
         "TRANSITION_ISSUES": "46",
+        "ADD_COMMENTS": "15",
         "MANAGE_WATCHERS": "32",
         "ADMINISTER_PROJECTS": "23",
     }

@@ -219,3 +219,14 @@ def test_dc_offset_paging_with_total(dc: Site) -> None:
 
 def test_dc_has_no_search_jql(dc: Site) -> None:
     assert dc.get("/rest/api/2/search/jql", params={"jql": "project = NIVO"}).status_code == 404
+
+
+def test_timestamps_compare_by_day(populated: Site) -> None:
+    """`updated`, `created` and `resolved` take dates, as Jira's do (compared by day)."""
+    issue = populated.get(populated.rest("issue/NIVO-3")).json()
+    day = issue["fields"]["updated"][:10]
+    assert keys(populated, f'updated >= "{day}" AND key = NIVO-3') == ["NIVO-3"]
+    assert keys(populated, f'updated < "{day}" AND key = NIVO-3') == []
+    assert keys(populated, f"resolved >= {day}") == ["NIVO-3"]
+    assert keys(populated, f"created <= {day} AND key = NIVO-5") == ["NIVO-5"]
+    assert keys(populated, "resolved is EMPTY AND key = NIVO-3") == []

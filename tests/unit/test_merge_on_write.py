@@ -3,6 +3,7 @@ overlapping runs (two `sync --all`, `create` during `sync`) lose nothing."""
 
 from __future__ import annotations
 
+from datetime import date as D
 from typing import Any
 
 from nivosync.app.releases import (
@@ -12,6 +13,7 @@ from nivosync.app.releases import (
     record_history,
     record_pages,
 )
+from nivosync.core.changes import HistoryEntry
 from nivosync.jira.models import IssueSnapshot
 
 
@@ -48,7 +50,16 @@ def stale_record(**fields: Any) -> ReleaseRecord:
 
 
 def day(as_of: str, slip: int = 0) -> dict[str, Any]:
+    """An old-style nightly row (still read)."""
     return {"as_of": as_of, "status": "on-track", "slip_days": slip, "projected_go_live": as_of}
+
+
+def seen(first: str, last: str, slip: int = 0) -> HistoryEntry:
+    """A state run, as `sync` records it."""
+    return HistoryEntry(
+        D.fromisoformat(first), D.fromisoformat(last), "on_track", slip, D(2027, 1, 12),
+        digest=f"d{slip}",
+    )  # fmt: skip
 
 
 def test_page_ids_written_meanwhile_are_kept():
@@ -59,12 +70,34 @@ def test_page_ids_written_meanwhile_are_kept():
     )
 
 
-def test_history_written_by_an_overlapping_run_is_kept_each_day_once():
-    jira = FakeJira({HISTORY_PROPERTY: [day("2026-12-14"), day("2026-12-15")]})
-    record = stale_record(history=[day("2026-12-14")])  # read before the other run wrote 15th
-    merged = record_history(jira, record, day("2026-12-16", 1), limit=60)
-    assert [e["as_of"] for e in merged] == ["2026-12-14", "2026-12-15", "2026-12-16"]
-    assert record_history(jira, record, day("2026-12-16", 1), limit=60) is None  # no rewrite
-    again = record_history(jira, record, day("2026-12-16", 2), limit=60)  # re-measured today
-    assert [(e["as_of"], e["slip_days"]) for e in again][-1] == ("2026-12-16", 2)
-    assert len(again) == 3 and jira.writes == [HISTORY_PROPERTY, HISTORY_PROPERTY]
+def test_history_written_by_an_overlapping_run_is_kept_each_state_once():
+    jira = FakeJira({HISTORY_PROPERTY: [seen("2026-12-14", "2026-12-15").to_json()]})
+    record = stale_record(history=[seen("2026-12-14", "2026-12-14").to_json()])  # read before
+    merged = record_history(jira, record, seen("2026-12-16", "2026-12-16", 1), limit=60)
+    assert [(e["first_seen"], e["last_seen"]) for e in merged] == [
+        ("2026-12-14", "2026-12-15"),
+        ("2026-12-16", "2026-12-16"),
+    ]
+    assert record_history(jira, record, seen("2026-12-16", "2026-12-16", 1), limit=60) is None
+    later = record_history(jira, record, seen("2026-12-16", "2026-12-17", 1), limit=60)
+    assert [(e["first_seen"], e["last_seen"]) for e in later][-1] == ("2026-12-16", "2026-12-17")
+    assert len(later) == 2 and jira.writes == [HISTORY_PROPERTY, HISTORY_PROPERTY]
+
+
+def test_old_nightly_rows_are_read_as_runs_and_rewritten_as_such():
+    jira = FakeJira(
+        {HISTORY_PROPERTY: [day("2026-12-14"), day("2026-12-14"), day("2026-12-15", 1)]}
+    )
+    merged = record_history(jira, stale_record(), seen("2026-12-16", "2026-12-16", 2), limit=60)
+    assert [(e["first_seen"], e["last_seen"], e["slip_days"]) for e in merged] == [
+        ("2026-12-14", "2026-12-14", 0),
+        ("2026-12-15", "2026-12-15", 1),
+        ("2026-12-16", "2026-12-16", 2),
+    ]
+
+
+def test_a_past_as_of_is_never_written_out_of_order():
+    jira = FakeJira({HISTORY_PROPERTY: [seen("2026-12-14", "2026-12-20").to_json()]})
+    assert record_history(jira, stale_record(), seen("2026-12-18", "2026-12-18", 3)) is None
+    assert record_history(jira, stale_record(), seen("2026-12-14", "2026-12-19")) is None
+    assert jira.writes == []

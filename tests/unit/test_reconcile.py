@@ -196,3 +196,17 @@ def test_pending_watchers_are_noticed(plan):
     found[found.index(deploy)] = pending
     diff = diff_release(plan, REFS, found, check_start=True)
     assert diff.watchers_pending == ("production-deployment",) and not diff.complete
+
+
+def test_a_done_tasks_dates_are_history_not_drift(plan):
+    found = as_created(plan)
+    kickoff = next(i for i in found if task_label("upgrade-release-kickoff") in i.labels)
+    moved = {"due": date(2026, 11, 30), "start": date(2026, 11, 30)}
+    found[found.index(kickoff)] = IssueSnapshot(**{**kickoff.__dict__, **moved})
+    assert {d.field for d in diff_release(plan, REFS, found, check_start=True).drift} == {
+        "duedate",
+        "start",
+    }
+    done = IssueSnapshot(**{**kickoff.__dict__, **moved, "status_category": "done"})
+    found[found.index(next(i for i in found if i.key == kickoff.key))] = done
+    assert diff_release(plan, REFS, found, check_start=True).drift == ()

@@ -1,16 +1,36 @@
-"""The status page chart renders a real PNG, also from several threads at once."""
+"""The status page chart: a real PNG, also from several threads at once; what it draws per task
+(planned vs forecast / actual, the critical path marked) and that the night never shows."""
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+
+from matplotlib.colors import to_rgba
+from matplotlib.patches import Rectangle
 
 from nivosync.core.baseline import epic_property
 from nivosync.core.calendar import WorkCalendar
 from nivosync.core.identity import ReleaseIdentity
 from nivosync.core.plan import build_plan
-from nivosync.core.slippage import TaskStatus, compute_slippage, parse_baseline
+from nivosync.core.slippage import (
+    Baseline,
+    ReleaseSlippage,
+    TaskStatus,
+    compute_slippage,
+    parse_baseline,
+)
 from nivosync.inputs.templates import load_template
-from nivosync.render.slip_chart import slip_chart_png
+from nivosync.render.slip_chart import (
+    CRITICAL,
+    FORECAST,
+    LATE,
+    ON_TIME,
+    PROJECTED,
+    slip_chart_figure,
+    slip_chart_png,
+    task_bar,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 PEOPLE = {
@@ -20,24 +40,36 @@ PEOPLE = {
     "Support Team": "s@x.io",
     "Client SME Teams": None,
 }
+D = date
+NIGHT = D(2026, 12, 16)
 
 
-def slippage():
+def baseline() -> Baseline:
     template = load_template(REPO / "plan_templates/nivomax-5-week.yaml")
-    calendar = WorkCalendar.build({date(2026, 12, 25), date(2027, 1, 1)})
-    plan = build_plan(template, ReleaseIdentity("Acme", "1"), date(2026, 12, 7), PEOPLE, calendar)
-    baseline = parse_baseline(epic_property(plan, datetime(2026, 12, 1, tzinfo=UTC)))
-    done = TaskStatus(
-        "upgrade-release-kickoff",
-        "NVX-2",
-        "Acme 1: Kickoff",
-        None,
-        "Done",
-        "done",
-        date(2026, 12, 11),
-        date(2026, 12, 15),
+    calendar = WorkCalendar.build({D(2026, 12, 25), D(2027, 1, 1)})
+    plan = build_plan(template, ReleaseIdentity("Acme", "1"), D(2026, 12, 7), PEOPLE, calendar)
+    return parse_baseline(epic_property(plan, datetime(2026, 12, 1, tzinfo=UTC)))
+
+
+def status(task_id: str, key: str, category: str, resolved: date | None = None) -> TaskStatus:
+    names = {"new": "To Do", "indeterminate": "In Progress", "done": "Done"}
+    return TaskStatus(task_id, key, f"Acme 1: {task_id}", None, names[category], category,
+                      None, resolved)  # fmt: skip
+
+
+def slippage(as_of: date = NIGHT, *found: TaskStatus) -> ReleaseSlippage:
+    """By default: the kickoff done late (12-15, due 12-07), a doc task open past its due,
+    the release notes done early (12-15, due 12-17); the rest not in Jira."""
+    found = found or (
+        status("upgrade-release-kickoff", "NVX-2", "done", D(2026, 12, 15)),
+        status("release-documentation-and-demo-scheduling", "NVX-4", "indeterminate"),
+        status("release-notes-document", "NVX-8", "done", D(2026, 12, 15)),
     )
-    return compute_slippage(baseline, {done.task_id: done}, date(2026, 12, 16))
+    return compute_slippage(baseline(), {t.task_id: t for t in found}, as_of)
+
+
+def by_id(slip: ReleaseSlippage):
+    return {t.task_id: t for t in slip.tasks}
 
 
 def test_chart_is_a_png_and_deterministic():
@@ -53,10 +85,52 @@ def test_charts_render_in_parallel():
     assert len(set(images)) == 1
 
 
+def test_the_same_measurement_on_a_later_night_draws_the_same_chart():
+    """Issue 12, item 7: like the page, the chart shows what was measured, not when."""
+    nothing = status("upgrade-release-kickoff", "NVX-2", "new")
+    first, later = slippage(D(2026, 11, 23), nothing), slippage(D(2026, 12, 4), nothing)
+    assert first.as_of != later.as_of and first.tasks == later.tasks
+    assert slip_chart_png(first, "Acme 1") == slip_chart_png(later, "Acme 1")
+
+
+def test_bars_end_on_the_actual_finish_when_done_and_the_forecast_when_open():
+    tasks = by_id(slippage())
+    kickoff = task_bar(tasks["upgrade-release-kickoff"], "Acme 1")
+    assert kickoff.planned == (D(2026, 12, 7), D(2026, 12, 7))
+    assert kickoff.forecast[1] == D(2026, 12, 15) and kickoff.colour == LATE
+    early = task_bar(tasks["release-notes-document"], "Acme 1")
+    # done early: it ends on its resolution, not on the forecast (never before its due)
+    assert tasks["release-notes-document"].projected_finish == D(2026, 12, 17)
+    assert early.forecast[1] == D(2026, 12, 15) and early.colour == ON_TIME
+    late = tasks["release-documentation-and-demo-scheduling"]
+    bar = task_bar(late, "Acme 1")
+    assert bar.forecast == (late.projected_start, late.projected_finish)
+    assert late.projected_finish > late.planned_end and bar.colour == PROJECTED
+    assert bar.label == f"release-documentation-and-demo-scheduling  (+{late.slip_days})"
+    on_time = task_bar(tasks["supporting-and-help-content"], "Acme 1")
+    assert on_time.colour == FORECAST and on_time.label.endswith("(missing in Jira)")
+
+
+def test_critical_tasks_are_marked_and_the_legend_says_so():
+    data = slippage()
+    critical = [t for t in data.tasks if t.critical]
+    assert 0 < len(critical) < len(data.tasks)
+    (ax,) = slip_chart_figure(data, "Acme 1").axes
+    red = to_rgba(CRITICAL)
+    labels = {t.get_text(): t for t in ax.get_yticklabels()}
+    for task in data.tasks:
+        label = labels[task_bar(task, "Acme 1").label]
+        assert (label.get_fontweight() == "bold") is task.critical
+        assert (label.get_color() == CRITICAL) is task.critical
+    edged = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_edgecolor() == red]
+    assert len(edged) == len(critical)  # one red-edged forecast bar per critical task
+    legend = ax.get_legend()
+    assert legend is not None and "critical path" in [t.get_text() for t in legend.get_texts()]
+    assert ax.get_title() == "Acme 1 — planned vs forecast / actual"
+
+
 def test_text_with_dollars_is_plain_text_not_mathtext():
     """Issue 11: `Budget $^$ review` in a summary crashed matplotlib's mathtext parser."""
-    from dataclasses import replace
-
     data = slippage()
     tasks = (
         tuple(

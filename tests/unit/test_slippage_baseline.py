@@ -34,10 +34,17 @@ def created() -> dict[str, Any]:
 
 def test_what_create_writes_parses_back(created):
     baseline = Baseline.from_property(created)
+    assert baseline.tasks["customer-uat-engagement"].depends_on == (
+        "uat-form-preparation",
+        "release-demo-to-sme",
+    )
+    assert baseline.tasks["upgrade-release-kickoff"].depends_on == ()
+    assert (baseline.history, baseline.replanned_at, baseline.replan_reason) == ((), None, None)
+    assert baseline.created_at == datetime(2026, 12, 1, 9, 30)
     assert (baseline.start, baseline.end, baseline.go_live) == (
         date(2026, 12, 7),
         date(2027, 1, 13),  # a day later than without Bavaria: Epiphany (Jan 6) is off
-        date(2027, 1, 13),
+        date(2027, 1, 8),  # day 22 of the plan: go-live, then 3 days of stabilisation
     )
     assert baseline.go_live_task == "production-deployment"
     assert [m.id for m in baseline.milestones] == [
@@ -49,8 +56,8 @@ def test_what_create_writes_parses_back(created):
     uat = baseline.tasks["customer-uat-engagement"]
     assert (uat.milestone, uat.start, uat.end) == (
         "preparation-training-uat",
-        date(2026, 12, 14),
-        date(2026, 12, 28),
+        date(2026, 12, 18),  # days 5-8 of weeks 2-3, after the UAT form and the demo
+        date(2026, 12, 23),
     )
     assert [t.id for t in baseline.ordered_tasks()] == list(created["baseline"]["tasks"])
     # the calendar is the release's own: explicit holidays plus Bavaria's (Epiphany on Jan 6)
@@ -82,6 +89,17 @@ def _delete(path: str) -> Callable[[dict[str, Any]], None]:
         del data[last]
 
     return mutate
+
+
+def _with_history(entry: Any) -> Callable[[dict[str, Any]], None]:
+    def mutate(data: dict[str, Any]) -> None:
+        data["baselines"] = [entry]
+
+    return mutate
+
+
+PAST = {"start": "2026-11-30", "end": "2027-01-06", "go_live": "2027-01-05"}
+UAT_DEPS = "baseline.tasks.customer-uat-engagement.depends_on"
 
 
 def _add_task_outside_milestones(data: dict[str, Any]) -> None:
@@ -128,6 +146,30 @@ def _task_in_two_milestones(data: dict[str, Any]) -> None:
         (_set("calendar.country", "XX"), "calendar.country", "unknown country"),
         (_set("calendar.subdivision", "ZZ"), "calendar.subdivision", "unknown subdivision"),
         (_delete("calendar"), "calendar", "expected an object"),
+        (_set(UAT_DEPS, "uat-form-preparation"), UAT_DEPS, "expected a list of task ids"),
+        (_set(UAT_DEPS, [""]), UAT_DEPS, "expected a list of task ids"),
+        (_set(UAT_DEPS, ["nope"]), UAT_DEPS, "task 'nope' is not in baseline.tasks"),
+        (_set(UAT_DEPS, ["uat-form-preparation"] * 2), UAT_DEPS, "listed twice"),
+        (
+            _set(UAT_DEPS, [UAT_DEPS.split(".")[2]]),
+            UAT_DEPS,
+            "a dependency cycle: customer-uat-engagement → customer-uat-engagement",
+        ),
+        (
+            _set("baseline.tasks.upgrade-release-kickoff.depends_on", ["production-deployment"]),
+            "baseline.tasks.upgrade-release-kickoff.depends_on",
+            "a dependency cycle: upgrade-release-kickoff → production-deployment → ",
+        ),
+        (_set("baseline.set_at", "yesterday"), "baseline.set_at", "ISO date-time"),
+        (_set("baseline.reason", 5), "baseline.reason", "non-empty string"),
+        (_set("baseline.by", ""), "baseline.by", "non-empty string"),
+        (_set("created_at", 20261201), "created_at", "ISO date-time"),
+        (_set("baselines", {}), "baselines", "a list of earlier baselines"),
+        (_with_history(1), "baselines[0]", "expected an object, got int"),
+        (_with_history({**PAST, "go_live": None}), "baselines[0].go_live", "ISO date"),
+        (_with_history({**PAST, "start": "30.11.2026"}), "baselines[0].start", "ISO date"),
+        (_with_history({**PAST, "set_at": "noon"}), "baselines[0].set_at", "ISO date-time"),
+        (_with_history({**PAST, "reason": ["x"]}), "baselines[0].reason", "non-empty string"),
     ],
 )
 def test_malformed_property_names_the_field(created, mutate, field, says):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from nivosync.core.baseline import epic_property
+from nivosync.core.baseline import epic_property, replanned_property
 from nivosync.core.calendar import WorkCalendar
 from nivosync.core.identity import ReleaseIdentity
 from nivosync.core.plan import build_plan
@@ -35,7 +35,9 @@ from nivosync.render.status_page import (
 from nivosync.render.storage import AC_NAMESPACE, RI_NAMESPACE, is_well_formed, parse_storage
 
 REPO = Path(__file__).resolve().parents[2]
+TEMPLATE = REPO / "plan_templates/nivomax-5-week.yaml"
 GOLDEN = Path(__file__).parent / "golden"
+CREATED = datetime(2026, 12, 1, tzinfo=UTC)
 AC = f"{{{AC_NAMESPACE}}}"
 RI = f"{{{RI_NAMESPACE}}}"
 CALENDAR = WorkCalendar.build({date(2026, 12, 25), date(2027, 1, 1)})
@@ -53,6 +55,8 @@ WEEK_1 = (
 )
 WEEK_2_3_FIRST = "uat-form-preparation"
 MISSING_TASK = "post-deployment-stabilization"
+GO_LIVE_TASK = "production-deployment"
+LAST_TASK = "post-deployment-stabilization"
 
 
 def browse(key: str) -> str:
@@ -62,14 +66,24 @@ def browse(key: str) -> str:
 # --- inputs ----------------------------------------------------------------------------------
 
 
+def plan_from(start: date):
+    template = load_template(TEMPLATE)
+    people = {role: None for role in template.role_names}
+    identity = ReleaseIdentity("Acme Health", "2.4.0")
+    return build_plan(template, identity, start, people, CALENDAR)
+
+
 @pytest.fixture(scope="module")
 def baseline() -> Baseline:
     """The shipped template from 2026-12-07, as the epic property keeps it."""
-    template = load_template(REPO / "plan_templates/nivomax-5-week.yaml")
-    people = {role: None for role in template.role_names}
-    identity = ReleaseIdentity("Acme Health", "2.4.0")
-    plan = build_plan(template, identity, D(2026, 12, 7), people, CALENDAR)
-    return parse_baseline(epic_property(plan, datetime(2026, 12, 1, tzinfo=UTC)))
+    return parse_baseline(epic_property(plan_from(D(2026, 12, 7)), CREATED))
+
+
+def replanned(start: date, reason: str) -> Baseline:
+    """The release created for 2026-12-07, re-planned on 2026-12-18 to start on `start`."""
+    created = epic_property(plan_from(D(2026, 12, 7)), CREATED)
+    at = datetime(2026, 12, 18, 9, 30, tzinfo=UTC)
+    return parse_baseline(replanned_property(created, plan_from(start), at, reason, "dana"))
 
 
 def task(
@@ -110,13 +124,14 @@ def measured(
 
 
 def slipping(baseline: Baseline) -> ReleaseSlippage:
-    """On 2026-12-16: two week-1 tasks still open (late, 3 days), one task deleted from Jira."""
+    """On 2026-12-16: two week-1 tasks still open (late, 3 days) — one on the way to UAT, so
+    go-live moves; one nothing depends on — and one task deleted from Jira."""
     done = {
-        WEEK_1[0]: task(baseline, WEEK_1[0], 2, "done", D(2026, 12, 11)),
-        WEEK_1[2]: task(baseline, WEEK_1[2], 4, "done", D(2026, 12, 11)),
+        WEEK_1[0]: task(baseline, WEEK_1[0], 2, "done", baseline.tasks[WEEK_1[0]].end),
+        WEEK_1[1]: task(baseline, WEEK_1[1], 3, "done", D(2026, 12, 11)),
     }
     late = {
-        WEEK_1[1]: task(baseline, WEEK_1[1], 3, "indeterminate", assignee=None),
+        WEEK_1[2]: task(baseline, WEEK_1[2], 4, "indeterminate", assignee=None),
         WEEK_1[3]: task(
             baseline,
             WEEK_1[3],
@@ -131,9 +146,10 @@ def slipping(baseline: Baseline) -> ReleaseSlippage:
 
 
 def on_track(baseline: Baseline) -> ReleaseSlippage:
-    """On 2026-12-10: week 1 under way, nothing due yet."""
+    """On 2026-12-10: the kickoff done on its day, the rest of week 1 under way, nothing due."""
     started = {t: task(baseline, t, n, "indeterminate") for n, t in enumerate(WEEK_1, start=2)}
-    return measured(baseline, D(2026, 12, 10), started)
+    kickoff = task(baseline, WEEK_1[0], 2, "done", baseline.tasks[WEEK_1[0]].end)
+    return measured(baseline, D(2026, 12, 10), {**started, WEEK_1[0]: kickoff})
 
 
 def at_risk(baseline: Baseline) -> ReleaseSlippage:
@@ -142,19 +158,47 @@ def at_risk(baseline: Baseline) -> ReleaseSlippage:
     return measured(baseline, D(2026, 12, 15), done)
 
 
+def done_until(
+    baseline: Baseline, last: str, resolved: dict[str, date] | None = None
+) -> dict[str, TaskStatus]:
+    """Every task up to `last` (plan order) done on its due, or on its day in `resolved`."""
+    found: dict[str, TaskStatus] = {}
+    for number, planned in enumerate(baseline.ordered_tasks(), start=2):
+        day = (resolved or {}).get(planned.id, planned.end)
+        found[planned.id] = task(baseline, planned.id, number, "done", day)
+        if planned.id == last:
+            break
+    return found
+
+
 def all_done(baseline: Baseline) -> ReleaseSlippage:
-    done = {
-        t.id: task(baseline, t.id, n, "done", t.end)
-        for n, t in enumerate(baseline.ordered_tasks(), start=2)
-    }
-    return measured(baseline, D(2027, 1, 13), done)
+    return measured(baseline, D(2027, 1, 13), done_until(baseline, LAST_TASK))
 
 
+def went_live_early(baseline: Baseline) -> ReleaseSlippage:
+    """On 2027-01-08: deployed a day early (2027-01-06, due 01-07); stabilisation under way."""
+    done = done_until(baseline, GO_LIVE_TASK, {GO_LIVE_TASK: D(2027, 1, 6)})
+    stabilising = task(baseline, LAST_TASK, 16, "indeterminate")
+    return measured(baseline, D(2027, 1, 8), {**done, LAST_TASK: stabilising})
+
+
+def finished_late(baseline: Baseline) -> ReleaseSlippage:
+    """On 2027-01-18: deployed 2 working days late (2027-01-11), stabilised by 2027-01-15."""
+    late = {GO_LIVE_TASK: D(2027, 1, 11), LAST_TASK: D(2027, 1, 15)}
+    return measured(baseline, D(2027, 1, 18), done_until(baseline, LAST_TASK, late))
+
+
+def run(
+    first: date, last: date, state: str, slip: int, go_live: date, message: str = ""
+) -> HistoryEntry:
+    """One recorded state: its first and last night."""
+    return HistoryEntry(first, last, state, slip, go_live, digest=f"{first}", message=message)
+
+
+# The states recorded before tonight's (2026-12-16): on track for three nights, then slipping.
 HISTORY = (
-    HistoryEntry(D(2026, 12, 14), "on_track", 0, D(2027, 1, 12)),
-    HistoryEntry(D(2026, 12, 15), "slipping", 2, D(2027, 1, 14)),
-    # an earlier run on the same day: today's verdict replaces it
-    HistoryEntry(D(2026, 12, 16), "at_risk", 1, D(2027, 1, 13)),
+    run(D(2026, 12, 11), D(2026, 12, 13), "on_track", 0, D(2027, 1, 7)),
+    run(D(2026, 12, 14), D(2026, 12, 15), "slipping", 1, D(2027, 1, 8), "now slipping"),
 )
 
 
@@ -181,12 +225,26 @@ def portfolio_rows() -> list[PortfolioRow]:
             None, url(501),
         ),
         PortfolioRow(
-            "Stark", "7.0", "done", D(2026, 12, 1), D(2026, 12, 2), 1,
+            "Stark", "7.0", "done", D(2026, 12, 1), D(2026, 12, 3), 1,
             "Stark 7.0 — Status Report", url(701),
+            actual_go_live=D(2026, 12, 2), finished_on=D(2026, 12, 9),
         ),
         PortfolioRow(
             "Hooli", "4.4", "slipping", D(2027, 1, 5), D(2027, 1, 6), 1,
             "Hooli 4.4 — Status Report", "javascript:alert(1)",
+        ),
+        PortfolioRow(
+            "Soylent", "9", "cancelled", D(2027, 4, 1), None, 0, None, None,
+            note="cancelled",
+        ),
+        PortfolioRow(
+            "Tyrell", "1.1", "done", D(2026, 11, 20), D(2026, 11, 24), 0, None, None,
+            note="done 2026-12-01", finished_on=D(2026, 12, 1),
+        ),
+        PortfolioRow(
+            "Cyberdyne", "2.0", "cancelled", D(2027, 2, 15), None, 0, None, None,
+            note=f"cancelled 2026-12-09: customer {HOSTILE} withdrew",
+            finished_on=D(2026, 12, 9),
         ),
     ]  # fmt: skip
 
@@ -280,8 +338,12 @@ def test_on_track_release_matches_its_golden_file(baseline):
     assert_golden("status_on_track", status_page_body(TITLE, on_track(baseline), (), browse))
 
 
+def test_done_release_matches_its_golden_file(baseline):
+    assert_golden("status_done", status_page_body(TITLE, finished_late(baseline), (), browse))
+
+
 def test_portfolio_matches_its_golden_file():
-    assert_golden("portfolio", portfolio_body(portfolio_rows(), D(2026, 12, 16)))
+    assert_golden("portfolio", portfolio_body(portfolio_rows()))
 
 
 # --- the status page -------------------------------------------------------------------------
@@ -307,102 +369,266 @@ def test_slipping_page_summary_and_milestones(baseline):
     root = parsed(status_page_body(TITLE, slip, HISTORY, browse))
     assert summary(root) == {
         "Status": "SLIPPING",
-        "Planned go-live": "2027-01-12",
-        "Projected go-live": "2027-01-15",
-        "Slip": "3 working days (slipped 1 more day since 2026-12-15)",
-        "As of": "2026-12-16",
+        "Planned go-live": "2027-01-07",
+        "Projected go-live": "2027-01-11",
+        "Slip": "2 working days (slipped 1 more working day since 2026-12-15)",
+        "Planned release end": "2027-01-12",
+        "Projected release end": "2027-01-14",
+        "Unchanged since": "2026-12-16",
     }
+    assert "Re-planned" not in text(root)  # never re-planned: no re-plan line
     milestones = section_table(root, "Milestones")
     assert milestones is not None
     assert rows(milestones)[0] == [
         "Milestone", "Status", "Planned end", "Projected end", "Slip", "Done", "Late",
     ]  # fmt: skip
     assert rows(milestones)[1:] == [
-        ["Release Kickoff", "SLIPPING", "2026-12-11", "2026-12-16", "3", "2/4", "NVX-3, NVX-5"],
+        ["Release Kickoff", "SLIPPING MISSED", "2026-12-11", "2026-12-16", "3", "2/4",
+         "NVX-4, NVX-5"],
         [
             "Preparation, Training, and UAT",
-            "SLIPPING", "2026-12-28", "2026-12-31", "3", "0/6", "—",
+            "SLIPPING", "2026-12-28", "2026-12-30", "2", "0/6", "—",
         ],
         [
             "Evaluate Feedback, Apply Changes, and Prepare Production Apps",
-            "SLIPPING", "2027-01-05", "2027-01-08", "3", "0/2", "—",
+            "SLIPPING", "2027-01-05", "2027-01-07", "2", "0/2", "—",
         ],
         [
             "Production Deployment and Stabilization Completed",
-            "SLIPPING", "2027-01-12", "2027-01-15", "3", "0/3", "—",
+            "SLIPPING", "2027-01-12", "2027-01-14", "2", "0/3", "—",
         ],
     ]  # fmt: skip
-    assert hrefs(milestones) == [f"{BROWSE}NVX-3", f"{BROWSE}NVX-5"]
+    assert hrefs(milestones) == [f"{BROWSE}NVX-4", f"{BROWSE}NVX-5"]
 
 
-def test_late_tasks_list_the_late_and_the_missing(baseline):
+def test_milestones_are_marked_missed_once_their_end_passed(baseline):
+    milestones = section_table(
+        parsed(status_page_body(TITLE, slipping(baseline), (), browse)), "Milestones"
+    )
+    assert milestones is not None
+    marks = [lozenges(tr) for tr in list(milestones.iter("tr"))[1:]]
+    assert marks[0] == [("SLIPPING", "Red"), ("MISSED", "Red")]  # Release Kickoff, due 12-11
+    assert marks[1:] == [[("SLIPPING", "Red")]] * 3
+    early = section_table(
+        parsed(status_page_body(TITLE, on_track(baseline), (), browse)), "Milestones"
+    )
+    assert early is not None and "MISSED" not in text(early)
+
+
+TASK_HEADERS = [
+    "Key", "Task", "Assignee", "Status", "Planned due", "Finish", "Slip", "Float", "Critical path",
+]  # fmt: skip
+
+
+def task_rows(slip: ReleaseSlippage) -> dict[str, list[str]]:
+    """The task table by key ("missing in Jira" for a missing task), header checked."""
+    table = section_table(parsed(status_page_body(TITLE, slip, (), browse)), "Tasks")
+    assert table is not None
+    header, *body = rows(table)
+    assert header == TASK_HEADERS
+    return {row[0]: row[1:] for row in body}
+
+
+def test_tasks_table_lists_late_at_risk_missing_and_critical_tasks(baseline):
     root = parsed(status_page_body(TITLE, slipping(baseline), HISTORY, browse))
-    late = section_table(root, "Late tasks")
-    assert late is not None
-    assert rows(late) == [
-        ["Task", "Key", "Assignee", "Status", "Planned end", "Due in Jira", "Days late"],
-        ["Release Schedule Sharing", "NVX-3", "unassigned", "In Progress",
-         "2026-12-11", "2026-12-11", "3"],
-        [f"Perform Environment Review {HOSTILE}", "NVX-5", f"Dana {HOSTILE} Scully",
-         "In Progress", "2026-12-11", "2026-12-11", "3"],
-        [MISSING_TASK, "missing in Jira", "unassigned", "missing", "2027-01-12", "—", "0"],
+    table = section_table(root, "Tasks")
+    assert table is not None
+    assert rows(table) == [
+        TASK_HEADERS,
+        ["NVX-4", "Release Documentation And Demo Scheduling", "unassigned", "In Progress",
+         "2026-12-11", "2026-12-16 (forecast)", "3", "0", "yes"],
+        ["NVX-5", f"Perform Environment Review {HOSTILE}", f"Dana {HOSTILE} Scully",
+         "In Progress", "2026-12-11", "2026-12-16 (forecast)", "3", "19", "no"],
+        ["NVX-6", "Uat Form Preparation", "Dana Scully", "In Progress", "2026-12-16",
+         "2026-12-21 (forecast)", "3", "0", "yes"],
+        ["NVX-7", "Supporting And Help Content", "Dana Scully", "To Do, past its planned start",
+         "2026-12-28", "2026-12-28 (forecast)", "0", "12", "no"],
+        ["NVX-8", "Release Notes Document", "Dana Scully", "To Do, past its planned start",
+         "2026-12-17", "2026-12-17 (forecast)", "0", "18", "no"],
+        ["NVX-9", "Release Demo To Sme", "Dana Scully", "To Do, past its planned start",
+         "2026-12-17", "2026-12-21 (forecast)", "2", "0", "yes"],
+        ["NVX-10", "Customer Uat Engagement", "Dana Scully", "To Do", "2026-12-23",
+         "2026-12-28 (forecast)", "2", "0", "yes"],
+        ["NVX-11", "Feedback Collection", "Dana Scully", "To Do", "2026-12-28",
+         "2026-12-30 (forecast)", "2", "0", "yes"],
+        ["NVX-12", "Evaluate Feedback And Address Issues", "Dana Scully", "To Do", "2026-12-31",
+         "2027-01-05 (forecast)", "2", "0", "yes"],
+        ["NVX-13", "Change Advisory Preparation", "Dana Scully", "To Do", "2027-01-05",
+         "2027-01-07 (forecast)", "2", "0", "yes"],
+        ["NVX-14", "Change Advisory Approval", "Dana Scully", "To Do", "2027-01-06",
+         "2027-01-08 (forecast)", "2", "0", "yes"],
+        ["NVX-15", "Production Deployment", "Dana Scully", "To Do", "2027-01-07",
+         "2027-01-11 (forecast)", "2", "0", "yes"],
+        ["missing in Jira", MISSING_TASK, "unassigned", "missing", "2027-01-12",
+         "2027-01-14 (forecast)", "2", "0", "yes"],
     ]  # fmt: skip
-    assert hrefs(late) == [f"{BROWSE}NVX-3", f"{BROWSE}NVX-5"]
-    assert "NVX-4" not in text(late)  # done, even if late, is not chased
+    assert hrefs(table)[:2] == [f"{BROWSE}NVX-4", f"{BROWSE}NVX-5"]
+    # done and off the critical path: history, not listed
+    assert "NVX-2" not in text(table) and "NVX-3" not in text(table)
 
 
-def test_nothing_late_is_said_so(baseline):
-    root = parsed(status_page_body(TITLE, on_track(baseline), (), browse))
-    assert section_table(root, "Late tasks") is None
-    children = list(root)
-    after = children[[text(c) for c in children].index("Late tasks") + 1]
-    assert (after.tag, text(after)) == ("p", "No task is late.")
-    assert summary(root)["Slip"] == "0 working days (first nightly report)"
+def test_critical_tasks_are_marked_in_bold(baseline):
+    table = section_table(parsed(status_page_body(TITLE, slipping(baseline), (), browse)), "Tasks")
+    assert table is not None
+    marks = {text(tr[0]): tr[-1] for tr in list(table.iter("tr"))[1:]}
+    assert marks["NVX-4"].find("strong") is not None and text(marks["NVX-4"]) == "yes"
+    assert marks["NVX-5"].find("strong") is None and text(marks["NVX-5"]) == "no"
 
 
-def test_history_newest_first_with_today_replacing_an_earlier_run(baseline):
-    root = parsed(status_page_body(TITLE, slipping(baseline), HISTORY, browse))
+def test_on_track_tasks_table_is_the_critical_path(baseline):
+    slip = on_track(baseline)
+    listed = task_rows(slip)
+    critical = [t.key for t in slip.tasks if t.critical]
+    assert list(listed) == critical and len(critical) == 8
+    assert {row[-1] for row in listed.values()} == {"yes"}
+    assert {row[-2] for row in listed.values()} == {"0"}
+
+
+def test_a_task_resolved_after_the_as_of_date_is_not_shown_done(baseline):
+    """Issue 12, item 6: on 2026-12-16 the review resolved on 12-18 was still open."""
+    kickoff = task(baseline, WEEK_1[0], 2, "done", baseline.tasks[WEEK_1[0]].end)
+    review = task(baseline, WEEK_1[3], 5, "done", D(2026, 12, 18))
+    slip = measured(baseline, D(2026, 12, 16), {WEEK_1[0]: kickoff, WEEK_1[3]: review})
+    row = task_rows(slip)["NVX-5"]
+    assert row[2:5] == [
+        "open (resolved 2026-12-18, after the as-of date)", "2026-12-11", "2026-12-16 (forecast)",
+    ]  # fmt: skip
+    assert "Done" not in row and "(actual)" not in " ".join(row)
+    milestones = section_table(parsed(status_page_body(TITLE, slip, (), browse)), "Milestones")
+    assert milestones is not None and rows(milestones)[1][5] == "1/4"
+
+
+def test_go_live_done_shows_the_actual_go_live(baseline):
+    """Deployed a day early: the actual date, not the forecast (which never goes early)."""
+    slip = went_live_early(baseline)
+    assert (slip.projected_go_live, slip.actual_go_live) == (D(2027, 1, 7), D(2027, 1, 6))
+    facts = summary(parsed(status_page_body(TITLE, slip, (), browse)))
+    assert facts["Actual go-live"] == "2027-01-06"
+    assert "Projected go-live" not in facts
+    assert facts["Projected release end"] == "2027-01-12"
+    assert "Actual release end" not in facts
+    assert task_rows(slip)["NVX-16"][4] == "2027-01-12 (forecast)"
+
+
+def test_done_release_shows_done_and_its_actual_go_live_and_end(baseline):
+    slip = finished_late(baseline)
+    root = parsed(status_page_body(TITLE, slip, (), browse))
+    assert summary(root) == {
+        "Status": "DONE",
+        "Planned go-live": "2027-01-07",
+        "Actual go-live": "2027-01-11",
+        "Slip": "2 working days (first report)",
+        "Planned release end": "2027-01-12",
+        "Actual release end": "2027-01-15",
+        "Unchanged since": "2027-01-18",
+    }
+    assert lozenges(tables(root)[0])[0] == ("DONE", "Blue")
+    (done,) = [m for m in root.iter(f"{AC}structured-macro") if m.get(f"{AC}name") == "tip"]
+    assert params(done)["title"] == "Done"
+    assert text(done.find(f"{AC}rich-text-body")) == (
+        "This release is done: it went live on 2027-01-11 (planned 2027-01-07) and ended on "
+        "2027-01-15."
+    )
+    assert task_rows(slip)["NVX-16"][4:] == ["2027-01-15 (actual)", "3", "0", "yes"]
+
+
+def test_a_release_not_done_has_no_done_panel(baseline):
+    body = status_page_body(TITLE, went_live_early(baseline), (), browse)
+    assert 'ac:name="tip"' not in body and "This release is done" not in body
+
+
+def replan_line(slip: ReleaseSlippage) -> str:
+    root = parsed(status_page_body(TITLE, slip, (), browse))
+    (line,) = [text(c) for c in root if c.tag == "p" and text(c).startswith("Re-planned")]
+    return line
+
+
+def test_replanned_release_says_how_far_behind_the_original_it_is():
+    later = replanned(D(2026, 12, 21), "customer asked for two more weeks")
+    slip = measured(later, D(2026, 12, 21), {})
+    assert slip.planned_go_live == D(2027, 1, 21) and slip.status == "on_track"
+    assert replan_line(slip) == (
+        "Re-planned on 2026-12-18 (customer asked for two more weeks): 10 working days behind "
+        "the original go-live 2027-01-07."
+    )
+    facts = summary(parsed(status_page_body(TITLE, slip, (), browse)))
+    assert (facts["Planned go-live"], facts["Projected go-live"]) == ("2027-01-21", "2027-01-21")
+
+
+def test_replanned_earlier_is_not_behind_the_original():
+    earlier = replanned(D(2026, 12, 2), "")
+    slip = measured(earlier, D(2026, 12, 2), {})
+    assert slip.slip_vs_original_days < 0
+    assert (
+        replan_line(slip) == "Re-planned on 2026-12-18: not behind the original go-live 2027-01-07."
+    )
+
+
+def test_history_lists_states_newest_first_tonights_still_open(baseline):
+    slip = slipping(baseline)
+    now = run(D(2026, 12, 16), D(2026, 12, 16), "slipping", 3, D(2027, 1, 15), "slipped 1 more")
+    root = parsed(status_page_body(TITLE, slip, HISTORY, browse, now))
     history = section_table(root, "History")
     assert history is not None
     assert rows(history) == [
-        ["As of", "Status", "Slip (working days)", "Projected go-live"],
-        ["2026-12-16", "SLIPPING", "3", "2027-01-15"],
-        ["2026-12-15", "SLIPPING", "2", "2027-01-14"],
-        ["2026-12-14", "ON TRACK", "0", "2027-01-12"],
+        ["From", "To", "Status", "Slip (working days)", "Projected go-live", "Change"],
+        ["2026-12-16", "(current)", "SLIPPING", "3", "2027-01-15", "slipped 1 more"],
+        ["2026-12-14", "2026-12-15", "SLIPPING", "1", "2027-01-08", "now slipping"],
+        ["2026-12-11", "2026-12-13", "ON TRACK", "0", "2027-01-07", "—"],
     ]
-    assert lozenges(history) == [("SLIPPING", "Red"), ("SLIPPING", "Red"), ("ON TRACK", "Green")]
+    assert summary(root)["Latest change"] == "slipped 1 more"
 
 
-def test_history_shows_the_last_30_runs(baseline):
-    slip = slipping(baseline)
+def test_history_shows_the_last_30_states(baseline):
     start = D(2026, 11, 1)
-    runs = [
-        HistoryEntry(start + timedelta(days=i), "on_track", 0, D(2027, 1, 12)) for i in range(40)
-    ]  # 2026-11-01 .. 2026-12-10, then today's run (2026-12-16)
-    history = section_table(parsed(status_page_body(TITLE, slip, runs, browse)), "History")
+    states = [
+        run(start + timedelta(days=i), start + timedelta(days=i), "on_track", i % 2, D(2027, 1, 12))
+        for i in range(40)
+    ]  # 2026-11-01 .. 2026-12-10, then tonight's (2026-12-16)
+    body = status_page_body(TITLE, slipping(baseline), states, browse)
+    history = section_table(parsed(body), "History")
     assert history is not None
     dates = [row[0] for row in rows(history)[1:]]
     assert len(dates) == 30
     assert dates[0] == "2026-12-16" and dates[1] == "2026-12-10" and dates[-1] == "2026-11-12"
 
 
+def test_the_page_depends_on_what_was_measured_never_on_the_night(baseline):
+    """Issue 12, item 7: the same measurement on a later night renders the same page."""
+    first = measured(baseline, D(2026, 11, 23), {})
+    later = measured(baseline, D(2026, 12, 4), {})
+    assert first.as_of != later.as_of
+    now = run(D(2026, 11, 23), D(2026, 12, 4), first.status, 0, first.projected_go_live)
+    assert status_page_body(TITLE, first, HISTORY[:1], browse, now) == status_page_body(
+        TITLE, later, HISTORY[:1], browse, now
+    )
+    assert "2026-12-04" not in status_page_body(TITLE, later, HISTORY[:1], browse, now)
+
+
 @pytest.mark.parametrize(
     ("previous", "words"),
     [
-        (2, "slipped 1 more day since 2026-12-15"),
-        (1, "slipped 2 more days since 2026-12-15"),
-        (3, "no change since 2026-12-15"),
-        (4, "recovered 1 day since 2026-12-15"),
-        (6, "recovered 3 days since 2026-12-15"),
+        (2, "slipped 1 more working day since 2026-12-15"),
+        (1, "slipped 2 more working days since 2026-12-15"),
+        (3, "no change in slip since 2026-12-15"),
+        (4, "recovered 1 working day since 2026-12-15"),
+        (6, "recovered 3 working days since 2026-12-15"),
     ],
 )
-def test_trend_against_the_previous_run(baseline, previous, words):
+def test_trend_against_the_previous_state(baseline, previous, words):
+    slip = slipping(baseline)
     history = [
-        HistoryEntry(D(2026, 12, 12), "on_track", 0, D(2027, 1, 12)),
-        HistoryEntry(D(2026, 12, 15), "slipping", previous, D(2027, 1, 14)),
+        run(D(2026, 12, 12), D(2026, 12, 12), "on_track", 0, D(2027, 1, 12)),
+        run(
+            D(2026, 12, 14),
+            D(2026, 12, 15),
+            "slipping",
+            slip.slip_days - 3 + previous,
+            D(2027, 1, 14),
+        ),
     ]
-    root = parsed(status_page_body(TITLE, slipping(baseline), history, browse))
-    assert summary(root)["Slip"] == f"3 working days ({words})"
+    root = parsed(status_page_body(TITLE, slip, history, browse))
+    assert summary(root)["Slip"] == f"{slip.slip_days} working days ({words})"
 
 
 def test_chart_is_the_attached_image(baseline):
@@ -429,20 +655,32 @@ def test_values_are_escaped_text_never_markup(baseline):
 
 # --- the portfolio page ----------------------------------------------------------------------
 
-
-def portfolio_table(rows_: list[PortfolioRow]) -> tuple[str, ET.Element]:
-    root = parsed(portfolio_body(rows_, D(2026, 12, 16)))
-    (table,) = tables(root)
-    return text(root[0]), table
+ACTIVE = "Active releases"
+FINISHED = "Recently completed and cancelled"
+PAGES = "https://acme.atlassian.net/wiki/spaces/REL/pages/"
 
 
-def test_portfolio_worst_first_with_notes_links_and_dashes():
-    intro, table = portfolio_table(portfolio_rows())
+def portfolio(rows_: list[PortfolioRow]) -> tuple[str, ET.Element | None, ET.Element | None]:
+    """The count line, the active releases' table and the finished ones' (None if absent)."""
+    root = parsed(portfolio_body(rows_))
+    headings = [text(c) for c in root if c.tag == "h2"]
+    assert headings == [h for h in (ACTIVE, FINISHED) if h in headings]  # active ones first
+
+    def table(name: str) -> ET.Element | None:
+        return section_table(root, name) if name in headings else None
+
+    return text(root[0]), table(ACTIVE), table(FINISHED)
+
+
+def test_portfolio_active_worst_first_with_notes_links_and_dashes():
+    intro, active, _finished = portfolio(portfolio_rows())
     assert intro == (
-        "7 active releases as of 2026-12-16: 1 done, 1 on track, 1 at risk, 2 slipping, 1 missing."
+        "6 active releases: 1 on track, 1 at risk, 2 slipping, 1 missing. "
+        "4 recently finished: 2 done, 2 cancelled."
     )
-    assert rows(table) == [
-        ["Customer", "Release", "Status", "Planned go-live", "Projected go-live", "Slip",
+    assert active is not None
+    assert rows(active) == [
+        ["Customer", "Release", "Status", "Planned go-live", "Projected / actual go-live", "Slip",
          "Status page"],
         ["Acme Health", "2.4.0", "SLIPPING", "2027-01-12", "2027-01-15", "3", TITLE],
         ["Hooli", "4.4", "SLIPPING", "2027-01-05", "2027-01-06", "1",
@@ -452,16 +690,43 @@ def test_portfolio_worst_first_with_notes_links_and_dashes():
         [f"Wayne {HOSTILE} Co", "0.9", "AT RISK", "2027-01-20", "2027-01-20", "0", "status"],
         ["Initech", "3.0", "ON TRACK", "2027-02-01", "2027-02-01", "0",
          "Initech 3.0 — Status Report"],
-        ["Stark", "7.0", "DONE", "2026-12-01", "2026-12-02", "1", "Stark 7.0 — Status Report"],
     ]  # fmt: skip
-    base = "https://acme.atlassian.net/wiki/spaces/REL/pages/"
     # the javascript: URL of Hooli's row is left as text, never a link
-    assert hrefs(table) == [f"{base}101", f"{base}501", f"{base}301", f"{base}701"]
+    assert hrefs(active) == [f"{PAGES}101", f"{PAGES}501", f"{PAGES}301"]
+
+
+def test_portfolio_then_the_finished_newest_first_with_actual_go_live_and_reason():
+    _intro, _active, finished = portfolio(portfolio_rows())
+    assert finished is not None
+    assert rows(finished) == [
+        ["Customer", "Release", "Status", "Planned go-live", "Actual go-live", "Outcome",
+         "Status page"],
+        # finished the same day: done before cancelled; the actual go-live, not the forecast
+        ["Stark", "7.0", "DONE", "2026-12-01", "2026-12-02", "done 2026-12-09",
+         "Stark 7.0 — Status Report"],
+        ["Cyberdyne", "2.0", "CANCELLED", "2027-02-15", "—",
+         f"cancelled 2026-12-09: customer {HOSTILE} withdrew", "—"],
+        ["Tyrell", "1.1", "DONE", "2026-11-20", "2026-11-24", "done 2026-12-01", "—"],
+        ["Soylent", "9", "CANCELLED", "2027-04-01", "—", "cancelled", "—"],  # no date: last
+    ]  # fmt: skip
+    assert hrefs(finished) == [f"{PAGES}701"]
+
+
+def test_portfolio_active_go_live_done_shows_the_actual():
+    row = PortfolioRow(
+        "Acme", "1", "at_risk", D(2027, 1, 7), D(2027, 1, 7), 0, None, None,
+        actual_go_live=D(2027, 1, 6),
+    )  # fmt: skip
+    _intro, active, finished = portfolio([row])
+    assert active is not None and finished is None
+    assert rows(active)[1][4] == "2027-01-06 (actual)"
 
 
 def test_portfolio_lozenge_of_each_status():
-    _intro, table = portfolio_table(portfolio_rows())
-    by_customer = {text(tr[0]): lozenges(tr) for tr in list(table.iter("tr"))[1:]}
+    _intro, active, finished = portfolio(portfolio_rows())
+    assert active is not None and finished is not None
+    trs = list(active.iter("tr"))[1:] + list(finished.iter("tr"))[1:]
+    by_customer = {text(tr[0]): lozenges(tr) for tr in trs}
     assert by_customer == {
         "Acme Health": [("SLIPPING", "Red")],
         "Hooli": [("SLIPPING", "Red")],
@@ -470,6 +735,9 @@ def test_portfolio_lozenge_of_each_status():
         f"Wayne {HOSTILE} Co": [("AT RISK", "Yellow")],
         "Initech": [("ON TRACK", "Green")],
         "Stark": [("DONE", "Blue")],
+        "Tyrell": [("DONE", "Blue")],
+        "Cyberdyne": [("CANCELLED", "Grey")],
+        "Soylent": [("CANCELLED", "Grey")],
     }
 
 
@@ -477,7 +745,7 @@ def test_portfolio_ties_break_on_slip_then_go_live_then_name():
     def row(customer: str, slip: int, go_live: date | None) -> PortfolioRow:
         return PortfolioRow(customer, "1", "slipping", go_live, go_live, slip, None, None)
 
-    _intro, table = portfolio_table(
+    _intro, active, _finished = portfolio(
         [
             row("D", 1, D(2027, 1, 9)),
             row("C", 1, None),
@@ -486,22 +754,32 @@ def test_portfolio_ties_break_on_slip_then_go_live_then_name():
             row("E", 5, D(2027, 2, 1)),
         ]
     )
-    assert [r[0] for r in rows(table)[1:]] == ["E", "B", "D", "A", "C"]
+    assert active is not None
+    assert [r[0] for r in rows(active)[1:]] == ["E", "B", "D", "A", "C"]
 
 
 def test_portfolio_one_and_none():
-    intro, _table = portfolio_table(portfolio_rows()[:1])
-    assert intro == "1 active release as of 2026-12-16: 1 on track."
-    stale_only, _table = portfolio_table([portfolio_rows()[1]])
-    assert stale_only == "1 active release as of 2026-12-16."
-    body = portfolio_body([], D(2026, 12, 16))
-    assert body == "<p>No active releases as of 2026-12-16.</p>"
+    intro, _active, _finished = portfolio(portfolio_rows()[:1])
+    assert intro == "1 active release: 1 on track."
+    stale_only, _active, _finished = portfolio([portfolio_rows()[1]])
+    assert stale_only == "1 active release."
+    assert portfolio_body([]) == "<p>No active releases.</p>"
+
+
+def test_portfolio_with_only_finished_releases_says_none_is_active():
+    """Issue 12, item 5: the portfolio is always rewritten, also when nothing runs any more."""
+    finished_only = [r for r in portfolio_rows() if r.status in ("done", "cancelled")]
+    intro, active, finished = portfolio(finished_only)
+    assert intro == "No active releases. 4 recently finished: 2 done, 2 cancelled."
+    assert active is None
+    assert finished is not None and len(rows(finished)) == 5
 
 
 def test_portfolio_values_are_escaped():
-    body = portfolio_body(portfolio_rows(), D(2026, 12, 16))
+    body = portfolio_body(portfolio_rows())
     is_well_formed(body)
     assert "<b>" not in body
     assert '<td>Wayne &lt;b&gt;&amp;" Co</td>' in body
     assert 'Jira answered 503 &lt;b&gt;&amp;"' in body
+    assert 'customer &lt;b&gt;&amp;" withdrew' in body
     assert "javascript:" not in body

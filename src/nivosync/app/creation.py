@@ -22,7 +22,7 @@ from nivosync.app.ledger import EPIC, LedgerTiming, ReleaseLedger
 from nivosync.app.milestone_versions import ensure_milestone_versions, milestone_version_name
 from nivosync.app.payloads import epic_payload, task_payload
 from nivosync.app.permissions import VERSIONS, need_named
-from nivosync.app.releases import prove_identity, release_issues
+from nivosync.app.releases import prove_identity, prove_start, release_issues, stored_value
 from nivosync.app.repairs import damaged_labels, relink_orphans, repair_labels
 from nivosync.app.resolving import Resolved, Writes, permitted, screens_up_front
 
@@ -257,14 +257,13 @@ def _stored_release(
     epic = next(iter(oldest_first(i for i in found if is_epic(i))), None)
     if epic is None:
         return None
-    value = epic.properties.get(PROPERTY_KEY)
-    if value is None and not jira.flavor.cloud:
-        value = jira.issue_property(epic.key, PROPERTY_KEY)
+    value = stored_value(jira, epic, PROPERTY_KEY)
     try:
         stored = read_stored_release(value)
     except BaselineError:
         return None
     prove_identity(epic.key, stored, plan.release)
+    prove_start(epic.key, value, plan)
     return stored
 
 

@@ -29,6 +29,7 @@ from nivosync.inputs.screenshots import read_screenshot
 from nivosync.jira.gateway import JiraGateway
 from nivosync.jira.models import IssueSnapshot
 from nivosync.render.pages import (
+    GoLiveDates,
     IssueRef,
     JiraItem,
     JiraResults,
@@ -55,6 +56,7 @@ class PageSources:
     notes: ReleaseNotesFile | None
     advisory: ChangeAdvisoryDetails
     uat_extra: Sequence[UatScenarioSpec]
+    forecast: GoLiveDates | None = None  # tonight's go-live, for a release that exists
 
 
 def issue_refs(
@@ -151,10 +153,16 @@ def render_pages(
     """The pages asked for, in publishing order (the plan page first: it is the parent)."""
     changes = collect_changes(sources.jira_notes, sources.notes, sections)
     makers: dict[str, Callable[[], RenderedPage]] = {
-        "plan": lambda: render_release_plan(sources.plan, sources.issues, epic=sources.epic),
+        "plan": lambda: render_release_plan(
+            sources.plan, sources.issues, epic=sources.epic, forecast=sources.forecast
+        ),
         "notes": lambda: render_release_notes(sources.plan.release, changes),
         "change-advisory": lambda: render_change_advisory(
-            sources.plan, changes, sources.advisory, sources.issues.get(APPROVAL_TASK)
+            sources.plan,
+            changes,
+            sources.advisory,
+            sources.issues.get(APPROVAL_TASK),
+            sources.forecast,
         ),
         "uat": lambda: render_uat_form(sources.plan, extra_scenarios=sources.uat_extra),
     }

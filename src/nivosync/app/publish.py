@@ -20,19 +20,21 @@ from nivosync.app.page_sources import (
 from nivosync.app.planning import compute_plan
 from nivosync.app.publisher import PageIdentity, PageResult, Publisher, publish_all
 from nivosync.app.releases import ReleaseRecord, find_release, record_pages
-from nivosync.app.sites import Sites, confluence_gateway_for, jira_gateway, open_sites
+from nivosync.app.sites import Sites, confluence_gateway_for, jira_gateway, open_sites, today_in
+from nivosync.app.status_reports import task_statuses
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Space
 from nivosync.core.identity import ReleaseIdentity
 from nivosync.core.pages import RELEASE_PAGE_KINDS
 from nivosync.core.plan import Plan
+from nivosync.core.slippage import compute_slippage
 from nivosync.errors import InvalidInput
 from nivosync.inputs.change_advisory import ChangeAdvisoryDetails
 from nivosync.inputs.config import Config, load_settings
 from nivosync.inputs.notes import ReleaseNotesFile
 from nivosync.jira.gateway import JiraGateway
 from nivosync.jira.models import IssueSnapshot
-from nivosync.render.pages import JiraResults, RenderedPage
+from nivosync.render.pages import GoLiveDates, JiraResults, RenderedPage
 
 
 @dataclass(frozen=True)
@@ -163,8 +165,19 @@ def _render(
         notes=request.notes,
         advisory=request.advisory,
         uat_extra=config.spec.customers[customer_key].uat_scenarios if customer_key else [],
+        forecast=_forecast(config, record, issues),
     )
     return render_pages(sources, kinds, type_sections(config))
+
+
+def _forecast(
+    config: Config, record: ReleaseRecord, issues: list[IssueSnapshot]
+) -> GoLiveDates | None:
+    """Today's go-live forecast from the issues just read (no extra request)."""
+    if record.baseline is None:
+        return None
+    slip = compute_slippage(record.baseline, task_statuses(issues), today_in(config))
+    return GoLiveDates(slip.planned_go_live, slip.projected_go_live, slip.actual_go_live)
 
 
 def _plan_of(config: Config, record: ReleaseRecord, request: PublishRequest) -> Plan:

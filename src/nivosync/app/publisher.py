@@ -61,6 +61,7 @@ class PageSpec:
     body: str  # storage format, already rendered and escaped
     labels: tuple[str, ...] = ()
     attachments: tuple[FileToAttach, ...] = ()
+    message: str = ""  # the version message of an update (what changed); default below
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,7 @@ class Publisher:
     def _write_body(
         self, spec: PageSpec, page: Page, body: str, recorded: Mapping[str, Any]
     ) -> Page:
-        message = "Updated by nivosync"
+        message = spec.message or "Updated by nivosync"
         try:
             return self.confluence.update_page(page, spec.title, body, message, minor=self.minor)
         except StaleVersion:

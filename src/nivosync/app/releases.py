@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
+
+import structlog
 
 from nivosync.app.ledger import EPIC, recorded_issues
 from nivosync.core.baseline import (
@@ -14,6 +17,7 @@ from nivosync.core.baseline import (
     parse_baseline,
     read_stored_release,
 )
+from nivosync.core.changes import HISTORY_LIMIT, HistoryEntry, HistoryOutOfOrder, merge_history
 from nivosync.core.identity import (
     EPIC_LABEL,
     PROPERTY_KEY,
@@ -28,14 +32,27 @@ from nivosync.core.identity import (
     task_label,
     tasks_jql,
 )
+from nivosync.core.lifecycle import (
+    FINISHED_LABELS,
+    LIFECYCLE_PROPERTY,
+    Finish,
+    LifecycleError,
+    finish_from_json,
+    finished_label,
+)
+from nivosync.core.plan import Plan
 from nivosync.errors import InvalidInput
 from nivosync.jira.gateway import JiraGateway
 from nivosync.jira.models import IssueSnapshot
 
 PAGES_PROPERTY = "nivosync.pages"  # on the epic: Confluence page ids by page kind
-HISTORY_PROPERTY = "nivosync.history"  # on the epic: one entry per nightly sync
+HISTORY_PROPERTY = "nivosync.history"  # on the epic: one entry per state seen (core.changes)
 EPIC_PROPERTIES = [PROPERTY_KEY, PAGES_PROPERTY, HISTORY_PROPERTY]
+# What searches ask for: the lifecycle too (free on Cloud; Data Center reads it only for an
+# epic whose label says the release is finished).
+SEARCHED_PROPERTIES = [*EPIC_PROPERTIES, LIFECYCLE_PROPERTY]
 LABELS_PER_SEARCH = 50  # releases per batched task search: keeps the JQL short
+log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -51,6 +68,7 @@ class ReleaseRecord:
     problem: str | None = None
     pages: dict[str, str] = field(default_factory=dict)
     history: list[Any] = field(default_factory=list)
+    finish: Finish | None = None  # done or cancelled; None while the release runs
 
     @property
     def slug(self) -> str:
@@ -87,6 +105,27 @@ def find_release(
     return record, others
 
 
+def existing_release(
+    jira: JiraGateway, identity: ReleaseIdentity, record: ReleaseRecord | None, then: str
+) -> ReleaseRecord:
+    """`record`, or exit 2 saying the release is not in Jira (`then`: what that means here)."""
+    if record is None:
+        raise InvalidInput(
+            f"no release {identity.title} in Jira project {jira.project_key} (label "
+            f"{identity.label}): {then}"
+        )
+    return record
+
+
+def stored_value(jira: JiraGateway, issue: IssueSnapshot, name: str) -> Any:
+    """An issue property as a search returned it; read directly on Data Center, whose search
+    cannot return properties."""
+    value = issue.properties.get(name)
+    if value is None and not jira.flavor.cloud:
+        value = jira.issue_property(issue.key, name)
+    return value
+
+
 def prove_identity(epic_key: str, stored: StoredRelease, wanted: ReleaseIdentity) -> None:
     """InvalidInput unless the epic found by `wanted`'s label really is `wanted`: names whose
     slugs collide ("Café Olé" and "Cafe Ole") share a label, never a release."""
@@ -96,6 +135,24 @@ def prove_identity(epic_key: str, stored: StoredRelease, wanted: ReleaseIdentity
         f"epic {epic_key} carries label {wanted.label} but belongs to {stored.customer} "
         f"{stored.release}: customer '{wanted.customer}' release '{wanted.release}' collides "
         "with it; use a distinguishable customer or release name (nothing was written)"
+    )
+
+
+def prove_start(epic_key: str, value: object, plan: Plan) -> None:
+    """InvalidInput when the release exists with another start date: moving a release is a
+    re-plan (a new baseline, the old one kept), not drift for `create` to report or reset."""
+    try:
+        planned = parse_baseline(value).start
+    except BaselineError:
+        return  # reported where the baseline is read
+    if planned == plan.start:
+        return
+    release = plan.release
+    raise InvalidInput(
+        f"{release.title} is planned from {planned} (the baseline on {epic_key}), not "
+        f"{plan.start}: to move it, run `nivosync replan --customer '{release.customer}' "
+        f"--release '{release.release}' --start {plan.start} --reason \"…\"`; to work on it "
+        f"as planned, pass --start {planned} (nothing was written)"
     )
 
 
@@ -110,10 +167,21 @@ def split_release(
     return read_record(jira, epics[0]), others
 
 
-def epics(jira: JiraGateway) -> Iterator[ReleaseRecord]:
-    """Every release epic nivosync created in the project (one paginated search)."""
-    for epic in jira.search(epics_jql(jira.project_key), properties=EPIC_PROPERTIES):
-        yield read_record(jira, epic)
+def epics(jira: JiraGateway, finished_since: date | None = None) -> Iterator[ReleaseRecord]:
+    """The releases still running in the project, and those finished (done or cancelled)
+    whose epic changed on or after `finished_since` (one paginated search)."""
+    jql = epics_jql(jira.project_key, FINISHED_LABELS, finished_since)
+    for epic in jira.search(jql, properties=SEARCHED_PROPERTIES):
+        record = read_record(jira, epic)
+        if _listed(record.finish, finished_since):
+            yield record
+
+
+def _listed(finish: Finish | None, since: date | None) -> bool:
+    """Running, or finished on or after `since` (the search matched it by its last change)."""
+    if finish is None or finish.on is None or since is None:
+        return True
+    return finish.on >= since
 
 
 def tasks_by_release(
@@ -160,7 +228,21 @@ def read_record(jira: JiraGateway, epic: IssueSnapshot) -> ReleaseRecord:
         problem=problem,
         pages={str(k): str(v) for k, v in pages.items()} if isinstance(pages, dict) else {},
         history=history if isinstance(history, list) else [],
+        finish=_finish(jira, epic),
     )
+
+
+def _finish(jira: JiraGateway, epic: IssueSnapshot) -> Finish | None:
+    """How the release ended, if its epic's label says it did (the property has the details;
+    a damaged one leaves only the label's word)."""
+    state = finished_label(epic.labels)
+    if state is None:
+        return None
+    try:
+        finish = finish_from_json(stored_value(jira, epic, LIFECYCLE_PROPERTY))
+    except LifecycleError:
+        return Finish(state, None)
+    return finish if finish.state == state else Finish(state, None)
 
 
 def record_pages(
@@ -180,17 +262,27 @@ def record_pages(
 
 
 def record_history(
-    jira: JiraGateway, record: ReleaseRecord, entry: dict[str, Any], limit: int
+    jira: JiraGateway, record: ReleaseRecord, entry: HistoryEntry, limit: int = HISTORY_LIMIT
 ) -> list[Any] | None:
-    """Add tonight's entry to the epic's `nivosync.history`, merged into what it holds now
-    (each as-of date once, the newest `limit`); None when it is already there (no write)."""
+    """Record tonight's state in the epic's `nivosync.history`, merged into what it holds now
+    (another run may have written since `record` was read): the same state extends its run's
+    `last_seen`, a new state is appended. None when nothing was written: the entry is there
+    already, or it was measured before the latest recorded night (history is never reordered;
+    that is logged).
+
+    An unchanged night still writes here, once: `last_seen` is the last night the state was
+    measured, and keeping it true costs one Jira property write per release per night — it
+    notifies nobody and makes no Confluence version (the hard rule is zero Confluence writes
+    and zero notices on an unchanged night)."""
     current = jira.issue_property(record.epic.key, HISTORY_PROPERTY)
     stored = current if isinstance(current, list) else list(record.history)
-    if entry in stored:
+    try:
+        merged = merge_history(stored, entry, limit)
+    except HistoryOutOfOrder as exc:
+        log.warning("history not recorded", release=record.slug, reason=str(exc))
         return None
-    by_day = {str(e.get("as_of")): e for e in stored if isinstance(e, dict)}
-    by_day[str(entry.get("as_of"))] = entry
-    merged = [by_day[day] for day in sorted(by_day)][-limit:]
+    if merged is None:
+        return None
     jira.set_issue_property(record.epic.key, HISTORY_PROPERTY, merged)
     return merged
 
@@ -211,7 +303,7 @@ def release_issues(
     which is consistent. A known issue that is gone (deleted) is simply not returned."""
     ids = [issue_id for _key, issue_id in known.values()]
     jql = release_jql(jira.project_key, identity.label)
-    found = list(jira.search(jql, properties=EPIC_PROPERTIES, reconcile=ids))
+    found = list(jira.search(jql, properties=SEARCHED_PROPERTIES, reconcile=ids))
     by_key = {i.key: i for i in found}
     for name, (key, _id) in known.items():
         expected = EPIC_LABEL if name == EPIC else task_label(name)
@@ -219,7 +311,7 @@ def release_issues(
             continue
         # Not found, or found without its own label (someone removed it): a direct read
         # brings its property, which still says what it is.
-        issue = jira.issue(key, properties=EPIC_PROPERTIES)
+        issue = jira.issue(key, properties=SEARCHED_PROPERTIES)
         by_key.pop(key, None)
         if issue is not None and belongs_to(issue, identity.slug):
             by_key[key] = issue

@@ -7,6 +7,8 @@ import secrets
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from nivosync.confluence.dialects import confluence_gateway
 from nivosync.confluence.gateway import ConfluenceGateway
@@ -217,3 +219,8 @@ def confluence_gateway_for(
         )
     transport = Transport(endpoint.url, endpoint.credentials, retry=retry or retry_policy(config))
     return confluence_gateway(transport, endpoint.flavor, settings.space, endpoint.public_url)
+
+
+def today_in(config: Config) -> date:
+    """Today where the releases are run (the config's timezone)."""
+    return datetime.now(ZoneInfo(config.spec.timezone)).date()

@@ -16,10 +16,13 @@ from typing import Any
 
 import structlog
 
+from nivosync.app.notify import Notice, Notifier
 from nivosync.app.publisher import FileToAttach, PageIdentity, PageResult, PageSpec, Publisher
 from nivosync.app.releases import ReleaseRecord, record_history, record_pages, tasks_by_release
+from nivosync.app.status_pages import unchanged_page
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Space
+from nivosync.core.changes import PAST, UNCHANGED, Change, measurement_digest, read_history, tonight
 from nivosync.core.identity import task_issues
 from nivosync.core.pages import page_title
 from nivosync.core.slippage import (
@@ -35,6 +38,7 @@ from nivosync.jira.models import IssueSnapshot
 from nivosync.render.slip_chart import slip_chart_png
 from nivosync.render.status_page import (
     CHART_FILE,
+    PAGE_LAYOUT,
     HistoryEntry,
     stale_page_body,
     status_page_body,
@@ -42,7 +46,6 @@ from nivosync.render.status_page import (
 
 log = structlog.get_logger(__name__)
 
-HISTORY_LIMIT = 120  # nightly entries kept on the epic (about four months)
 BATCH = 50
 
 
@@ -56,6 +59,11 @@ class ReleaseSync:
     history: list[HistoryEntry] = field(default_factory=list)
     page: PageResult | None = None
     publish_error: str | None = None
+    state: HistoryEntry | None = None  # tonight's state run (core.changes.tonight)
+    change: Change | None = None
+    earlier: list[HistoryEntry] = field(default_factory=list)  # states recorded before it
+    notified: list[str] = field(default_factory=list)  # channels told tonight
+    notify_error: str | None = None
 
     @property
     def title(self) -> str:
@@ -70,9 +78,18 @@ class ReleaseSync:
                 "status": "error",
                 "error": self.error,
             }
-        return slippage_to_json(
+        data = slippage_to_json(
             self.slippage, self.record.customer, self.record.release, self.record.epic.key
         )
+        if self.change is not None:
+            data["change"] = {"kind": self.change.kind, "message": self.change.message}
+        if self.state is not None:
+            data["state_since"] = self.state.first_seen.isoformat()
+        if self.notified:
+            data["notified"] = list(self.notified)
+        if self.notify_error:
+            data["notify_error"] = self.notify_error
+        return data
 
 
 def is_active(record: ReleaseRecord, as_of: date, inactive_after_days: int) -> bool:
@@ -158,18 +175,14 @@ def _measure_one(record: ReleaseRecord, issues: list[IssueSnapshot], as_of: date
 
 
 def history_of(record: ReleaseRecord) -> list[HistoryEntry]:
-    entries = []
-    for item in record.history:
-        try:
-            entries.append(HistoryEntry.from_json(item))
-        except (KeyError, ValueError, TypeError):
-            continue  # one damaged entry must not hide the others
-    return sorted(entries, key=lambda h: h.as_of)
+    """The states recorded on the epic, oldest first (old nightly rows collapsed)."""
+    return read_history(record.history)
 
 
 @dataclass
 class StatusPublisher:
-    """Writes status pages (bounded concurrency) and each release's history entry."""
+    """Writes status pages (bounded concurrency) — only those whose measurement changed — then,
+    per release, tells its change (notify) and records its state in the epic's history."""
 
     jira: JiraGateway
     confluence_factory: Callable[[], ConfluenceGateway]
@@ -177,14 +190,26 @@ class StatusPublisher:
     root_id: str
     workers: int = 4
     force: bool = False
+    notifier: Notifier | None = None
 
     def publish(self, results: Sequence[ReleaseSync]) -> None:
         """Pages in parallel (Confluence), then the Jira bookkeeping in this thread."""
+        for item in results:
+            self._guarded(item, self._place)
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="pages") as pool:
             list(pool.map(self._publish_page, results))
         for item in results:
             if item.publish_error is None:
                 self._guarded(item, self._record_in_jira)
+
+    def _place(self, item: ReleaseSync) -> None:
+        """Tonight's measurement against the release's history (pure; nothing is read)."""
+        if item.slippage is None:
+            return
+        context = f"{PAGE_LAYOUT}|{page_title('status', item.record)}|{self.jira.browse_url('')}"
+        digest = measurement_digest(item.slippage, context)
+        placed = tonight(item.history, item.slippage, digest, item.title)
+        item.state, item.change, item.earlier = placed.state, placed.change, placed.earlier
 
     def _publish_page(self, item: ReleaseSync) -> None:
         self._guarded(item, self._write_page)
@@ -204,35 +229,52 @@ class StatusPublisher:
         record = item.record
         identity = PageIdentity(record.slug, record.customer, record.release)
         title = page_title("status", record)
-        spec = self._spec(item, title)
+        confluence = self.confluence_factory()
+        spec = self._spec(item, title, confluence, identity)
         if spec is None:
             return
-        publisher = Publisher(
-            self.confluence_factory(), self.space, identity, force=self.force, minor=True
-        )
+        routine = item.change is None or not item.change.notifies
+        publisher = Publisher(confluence, self.space, identity, force=self.force, minor=routine)
         parent = record.pages.get("plan") or self.root_id
         item.page = publisher.publish(spec, parent, record.pages.get("status"))
 
     def _record_in_jira(self, item: ReleaseSync) -> None:
-        """The status page's id and tonight's verdict, kept on the release's epic."""
+        """The status page's id, tonight's change told, and its state, kept on the epic."""
         record = item.record
         if item.page and item.page.page_id and record.pages.get("status") != item.page.page_id:
             record_pages(self.jira, record, {"status": item.page.page_id})
-        if item.slippage is not None:
-            self._record_history(item)
+        if item.slippage is None or item.state is None or item.change is None:
+            return
+        if item.change.kind == PAST:
+            log.warning("history not recorded", release=record.slug, reason=item.change.message)
+            return
+        owed = self._notify(item)
+        merged = record_history(self.jira, record, replace(item.state, pending=owed))
+        if merged is not None:
+            item.history = read_history(merged)
 
-    def _spec(self, item: ReleaseSync, title: str) -> PageSpec | None:
+    def _spec(
+        self,
+        item: ReleaseSync,
+        title: str,
+        confluence: ConfluenceGateway,
+        identity: PageIdentity,
+    ) -> PageSpec | None:
+        """What to write; None when nothing is: never measured, or the page already shows
+        tonight's measurement (then `item.page` says so, and no chart is drawn)."""
         browse = self.jira.browse_url
         if item.slippage is not None:
             try:
-                body = status_page_body(title, item.slippage, item.history, browse)
+                body = status_page_body(title, item.slippage, item.earlier, browse, item.state)
+                known = None if self.force else item.record.pages.get("status")
+                item.page = unchanged_page(confluence, identity, title, body, known)
+                if item.page is not None:
+                    return None
                 chart = slip_chart_png(item.slippage, item.title)
-                return PageSpec(
-                    "status",
-                    title,
-                    body,
-                    attachments=(FileToAttach(CHART_FILE, chart, "image/png"),),
-                )
+                files = (FileToAttach(CHART_FILE, chart, "image/png"),)
+                return PageSpec("status", title, body, attachments=files, message=_said(item))
+            except (HttpError, NivosyncError):
+                raise
             except Exception as exc:  # shown as stale, with the reason; the run exits 1
                 _log_unexpected("status page not rendered", item.record.slug, exc)
                 item.publish_error = item.error = (
@@ -244,12 +286,30 @@ class StatusPublisher:
         body = stale_page_body(last, item.history, item.error or "unknown error")
         return PageSpec("status", title, body)
 
-    def _record_history(self, item: ReleaseSync) -> None:
-        slip = item.slippage
-        assert slip is not None
-        today = HistoryEntry(slip.as_of, slip.status, slip.slip_days, slip.projected_go_live)
-        if today in item.history:
-            return  # already recorded: a re-run writes nothing
-        merged = record_history(self.jira, item.record, today.to_json(), HISTORY_LIMIT)
-        if merged is not None:
-            item.history = history_of(replace(item.record, history=merged))
+    def _notify(self, item: ReleaseSync) -> tuple[str, ...]:
+        """Tell tonight's change (or what an earlier run still owes); the channels still owed."""
+        state, change = item.state, item.change
+        assert state is not None and change is not None and item.slippage is not None
+        owed_before = state.pending if change.kind == UNCHANGED else ()
+        notifier = self.notifier
+        if notifier is None or not notifier.enabled:
+            return owed_before  # --no-notify: what was owed stays owed; tonight's change is not
+        wanted = notifier.channels if change.notifies else owed_before
+        if not wanted:
+            return ()
+        kind = change.kind if change.notifies else state.change
+        notice = Notice(item.record, item.slippage, kind, state.message, change.marker, item.page)
+        owed, errors = notifier.send(notice, wanted)
+        item.notified = [c for c in wanted if c not in owed]
+        if errors:
+            item.notify_error = "; ".join(errors)
+            log.warning("change not told", release=item.record.slug, error=item.notify_error)
+        if item.notified:
+            log.info("change told", release=item.record.slug, kind=kind, channels=item.notified)
+        return tuple(owed)
+
+
+def _said(item: ReleaseSync) -> str:
+    """The page version's message: what changed (Confluence's default words otherwise)."""
+    change = item.change
+    return change.message if change is not None and change.kind != UNCHANGED else ""

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import structlog
 
+from nivosync.app.lifecycle import Finishing, finish_releases, publish_cancelled
+from nivosync.app.notify import Notifier, webhook_from
 from nivosync.app.publish import space_and_root
 from nivosync.app.publisher import PageIdentity, PageResult, PageSpec, Publisher
-from nivosync.app.releases import ReleaseRecord, epics, find_release
-from nivosync.app.sites import Sites, confluence_gateway_for, jira_gateway, open_sites
-from nivosync.app.status_reports import ReleaseSync, StatusPublisher, is_active, measure
+from nivosync.app.releases import ReleaseRecord, epics, existing_release, find_release
+from nivosync.app.sites import Sites, confluence_gateway_for, jira_gateway, open_sites, today_in
+from nivosync.app.status_reports import ReleaseSync, StatusPublisher, measure
 from nivosync.core.identity import ReleaseIdentity
 from nivosync.core.pages import portfolio_title
-from nivosync.errors import InvalidInput
+from nivosync.core.slippage import SlipStatus
+from nivosync.errors import InvalidInput, NivosyncError
 from nivosync.http import HttpError
 from nivosync.inputs.config import Config, load_settings
 from nivosync.jira.gateway import JiraGateway
@@ -26,26 +28,33 @@ from nivosync.render.status_page import PortfolioRow, portfolio_body
 log = structlog.get_logger(__name__)
 
 
-def today_in(config: Config) -> date:
-    return datetime.now(ZoneInfo(config.spec.timezone)).date()
-
-
 @dataclass
 class SyncRun:
-    """What a sync measured and published."""
+    """What a sync measured and published; `finished` are the releases done or cancelled
+    lately (listed, not measured); `finishing` says which ended tonight."""
 
     as_of: date
     results: list[ReleaseSync]
     portfolio: PageResult | None
+    finished: list[ReleaseRecord] = field(default_factory=list)
+    finishing: Finishing = field(default_factory=Finishing)
+
+    @property
+    def past(self) -> set[str]:
+        """Releases measured as of a day before the last one recorded for them: a look back,
+        which records nothing (no history, no lifecycle; pages only with --publish-past)."""
+        return {r.record.slug for r in self.results if is_look_back(r, self.as_of)}
 
     @property
     def failed(self) -> bool:
         portfolio_failed = self.portfolio is not None and self.portfolio.action == "conflict"
-        return portfolio_failed or any(r.error or r.publish_error for r in self.results)
+        broken = any(r.error or r.publish_error or r.notify_error for r in self.results)
+        return portfolio_failed or broken or bool(self.finishing.errors)
 
     @property
     def slipping(self) -> bool:
-        return any(r.slippage and r.slippage.slip_days > 0 for r in self.results)
+        """A release still running whose go-live is forecast late (a done one is history)."""
+        return any(r.slippage and r.slippage.status is SlipStatus.SLIPPING for r in self.results)
 
 
 def sync_releases(
@@ -56,22 +65,36 @@ def sync_releases(
     everything: bool,
     as_of: date | None,
     publish: bool,
+    notify: bool = True,
+    publish_past: bool = False,
 ) -> SyncRun:
     if everything == bool(customer or release) or (not everything and not (customer and release)):
         raise InvalidInput("give either --all, or both --customer and --release")
     config = load_settings(config_path)
+    webhook = webhook_from(config) if publish and notify else None  # checked before any write
     as_of = as_of or today_in(config)
     began = time.monotonic()
     with open_sites(config) as sites:
         jira = jira_gateway(sites, config)
         jira.site_facts()
         records = _records(jira, config, customer, release, as_of, everything)
-        results = list(measure(jira, records, as_of))
-        portfolio = None
-        if publish and results:
-            portfolio = _publish(sites, config, jira, results, as_of, everything)
-    _log_run(results, began)
-    return SyncRun(as_of, results, portfolio)
+        # A cancelled release is no longer measured; a done one only when asked for by name.
+        finished = [r for r in records if r.finish and (everything or r.finish.state != "done")]
+        running = [r for r in records if r not in finished]
+        run = SyncRun(as_of, list(measure(jira, running, as_of)), None, finished)
+        past = run.past
+        current = [r for r in run.results if r.record.slug not in past]
+        run.finishing = finish_releases(jira, config.spec.lifecycle, current, finished, as_of)
+        published = run.results if publish_past else current
+        if publish and (published or everything):
+            notifier = Notifier(jira, config, webhook, enabled=notify)
+            run.portfolio = _publish(sites, config, jira, run, published, everything, notifier)
+    _log_run(run.results, began)
+    return run
+
+
+def is_look_back(item: ReleaseSync, as_of: date) -> bool:
+    return bool(item.history) and as_of < item.history[-1].last_seen
 
 
 def _log_run(results: list[ReleaseSync], began: float) -> None:
@@ -101,27 +124,25 @@ def _records(
     everything: bool,
 ) -> list[ReleaseRecord]:
     if everything:
-        days = config.spec.sync.inactive_after_days
-        return [r for r in epics(jira) if is_active(r, as_of, days)]
+        listed_since = as_of - timedelta(days=config.spec.sync.finished_listed_days)
+        return list(epics(jira, finished_since=listed_since))
     assert customer and release
     identity = ReleaseIdentity.checked(customer, release)
     record, _ = find_release(jira, identity)
-    if record is None:
-        raise InvalidInput(
-            f"no release {identity.title} in Jira project {jira.project_key} (label "
-            f"{identity.label}): create it first with `nivosync create`"
-        )
-    return [record]
+    return [existing_release(jira, identity, record, "create it first with `nivosync create`")]
 
 
 def _publish(
     sites: Sites,
     config: Config,
     jira: JiraGateway,
-    results: list[ReleaseSync],
-    as_of: date,
+    run: SyncRun,
+    published: list[ReleaseSync],
     everything: bool,
+    notifier: Notifier | None = None,
 ) -> PageResult | None:
+    """Status pages of `published`; then, with --all and no look-back left out, the
+    portfolio (a look back must not replace tonight's view of every release)."""
     confluence = confluence_gateway_for(sites, config)
     space, root_id = space_and_root(confluence, config)
     settings = config.spec.confluence
@@ -132,17 +153,58 @@ def _publish(
         space,
         root_id,
         workers=config.spec.sync.page_workers,
-    ).publish(results)
-    if not everything:
+        notifier=notifier,
+    ).publish(published)
+    for record in run.finished:
+        if record.finish and record.finish.state == "cancelled":
+            _republish_cancelled(sites, config, jira, record, run)
+    if not everything or len(published) < len(run.results):
         return None
-    rows = [_portfolio_row(item) for item in results]
+    rows = [_portfolio_row(item) for item in run.results]
+    rows += [finished_row(record) for record in run.finished]
     identity = PageIdentity(f"portfolio-{jira.project_key.lower()}")
     title = portfolio_title(settings.parent_page)
-    spec = PageSpec("portfolio", title, portfolio_body(rows, as_of))
+    spec = PageSpec("portfolio", title, portfolio_body(rows))
     try:
         return Publisher(confluence, space, identity).publish(spec, root_id, None)
     except HttpError as exc:
         return PageResult("portfolio", title, "conflict", message=str(exc))
+
+
+def _republish_cancelled(
+    sites: Sites, config: Config, jira: JiraGateway, record: ReleaseRecord, run: SyncRun
+) -> None:
+    """A cancelled release's page says so (unchanged: no write; completes a crashed cancel)."""
+    assert record.finish is not None
+    try:
+        publish_cancelled(sites, config, jira, record, record.finish, [])
+    except (HttpError, NivosyncError) as exc:
+        run.finishing.errors.append(f"{record.title}: its CANCELLED page was not published: {exc}")
+
+
+def finished_row(record: ReleaseRecord) -> PortfolioRow:
+    """A release done or cancelled lately, as the portfolio lists it below the running ones."""
+    finish = record.finish
+    assert finish is not None
+    planned = record.baseline.go_live if record.baseline else None
+    note = (
+        f"cancelled {finish.on or ''}: {finish.reason or ''}".strip(": ")
+        if finish.state == "cancelled"
+        else f"done {finish.on or ''}".strip()
+    )
+    return PortfolioRow(
+        customer=record.customer,
+        release=record.release,
+        status=finish.state,
+        planned_go_live=planned,
+        projected_go_live=finish.actual_go_live,
+        slip_days=0,
+        status_page_title=None,
+        status_page_url=None,
+        note=note,
+        actual_go_live=finish.actual_go_live,
+        finished_on=finish.on,
+    )
 
 
 def _portfolio_row(item: ReleaseSync) -> PortfolioRow:
@@ -158,4 +220,6 @@ def _portfolio_row(item: ReleaseSync) -> PortfolioRow:
         status_page_title=page.title if page else None,
         status_page_url=page.url if page else None,
         note=item.error or "",
+        actual_go_live=slip.actual_go_live if slip else None,
+        finished_on=slip.as_of if slip and slip.status is SlipStatus.DONE else None,
     )

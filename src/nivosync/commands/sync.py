@@ -25,15 +25,24 @@ def run_sync(
     publish: bool,
     fail_on_slip: bool,
     out: TextIO,
+    notify: bool = True,
+    publish_past: bool = False,
 ) -> int:
     run = sync_releases(
-        config_path, customer, release, everything=everything, as_of=as_of, publish=publish
+        config_path,
+        customer,
+        release,
+        everything=everything,
+        as_of=as_of,
+        publish=publish,
+        notify=notify,
+        publish_past=publish_past,
     )
     if as_json:
-        json.dump(sync_json(run.results, run.as_of, run.portfolio), out, indent=2)
+        json.dump(sync_json(run), out, indent=2)
         out.write("\n")
     else:
-        out.write(sync_text(run.results, run.as_of, run.portfolio))
+        out.write(sync_text(run))
     if run.failed:
         return EXIT_OPERATIONAL
     return EXIT_SLIPPING if fail_on_slip and run.slipping else EXIT_OK

@@ -1,21 +1,37 @@
 """The release identity and baseline nivosync stores in Jira, written and read back (pure).
 
 `nivosync create` writes the plan as it was at creation into the epic's `nivosync` property.
-Slippage is measured against that snapshot, never against Jira's current due dates, so a
-re-planned task cannot hide its slip. Anything in Jira can be edited by hand or written by
+Slippage is measured against that snapshot, never against Jira's current due dates, so moving
+a due date in Jira cannot hide a slip; only a re-plan (`replanned_property`) sets a new
+baseline, and it keeps every earlier one. Anything in Jira can be edited by hand or written by
 another tool, so the reader checks every field and names a bad one in `BaselineError` instead
 of letting it surface later as a KeyError deep in the arithmetic. This module is the only
 owner of the property's schema: nothing else reads its dict.
+
+The epic property (schema 1; the keys below marked "added" are additions a reader of an
+earlier nivosync ignores, so the schema number stays):
+
+- identity: `customer`, `release`, `slug`; `template`, `created_at`, `people`, `calendar`.
+- `baseline`: the current plan — `start`, `end`, `go_live`, `go_live_task`, `milestones`
+  and `tasks` (`{id: {"start", "due", "depends_on": [ids]}}`). `depends_on` was added: a
+  property written without it (an epic created by an earlier nivosync) reads as no
+  dependencies, so its forecast follows none. A re-plan adds `set_at` (ISO date-time),
+  `reason` and `by` (who re-planned).
+- `baselines` (added): the earlier baselines, oldest first, each a whole `baseline` section
+  as it was, with `set_at` / `reason` / `by` (the creation baseline's `set_at` is the epic's
+  `created_at`; it has no reason or author). Only their `start`, `end` and `go_live` are read.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from nivosync.core.calendar import CalendarError, WorkCalendar
+from nivosync.core.forecast import DependencyCycle, dependency_order
 from nivosync.core.identity import PROPERTY_KEY, ReleaseIdentity
 from nivosync.core.plan import Plan, PlannedTask
 from nivosync.errors import NivosyncError
@@ -48,29 +64,72 @@ def epic_property(
         },
         "created_at": created_at.isoformat(timespec="seconds"),
         "people": dict(people or {}),
-        "baseline": {
-            "start": plan.start.isoformat(),
-            "end": plan.end.isoformat(),
-            "go_live": plan.go_live.isoformat(),
-            "go_live_task": next(t.id for t in plan.tasks if t.go_live),
-            "milestones": [
-                {"id": m.id, "name": m.name, "end": m.end.isoformat(), "tasks": list(m.tasks)}
-                for m in plan.milestones
-            ],
-            "tasks": {
-                t.id: {"start": t.start.isoformat(), "due": t.due.isoformat()} for t in plan.tasks
-            },
-        },
-        "calendar": {
-            "holidays": sorted(d.isoformat() for d in plan.calendar.holidays),
-            "country": plan.calendar.country,
-            "subdivision": plan.calendar.subdivision,
+        "baseline": _baseline_section(plan),
+        "calendar": _calendar_section(plan),
+    }
+
+
+def replanned_property(
+    current: Mapping[str, Any], plan: Plan, at: datetime, reason: str, by: str
+) -> dict[str, Any]:
+    """The epic property after a re-plan: `baseline` becomes `plan`'s (with `set_at`, `reason`
+    and `by`) and the one it replaces is appended to `baselines`. Identity, people, template
+    and `created_at` are kept; `calendar` becomes the plan's, because the new dates were laid
+    on it and the forecast must count working days on the same calendar. Raises
+    `BaselineError` when `current` is not a valid epic property of `plan`'s release."""
+    parse_baseline(current)
+    slug = read_stored_release(current).slug
+    if slug != plan.release.slug:
+        raise BaselineError(
+            "slug", f"the epic is release '{slug}', the plan is for release '{plan.release.slug}'"
+        )
+    previous = copy.deepcopy(dict(current["baseline"]))
+    if "set_at" not in previous and isinstance(current.get("created_at"), str):
+        previous["set_at"] = current["created_at"]  # the creation baseline was set then
+    replanned = copy.deepcopy(dict(current))
+    replanned["baselines"] = [*(replanned.get("baselines") or []), previous]
+    replanned["baseline"] = {
+        **_baseline_section(plan),
+        "set_at": at.isoformat(timespec="seconds"),
+        "reason": reason.strip() or None,
+        "by": by.strip() or None,
+    }
+    replanned["calendar"] = _calendar_section(plan)
+    return replanned
+
+
+def _baseline_section(plan: Plan) -> dict[str, Any]:
+    return {
+        "start": plan.start.isoformat(),
+        "end": plan.end.isoformat(),
+        "go_live": plan.go_live.isoformat(),
+        "go_live_task": next(t.id for t in plan.tasks if t.go_live),
+        "milestones": [
+            {"id": m.id, "name": m.name, "end": m.end.isoformat(), "tasks": list(m.tasks)}
+            for m in plan.milestones
+        ],
+        "tasks": {
+            t.id: {
+                "start": t.start.isoformat(),
+                "due": t.due.isoformat(),
+                "depends_on": list(t.depends_on),
+            }
+            for t in plan.tasks
         },
     }
 
 
+def _calendar_section(plan: Plan) -> dict[str, Any]:
+    return {
+        "holidays": sorted(d.isoformat() for d in plan.calendar.holidays),
+        "country": plan.calendar.country,
+        "subdivision": plan.calendar.subdivision,
+    }
+
+
 def task_property(plan: Plan, task: PlannedTask) -> dict[str, Any]:
-    """A task issue's property: which release and task it is, and its planned dates."""
+    """A task issue's property: which release and task it is. Its planned dates are the
+    epic's baseline alone (one owner: a re-plan rewrites that, and nothing here goes stale)."""
     return {
         "schema": BASELINE_SCHEMA,
         "kind": "task",
@@ -78,7 +137,6 @@ def task_property(plan: Plan, task: PlannedTask) -> dict[str, Any]:
         "task_id": task.id,
         "milestone": task.milestone,
         "go_live": task.go_live,
-        "baseline": {"start": task.start.isoformat(), "due": task.due.isoformat()},
     }
 
 
@@ -90,19 +148,20 @@ class BaselineError(NivosyncError, ValueError):
         self.problem = problem
         super().__init__(
             f"the epic's '{PROPERTY_KEY}' property is unusable at '{field}': {problem}; it is "
-            "written by `nivosync create` and must not be edited by hand — check the epic's "
-            "entity property (or re-create the release) before syncing it"
+            "written by `nivosync create` and re-plans and must not be edited by hand — check "
+            "the epic's entity property (or re-create the release) before syncing it"
         )
 
 
 @dataclass(frozen=True)
 class BaselineTask:
-    """One task's planned dates at creation; `end` is its baseline due date."""
+    """One task's planned dates; `end` is its baseline due date; what it must wait for."""
 
     id: str
     milestone: str
     start: date
     end: date
+    depends_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,8 +174,22 @@ class BaselineMilestone:
 
 
 @dataclass(frozen=True)
+class PastBaseline:
+    """An earlier baseline, replaced by a re-plan: when it was set, why, by whom, its dates.
+    `set_at` is None only when nothing recorded it (a property edited by hand)."""
+
+    set_at: datetime | None
+    reason: str | None
+    by: str | None
+    start: date
+    end: date
+    go_live: date
+
+
+@dataclass(frozen=True)
 class Baseline:
-    """A release's plan as created: ordered milestones, task dates, go-live and calendar."""
+    """A release's current plan: ordered milestones, task dates, go-live and calendar; with
+    the re-plan that set it (all None for the creation baseline) and the earlier baselines."""
 
     start: date
     end: date
@@ -125,6 +198,25 @@ class Baseline:
     milestones: tuple[BaselineMilestone, ...]
     tasks: Mapping[str, BaselineTask]
     calendar: WorkCalendar
+    history: tuple[PastBaseline, ...] = ()
+    replanned_at: datetime | None = None
+    replan_reason: str | None = None
+    replanned_by: str | None = None
+    created_at: datetime | None = None
+
+    @property
+    def original(self) -> PastBaseline:
+        """The first baseline of the release: the oldest earlier one, or this one."""
+        if self.history:
+            return self.history[0]
+        return PastBaseline(
+            self.replanned_at or self.created_at,
+            self.replan_reason,
+            self.replanned_by,
+            self.start,
+            self.end,
+            self.go_live,
+        )
 
     @classmethod
     def from_property(cls, data: object) -> Baseline:
@@ -186,6 +278,11 @@ def parse_baseline(data: object) -> Baseline:
         milestones=milestones,
         tasks=tasks,
         calendar=_calendar(root.get("calendar")),
+        history=_history(root.get("baselines")),
+        replanned_at=_optional_datetime(section, "set_at", "baseline"),
+        replan_reason=_optional_text(section, "reason", "baseline"),
+        replanned_by=_optional_text(section, "by", "baseline"),
+        created_at=_optional_datetime(root, "created_at", ""),
     )
 
 
@@ -249,8 +346,49 @@ def _tasks(
         start, end = _date(entry, "start", path), _date(entry, "due", path)
         if end < start:
             raise BaselineError(f"{path}.due", f"{end} is before the start {start}")
-        tasks[task_id] = BaselineTask(task_id, owner[task_id], start, end)
+        depends_on = _depends_on(entry, path, dates)
+        tasks[task_id] = BaselineTask(task_id, owner[task_id], start, end, depends_on)
+    try:
+        dependency_order({t.id: t.depends_on for t in tasks.values()})
+    except DependencyCycle as exc:
+        raise BaselineError(f"baseline.tasks.{exc.task_id}.depends_on", str(exc)) from None
     return tasks
+
+
+def _depends_on(entry: Mapping[str, Any], path: str, known: Mapping[str, Any]) -> tuple[str, ...]:
+    if "depends_on" not in entry:
+        return ()  # written by a nivosync before dependencies were stored
+    value, field = entry["depends_on"], f"{path}.depends_on"
+    if not isinstance(value, list) or not all(isinstance(d, str) and d for d in value):
+        raise BaselineError(field, f"expected a list of task ids, got {value!r}")
+    if len(set(value)) != len(value):
+        raise BaselineError(field, "a task id is listed twice")
+    unknown = [d for d in value if d not in known]
+    if unknown:
+        raise BaselineError(field, f"task '{unknown[0]}' is not in baseline.tasks")
+    return tuple(value)
+
+
+def _history(value: object) -> tuple[PastBaseline, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise BaselineError("baselines", f"expected a list of earlier baselines, got {value!r}")
+    found = []
+    for index, item in enumerate(value):
+        path = f"baselines[{index}]"
+        section = _mapping(item, path)
+        found.append(
+            PastBaseline(
+                set_at=_optional_datetime(section, "set_at", path),
+                reason=_optional_text(section, "reason", path),
+                by=_optional_text(section, "by", path),
+                start=_date(section, "start", path),
+                end=_date(section, "end", path),
+                go_live=_date(section, "go_live", path),
+            )
+        )
+    return tuple(found)
 
 
 def _check_go_live(task_id: str, go_live: date, tasks: Mapping[str, BaselineTask]) -> None:
@@ -287,9 +425,24 @@ def _mapping(value: object, path: str) -> Mapping[str, Any]:
 def _text(section: Mapping[str, Any], key: str, path: str) -> str:
     value = section.get(key)
     if not isinstance(value, str) or not value:
-        where = f"{path}.{key}" if path else key
-        raise BaselineError(where, f"expected a non-empty string, got {value!r}")
+        raise BaselineError(_where(path, key), f"expected a non-empty string, got {value!r}")
     return value
+
+
+def _where(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _optional_datetime(section: Mapping[str, Any], key: str, path: str) -> datetime | None:
+    value = section.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    raise BaselineError(_where(path, key), f"expected an ISO date-time, got {value!r}")
 
 
 def _optional_text(section: Mapping[str, Any], key: str, path: str) -> str | None:

@@ -67,6 +67,28 @@ class WorkCalendar:
             day = self.next_working_day(day + timedelta(days=1))
         return day
 
+    def previous_working_day(self, day: date) -> date:
+        """`day` itself if it is a working day, else the last working day before it."""
+        while not self.is_working_day(day):
+            day -= timedelta(days=1)
+        return day
+
+    def subtract_working_days(self, day: date, count: int) -> date:
+        """The working day `count` working days before `day` (count >= 0)."""
+        for _ in range(count):
+            day = self.previous_working_day(day - timedelta(days=1))
+        return day
+
+    def working_days_in(self, start: date, end: date) -> int:
+        """How many working days lie from `start` to `end`, both included (0 if none)."""
+        return sum(self.is_working_day(day) for day in _days(start, end))
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Signed: working days after `start` up to `end`, negative when `end` is earlier."""
+        if end >= start:
+            return self.working_days_after(start, end)
+        return -self.working_days_after(end, start)
+
     def working_days_after(self, start: date, end: date) -> int:
         """How many working days lie after `start` up to and including `end` (0 if none)."""
         # Offsets, not `day += 1`: stepping past `end` would overflow when end is date.max.

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal, Protocol, TypeVar
 
 from nivosync.core.pages import RELEASE_PAGE_KINDS, ReleasePageKind, page_title
@@ -19,6 +20,8 @@ LABEL_PREFIX = "nivosync"
 EPIC_LABEL = f"{LABEL_PREFIX}-epic"
 TASK_LABEL_PREFIX = f"{LABEL_PREFIX}-task-"
 WATCHERS_PENDING = f"{LABEL_PREFIX}-watchers-pending"
+DONE_LABEL = f"{LABEL_PREFIX}-done"  # on the epic of a finished release (see core/lifecycle.py)
+CANCELLED_LABEL = f"{LABEL_PREFIX}-cancelled"
 PROPERTY_KEY = "nivosync"  # the issue property holding identity and baseline
 # What Jira and Confluence accept: a summary, a label and a page title of at most 255 characters.
 JIRA_SUMMARY_MAX = 255
@@ -245,10 +248,20 @@ def release_macro_jql(release: ReleaseIdentity) -> str:
     return f"labels = {jql_quote(release.label)} ORDER BY duedate ASC, key ASC"
 
 
-def epics_jql(project_key: str) -> str:
-    """Every release epic nivosync made in a project."""
+def epics_jql(
+    project_key: str, finished: Sequence[str] = (), finished_since: date | None = None
+) -> str:
+    """The release epics nivosync made in a project; with `finished` (the labels of done and
+    cancelled releases), only those without them — plus, with `finished_since`, the finished
+    ones touched on or after that day."""
     project, label = jql_quote(project_key), jql_quote(EPIC_LABEL)
-    return f"project = {project} AND labels = {label} ORDER BY key ASC"
+    jql = f"project = {project} AND labels = {label}"
+    if finished:
+        running = f"labels not in ({', '.join(jql_quote(f) for f in finished)})"
+        if finished_since is not None:
+            running = f'({running} OR updated >= "{finished_since.isoformat()}")'
+        jql += f" AND {running}"
+    return jql + " ORDER BY key ASC"
 
 
 def tasks_jql(project_key: str, labels: Sequence[str]) -> str:
@@ -262,7 +275,7 @@ def tasks_jql(project_key: str, labels: Sequence[str]) -> str:
 
 def slug_from_labels(labels: Iterable[str]) -> str | None:
     """The release slug named by an issue's labels (for an epic whose property is damaged)."""
-    reserved = {LABEL_PREFIX, EPIC_LABEL, WATCHERS_PENDING}
+    reserved = {LABEL_PREFIX, EPIC_LABEL, WATCHERS_PENDING, DONE_LABEL, CANCELLED_LABEL}
     for label in labels:
         ours = label.startswith(f"{LABEL_PREFIX}-") and label not in reserved
         if ours and not label.startswith(TASK_LABEL_PREFIX):

@@ -16,6 +16,8 @@ from nivosync.core.identity import (
 )
 from nivosync.core.plan import Plan
 
+DONE_CATEGORY = "done"
+
 
 class Assignee(Protocol):
     @property
@@ -36,6 +38,9 @@ class ExistingIssue(TrackedIssue, Protocol):
 
     @property
     def assignee(self) -> Assignee | None: ...
+
+    @property
+    def status_category(self) -> str: ...  # new | indeterminate | done
 
     @property
     def due(self) -> date | None: ...
@@ -197,6 +202,8 @@ def _task_drift(
     actual = issue.assignee.ref if issue.assignee else None
     if ref is not None and actual != ref:
         drift.append(Drift(issue.key, task_id, "assignee", ref, actual))
+    if issue.status_category == DONE_CATEGORY:
+        return drift  # a done task's dates are history: a re-plan leaves them, so may we
     if issue.due != due:
         drift.append(Drift(issue.key, task_id, "duedate", str(due), _text(issue.due)))
     if check_start and issue.start != start:

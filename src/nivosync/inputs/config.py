@@ -24,6 +24,8 @@ from nivosync.core.strict import Strict
 from nivosync.core.template import PlanTemplate, RiskSpec, UatScenarioSpec
 from nivosync.errors import InvalidInput, Problem
 from nivosync.inputs.notes import SECTION_HINT, parse_section
+from nivosync.inputs.notify_settings import NotifySettings
+from nivosync.inputs.run_settings import HttpSettings, LifecycleSettings, SyncSettings
 from nivosync.inputs.schema import parse_document
 from nivosync.inputs.templates import load_template, resolve_template
 from nivosync.inputs.yamlfile import Location, YamlDocument, load_yaml_mapping
@@ -177,24 +179,6 @@ def _time_zone(name: str) -> str:
     return name
 
 
-class SyncSettings(Strict):
-    # A release stops being synced this many days after its stabilisation ended.
-    inactive_after_days: Annotated[int, Field(ge=0)] = 14
-    # Status pages are written by this many workers at once.
-    page_workers: Annotated[int, Field(ge=1, le=16)] = 4
-
-
-class HttpSettings(Strict):
-    """Waiting on a busy site. Atlassian Cloud's Retry-After can exceed a minute."""
-
-    # The longest Retry-After honoured; a site asking for longer fails the run at once.
-    max_retry_wait_seconds: Annotated[int, Field(ge=1)] = 300
-    # The total waiting across the retries of one request before it fails.
-    retry_budget_seconds: Annotated[int, Field(ge=1)] = 600
-    # The pause before the next request once the site says X-RateLimit-NearLimit: true.
-    near_limit_pause_seconds: Annotated[float, Field(ge=0, le=60)] = 1.0
-
-
 class ConfigSpec(Strict):
     jira: JiraSettings
     confluence: ConfluenceSettings | None = None
@@ -208,7 +192,9 @@ class ConfigSpec(Strict):
     release_notes: ReleaseNotesSettings = ReleaseNotesSettings()
     change_advisory: ChangeAdvisorySettings | None = None
     sync: SyncSettings = SyncSettings()
+    lifecycle: LifecycleSettings = LifecycleSettings()
     http: HttpSettings = HttpSettings()
+    notify: NotifySettings = NotifySettings()
 
 
 @dataclass(frozen=True)

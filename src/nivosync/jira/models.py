@@ -98,6 +98,16 @@ class IssueSnapshot:
 
 
 @dataclass(frozen=True)
+class Transition:
+    """A workflow transition the account may take on an issue now."""
+
+    id: str
+    name: str
+    to_category: str  # new | indeterminate | done
+    resolutions: tuple[str, ...] = ()  # names, when its screen has a Resolution field
+
+
+@dataclass(frozen=True)
 class BulkFailure:
     index: int  # position in the request's issueUpdates
     status: int

@@ -1,12 +1,18 @@
-"""The nightly status report page of one release, and the portfolio page of all (pure)."""
+"""The nightly status report page of one release, and the portfolio page of all (pure).
+
+Both show what was measured, never the night it was measured (issue 12, item 7): the digest of
+a measurement leaves out its date, so nothing here may read `ReleaseSlippage.as_of`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from nivosync.core.slippage import ReleaseSlippage
+from nivosync.core.changes import HistoryEntry as HistoryEntry  # re-exported: pages' input
+from nivosync.core.changes import observe
+from nivosync.core.slippage import MilestoneSlippage, ReleaseSlippage, TaskSlippage
 from nivosync.render.storage import (
     Colour,
     Content,
@@ -18,44 +24,24 @@ from nivosync.render.storage import (
     panel,
     render,
     status,
+    strong,
     table,
 )
 
 CHART_FILE = "slippage.png"
+# Part of every measurement's digest: a new layout re-renders pages whose data did not change.
+# /3: go-live and release end with actuals, the re-plan line, the task table with float and
+# critical path, missed milestones.
+PAGE_LAYOUT = "status-page/3"
 RAG: dict[str, tuple[str, Colour]] = {
     "done": ("DONE", "Blue"),
     "on_track": ("ON TRACK", "Green"),
     "at_risk": ("AT RISK", "Yellow"),
     "slipping": ("SLIPPING", "Red"),
     "missing": ("MISSING", "Red"),
+    "cancelled": ("CANCELLED", "Grey"),
 }
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One nightly run's verdict, kept on the release epic so the trend survives any machine."""
-
-    as_of: date
-    status: str
-    slip_days: int
-    projected_go_live: date
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "as_of": self.as_of.isoformat(),
-            "status": self.status,
-            "slip_days": self.slip_days,
-            "projected_go_live": self.projected_go_live.isoformat(),
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, object]) -> HistoryEntry:
-        return cls(
-            as_of=date.fromisoformat(str(data["as_of"])),
-            status=str(data["status"]),
-            slip_days=int(str(data["slip_days"])),
-            projected_go_live=date.fromisoformat(str(data["projected_go_live"])),
-        )
+FINISHED = ("done", "cancelled")  # portfolio rows listed below the running releases
 
 
 def lozenge(state: str) -> Content:
@@ -63,88 +49,180 @@ def lozenge(state: str) -> Content:
     return status(title, colour)
 
 
-def trend(history: Sequence[HistoryEntry], today: HistoryEntry) -> str:
-    """'slipped 2 more days since 2026-12-15', or the like, against the previous run."""
-    earlier = [h for h in history if h.as_of < today.as_of]
+def _days(n: int) -> str:
+    return f"{n} working day{'s' if n != 1 else ''}"
+
+
+def trend(earlier: Sequence[HistoryEntry], slip_days: int) -> str:
+    """'slipped 2 more working days since 2026-12-15', against the previous state recorded."""
     if not earlier:
-        return "first nightly report"
+        return "first report"
     before = earlier[-1]
-    change = today.slip_days - before.slip_days
-    since = f"since {before.as_of.isoformat()}"
+    change = slip_days - before.slip_days
+    since = f"since {before.last_seen.isoformat()}"
     if change > 0:
-        return f"slipped {change} more day{'s' if change != 1 else ''} {since}"
+        return f"slipped {change} more working day{'s' if change != 1 else ''} {since}"
     if change < 0:
-        return f"recovered {-change} day{'s' if change != -1 else ''} {since}"
-    return f"no change {since}"
+        return f"recovered {_days(-change)} {since}"
+    return f"no change in slip {since}"
 
 
 def status_page_body(
     title: str,
     slippage: ReleaseSlippage,
-    history: Sequence[HistoryEntry],
+    earlier: Sequence[HistoryEntry],
     browse: Callable[[str], str],
+    current: HistoryEntry | None = None,
 ) -> str:
-    """The status report of one release, measured tonight."""
-    today = HistoryEntry(
-        slippage.as_of, slippage.status, slippage.slip_days, slippage.projected_go_live
-    )
+    """The status report of one release: what was measured, never the night it was measured,
+    so that an unchanged release keeps an unchanged page. `earlier`: the states recorded
+    before this one; `current`: this state's run (first seen, what it changed)."""
+    now = current or observe(slippage, "")
     parts: list[Content] = [
-        key_value_table(
-            [
-                ("Status", lozenge(slippage.status)),
-                ("Planned go-live", slippage.planned_go_live.isoformat()),
-                ("Projected go-live", slippage.projected_go_live.isoformat()),
-                ("Slip", f"{slippage.slip_days} working days ({trend(history, today)})"),
-                ("As of", slippage.as_of.isoformat()),
-            ]
-        ),
+        _done_panel(slippage),
+        key_value_table(_summary(slippage, earlier, now)),
+        _replan_line(slippage),
         heading(2, "Milestones"),
-        table(
-            ["Milestone", "Status", "Planned end", "Projected end", "Slip", "Done", "Late"],
-            [
-                [
-                    m.name,
-                    lozenge(m.status),
-                    m.planned_end.isoformat(),
-                    m.projected_end.isoformat(),
-                    str(m.slip_days),
-                    f"{m.tasks_done}/{m.tasks_total}",
-                    _joined([link(browse(key), key) for key in m.late]) or "—",
-                ]
-                for m in slippage.milestones
-            ],
-        ),
-        heading(2, "Late tasks"),
-    ]
-    parts.append(_late_tasks(slippage, title, browse))
-    parts += [
+        _milestones(slippage, browse),
+        heading(2, "Tasks"),
+        _tasks(slippage, title, browse),
         heading(2, "Planned vs actual"),
         image(CHART_FILE, alt=f"{title}: planned and actual/projected dates"),
         heading(2, "History"),
-        _history_table([*[h for h in history if h.as_of != today.as_of], today]),
+        _history_table([*earlier, now], ongoing=True),
     ]
     return render(parts)
 
 
-def _late_tasks(slippage: ReleaseSlippage, title: str, browse: Callable[[str], str]) -> Content:
-    late = [t for t in slippage.tasks if t.late or t.missing]
-    if not late:
-        return p("No task is late.")
+def _summary(
+    slippage: ReleaseSlippage, earlier: Sequence[HistoryEntry], now: HistoryEntry
+) -> list[tuple[str, Content]]:
+    """Status, go-live and release end (planned, then actual once done, else projected)."""
+    facts: list[tuple[str, Content]] = [
+        ("Status", lozenge(slippage.status)),
+        ("Planned go-live", slippage.planned_go_live.isoformat()),
+        _actual_or_projected("go-live", slippage.actual_go_live, slippage.projected_go_live),
+        ("Slip", f"{_days(slippage.slip_days)} ({trend(earlier, slippage.slip_days)})"),
+        ("Planned release end", slippage.planned_end.isoformat()),
+        _actual_or_projected("release end", slippage.actual_end, slippage.projected_end),
+        ("Unchanged since", now.first_seen.isoformat()),
+    ]
+    if now.message:
+        facts.append(("Latest change", now.message))
+    return facts
+
+
+def _actual_or_projected(what: str, actual: date | None, projected: date) -> tuple[str, Content]:
+    if actual is not None:
+        return f"Actual {what}", actual.isoformat()
+    return f"Projected {what}", projected.isoformat()
+
+
+def _done_panel(slippage: ReleaseSlippage) -> Content:
+    if slippage.status != "done":
+        return None
+    went_live = slippage.actual_go_live or slippage.projected_go_live
+    ended = slippage.actual_end or slippage.projected_end
+    return panel(
+        "tip",
+        p(
+            f"This release is done: it went live on {went_live.isoformat()} "
+            f"(planned {slippage.planned_go_live.isoformat()}) and ended on "
+            f"{ended.isoformat()}."
+        ),
+        title="Done",
+    )
+
+
+def _replan_line(slippage: ReleaseSlippage) -> Content:
+    """'Re-planned on 2026-12-20 (customer asked): 18 working days behind the original
+    go-live 2027-01-07.' — only for a release whose current baseline is a re-plan's."""
+    if slippage.replanned_at is None:
+        return None
+    reason = f" ({slippage.replan_reason})" if slippage.replan_reason else ""
+    behind = slippage.slip_vs_original_days
+    how = f"{_days(behind)} behind" if behind > 0 else "not behind"
+    return p(
+        f"Re-planned on {slippage.replanned_at.date().isoformat()}{reason}: {how} the "
+        f"original go-live {slippage.original_go_live.isoformat()}."
+    )
+
+
+def _milestones(slippage: ReleaseSlippage, browse: Callable[[str], str]) -> Content:
     return table(
-        ["Task", "Key", "Assignee", "Status", "Planned end", "Due in Jira", "Days late"],
+        ["Milestone", "Status", "Planned end", "Projected end", "Slip", "Done", "Late"],
         [
             [
-                short_name(t.summary or t.task_id, title.split(" — ")[0]),
-                link(browse(t.key), t.key) if t.key else "missing in Jira",
-                t.assignee or "unassigned",
-                t.status,
-                t.planned_end.isoformat(),
-                t.due.isoformat() if t.due else "—",
-                str(t.slip_days),
+                m.name,
+                _milestone_status(m),
+                m.planned_end.isoformat(),
+                m.projected_end.isoformat(),
+                str(m.slip_days),
+                f"{m.tasks_done}/{m.tasks_total}",
+                _joined([link(browse(key), key) for key in m.late]) or "—",
             ]
-            for t in late
+            for m in slippage.milestones
         ],
     )
+
+
+def _milestone_status(milestone: MilestoneSlippage) -> Content:
+    """Its status, and MISSED once its planned end has passed and it is not done."""
+    if not milestone.missed:
+        return lozenge(milestone.status)
+    return [lozenge(milestone.status), " ", status("MISSED", "Red", subtle=True)]
+
+
+TASK_HEADERS = (
+    "Key", "Task", "Assignee", "Status", "Planned due", "Finish", "Slip", "Float", "Critical path",
+)  # fmt: skip
+
+
+def _tasks(slippage: ReleaseSlippage, title: str, browse: Callable[[str], str]) -> Content:
+    """The tasks that matter: late, forecast late, at risk or missing, and every critical one
+    (float 0), in plan order. Slip and float are in working days."""
+    shown = [t for t in slippage.tasks if t.troubled or t.missing or t.critical]
+    if not shown:
+        return p("No task is late, at risk or on the critical path.")
+    prefix = title.split(" — ")[0]
+    return [
+        p(
+            "Tasks late, forecast late, at risk or missing, and every task on the critical "
+            "path (float 0). Slip and float are in working days."
+        ),
+        table(list(TASK_HEADERS), [_task_row(t, prefix, browse) for t in shown]),
+    ]
+
+
+def _task_row(task: TaskSlippage, prefix: str, browse: Callable[[str], str]) -> list[Content]:
+    return [
+        link(browse(task.key), task.key) if task.key else "missing in Jira",
+        short_name(task.summary or task.task_id, prefix),
+        task.assignee or "unassigned",
+        _task_status(task),
+        task.planned_end.isoformat(),
+        _finish(task),
+        str(task.slip_days),
+        str(task.float_days),
+        strong("yes") if task.critical else "no",
+    ]
+
+
+def _task_status(task: TaskSlippage) -> str:
+    """Jira's status, except for a task resolved after the as-of date: it was open then."""
+    if task.resolved_after_as_of and task.resolved is not None:
+        return f"open (resolved {task.resolved.isoformat()}, after the as-of date)"
+    if task.missing:
+        return "missing"
+    return f"{task.status}, past its planned start" if task.at_risk else task.status
+
+
+def _finish(task: TaskSlippage) -> str:
+    if not task.done:
+        return f"{task.projected_finish.isoformat()} (forecast)"
+    if task.actual_finish is None:
+        return "done (no resolution date)"
+    return f"{task.actual_finish.isoformat()} (actual)"
 
 
 def _joined(items: Sequence[Content]) -> list[Content]:
@@ -160,33 +238,23 @@ def short_name(summary: str, release_title: str) -> str:
     return summary.removeprefix(f"{release_title}: ")
 
 
-def _history_table(history: Sequence[HistoryEntry]) -> Content:
-    rows = sorted(history, key=lambda h: h.as_of, reverse=True)[:30]
+def _history_table(history: Sequence[HistoryEntry], ongoing: bool = False) -> Content:
+    """The states seen, newest first (at most 30); an `ongoing` newest one has no end yet."""
+    rows = list(reversed(history))[:30]
     return table(
-        ["As of", "Status", "Slip (working days)", "Projected go-live"],
+        ["From", "To", "Status", "Slip (working days)", "Projected go-live", "Change"],
         [
             [
-                h.as_of.isoformat(),
+                h.first_seen.isoformat(),
+                "(current)" if ongoing and index == 0 else h.last_seen.isoformat(),
                 lozenge(h.status),
                 str(h.slip_days),
                 h.projected_go_live.isoformat(),
+                h.message or "—",
             ]
-            for h in rows
+            for index, h in enumerate(rows)
         ],
     )
-
-
-@dataclass(frozen=True)
-class PortfolioRow:
-    customer: str
-    release: str
-    status: str
-    planned_go_live: date | None
-    projected_go_live: date | None
-    slip_days: int
-    status_page_title: str | None
-    status_page_url: str | None
-    note: str = ""
 
 
 def stale_page_body(last: HistoryEntry, history: Sequence[HistoryEntry], reason: str) -> str:
@@ -195,7 +263,7 @@ def stale_page_body(last: HistoryEntry, history: Sequence[HistoryEntry], reason:
         panel(
             "warning",
             p(
-                f"This report is stale: the data is from {last.as_of.isoformat()}. "
+                f"This report is stale: the data is from {last.last_seen.isoformat()}. "
                 f"The latest sync failed: {reason}"
             ),
             title="Stale data",
@@ -205,32 +273,50 @@ def stale_page_body(last: HistoryEntry, history: Sequence[HistoryEntry], reason:
                 ("Status", lozenge(last.status)),
                 ("Projected go-live", last.projected_go_live.isoformat()),
                 ("Slip", f"{last.slip_days} working days"),
-                ("As of", last.as_of.isoformat()),
+                ("Last measured", last.last_seen.isoformat()),
             ]
         ),
         heading(2, "History"),
-        table(
-            ["As of", "Status", "Slip (working days)", "Projected go-live"],
-            [
-                [
-                    h.as_of.isoformat(),
-                    lozenge(h.status),
-                    str(h.slip_days),
-                    h.projected_go_live.isoformat(),
-                ]
-                for h in reversed(history[-30:])
-            ],
-        ),
+        _history_table(history),
     )
 
 
-SEVERITY = {"slipping": 0, "missing": 0, "stale": 1, "at_risk": 2, "on_track": 3, "done": 4}
+# --- the portfolio ---------------------------------------------------------------------------
 
 
-def portfolio_body(rows: Sequence[PortfolioRow], as_of: date) -> str:
-    """One row per active release, worst first (status, then slip, then go-live)."""
-    ordered = sorted(
-        rows,
+@dataclass(frozen=True)
+class PortfolioRow:
+    """One release on the portfolio. Running ones: `projected_go_live` is the forecast and
+    `actual_go_live` is set once the go-live task is done. Finished ones (status "done" or
+    "cancelled"): `finished_on` orders them (newest first), `note` says how they ended (e.g.
+    "cancelled 2026-12-09: reason"); a done one's go-live is `actual_go_live`, or else
+    `projected_go_live`."""
+
+    customer: str
+    release: str
+    status: str
+    planned_go_live: date | None
+    projected_go_live: date | None
+    slip_days: int
+    status_page_title: str | None
+    status_page_url: str | None
+    note: str = ""
+    actual_go_live: date | None = None
+    finished_on: date | None = None
+
+
+SEVERITY = {
+    "slipping": 0, "missing": 0, "stale": 1, "at_risk": 2, "on_track": 3, "done": 4,
+    "cancelled": 5,
+}  # fmt: skip
+
+
+def portfolio_body(rows: Sequence[PortfolioRow]) -> str:
+    """The running releases worst first (status, then slip, then go-live), then those done or
+    cancelled lately, newest first. Like the status pages, it shows what was measured and not
+    when, so a quiet night rewrites nothing."""
+    active = sorted(
+        (r for r in rows if r.status not in FINISHED),
         key=lambda r: (
             SEVERITY.get(r.status, 1),
             -r.slip_days,
@@ -239,41 +325,93 @@ def portfolio_body(rows: Sequence[PortfolioRow], as_of: date) -> str:
             r.release,
         ),
     )
-    counts = {state: sum(r.status == state for r in rows) for state in RAG}
-    summary = ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in counts.items() if n)
-    parts: list[Content] = [
-        p(
-            f"{len(rows)} active release{'s' if len(rows) != 1 else ''} as of "
-            f"{as_of.isoformat()}" + (f": {summary}." if summary else ".")
+    finished = sorted(
+        (r for r in rows if r.status in FINISHED),
+        key=lambda r: (
+            -(r.finished_on or date.min).toordinal(),
+            SEVERITY[r.status],
+            r.customer,
+            r.release,
         ),
-        table(
-            [
-                "Customer",
-                "Release",
-                "Status",
-                "Planned go-live",
-                "Projected go-live",
-                "Slip",
-                "Status page",
-            ],
-            [
-                [
-                    r.customer,
-                    r.release,
-                    lozenge(r.status),
-                    r.planned_go_live.isoformat() if r.planned_go_live else "—",
-                    r.projected_go_live.isoformat() if r.projected_go_live else "—",
-                    str(r.slip_days),
-                    [
-                        link(r.status_page_url, r.status_page_title or "status")
-                        if r.status_page_url
-                        else r.note or "—"
-                    ],
-                ]
-                for r in ordered
-            ],
-        ),
-    ]
-    if not rows:
-        parts = [p(f"No active releases as of {as_of.isoformat()}.")]
+    )
+    parts: list[Content] = [p(_portfolio_counts(active, finished))]
+    if active:
+        parts += [heading(2, "Active releases"), _active_table(active)]
+    if finished:
+        parts += [heading(2, "Recently completed and cancelled"), _finished_table(finished)]
     return render(parts)
+
+
+def _portfolio_counts(active: Sequence[PortfolioRow], finished: Sequence[PortfolioRow]) -> str:
+    """'3 active releases: 1 on track, 2 slipping. 1 recently finished: 1 done.'"""
+    if active:
+        counts = {state: sum(r.status == state for r in active) for state in RAG}
+        summary = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items() if n)
+        text = f"{len(active)} active release{'s' if len(active) != 1 else ''}"
+        text += f": {summary}." if summary else "."
+    else:
+        text = "No active releases."
+    if finished:
+        ended = ", ".join(
+            f"{n} {state}" for state in FINISHED if (n := sum(r.status == state for r in finished))
+        )
+        text += f" {len(finished)} recently finished: {ended}."
+    return text
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else "—"
+
+
+def _page_cell(row: PortfolioRow, fallback: str) -> Content:
+    if row.status_page_url:
+        return link(row.status_page_url, row.status_page_title or "status")
+    return fallback or "—"
+
+
+def _active_table(rows: Sequence[PortfolioRow]) -> Content:
+    return table(
+        [
+            "Customer",
+            "Release",
+            "Status",
+            "Planned go-live",
+            "Projected / actual go-live",
+            "Slip",
+            "Status page",
+        ],
+        [
+            [
+                r.customer,
+                r.release,
+                lozenge(r.status),
+                _day(r.planned_go_live),
+                f"{r.actual_go_live.isoformat()} (actual)"
+                if r.actual_go_live
+                else _day(r.projected_go_live),
+                str(r.slip_days),
+                _page_cell(r, r.note),
+            ]
+            for r in rows
+        ],
+    )
+
+
+def _finished_table(rows: Sequence[PortfolioRow]) -> Content:
+    """Done: the actual go-live; cancelled: no go-live, and the note says why."""
+    return table(
+        ["Customer", "Release", "Status", "Planned go-live", "Actual go-live", "Outcome",
+         "Status page"],
+        [
+            [
+                r.customer,
+                r.release,
+                lozenge(r.status),
+                _day(r.planned_go_live),
+                _day(r.actual_go_live or (r.projected_go_live if r.status == "done" else None)),
+                r.note or (f"{r.status} {_day(r.finished_on)}" if r.finished_on else r.status),
+                _page_cell(r, ""),
+            ]
+            for r in rows
+        ],
+    )  # fmt: skip

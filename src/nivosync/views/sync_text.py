@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
-from nivosync.app.publisher import PageResult
+from nivosync.app.releases import ReleaseRecord
 from nivosync.app.status_reports import ReleaseSync
+from nivosync.app.sync import SyncRun
+from nivosync.core.lifecycle import Finish
+from nivosync.core.slippage import SYNC_JSON_SCHEMA, ReleaseSlippage
 from nivosync.views.table import text_table
 
-SYNC_JSON_SCHEMA = "nivosync.sync/1"
 
-
-def sync_text(results: Sequence[ReleaseSync], as_of: date, portfolio: PageResult | None) -> str:
-    blocks = [f"Sync as of {as_of.isoformat()}: {len(results)} active release(s)"]
+def sync_text(run: SyncRun) -> str:
+    results, portfolio = run.results, run.portfolio
+    head = f"Sync as of {run.as_of.isoformat()}: {len(results)} active release(s)"
+    if run.past:
+        head += f" ({len(run.past)} measured before their last record: a look back, not recorded)"
+    blocks = [head]
     for item in results:
         blocks.append(_release_block(item))
+    blocks += _lifecycle_lines(run)
     if portfolio is not None:
         blocks.append(
             f"Portfolio page: {portfolio.title} — {portfolio.action}"
@@ -32,8 +36,7 @@ def _release_block(item: ReleaseSync) -> str:
     slip = item.slippage
     lines = [
         f"{head}: {slip.status.upper().replace('_', ' ')}",
-        f"Go-live planned {slip.planned_go_live}, projected {slip.projected_go_live} "
-        f"(slip {slip.slip_days} working days)",
+        *_dates(slip),
         "",
         text_table(
             ["Milestone", "Status", "Planned end", "Projected end", "Slip", "Done"],
@@ -50,20 +53,22 @@ def _release_block(item: ReleaseSync) -> str:
             ],
         ),
     ]
-    late = [t for t in slip.tasks if t.late or t.missing]
+    late = [t for t in slip.tasks if t.late or t.missing or (t.slip_days > 0 and not t.done)]
     if late:
         lines += [
             "",
-            "Late tasks:",
+            "Late tasks (critical: its slip moves the release end):",
             text_table(
-                ["Key", "Task", "Assignee", "Planned end", "Days late"],
+                ["Key", "Task", "Assignee", "Planned end", "Forecast", "Slip", "Critical"],
                 [
                     [
                         t.key or "(missing)",
                         t.summary or t.task_id,
                         t.assignee or "unassigned",
                         t.planned_end,
+                        t.projected_finish,
                         t.slip_days,
+                        "yes" if t.critical else f"no (float {t.float_days})",
                     ]
                     for t in late
                 ],
@@ -77,16 +82,98 @@ def _release_block(item: ReleaseSync) -> str:
         )
     if item.publish_error:
         lines.append(f"Status page not published: {item.publish_error}")
+    if item.change is not None and item.change.kind not in ("unchanged", "before-history"):
+        told = f" (told: {', '.join(item.notified)})" if item.notified else ""
+        lines.append(f"Changed since the last run: {item.change.message}{told}")
+    if item.notify_error:
+        lines.append(f"Not notified: {item.notify_error}")
     return "\n".join(lines)
 
 
-def sync_json(
-    results: Sequence[ReleaseSync], as_of: date, portfolio: PageResult | None
-) -> dict[str, Any]:
+def _dates(slip: ReleaseSlippage) -> list[str]:
+    """Go-live and end: planned, forecast, and once there, actual; a re-plan and the original."""
+    go_live = f"Go-live planned {slip.planned_go_live}, "
+    go_live += (
+        f"actual {slip.actual_go_live}"
+        if slip.actual_go_live
+        else f"projected {slip.projected_go_live}"
+    )
+    go_live += f" (slip {slip.slip_days} working days)"
+    end = f"Release end planned {slip.planned_end}, "
+    end += f"actual {slip.actual_end}" if slip.actual_end else f"projected {slip.projected_end}"
+    lines = [go_live, end]
+    if slip.replanned_at is not None:
+        behind = slip.slip_vs_original_days
+        against = (
+            f"{behind} working days behind the original go-live {slip.original_go_live}"
+            if behind > 0
+            else f"not behind the original go-live {slip.original_go_live}"
+        )
+        reason = f" ({slip.replan_reason})" if slip.replan_reason else ""
+        lines.append(f"Re-planned on {slip.replanned_at.date()}{reason}; {against}")
+    return lines
+
+
+def _lifecycle_lines(run: SyncRun) -> list[str]:
+    blocks = []
+    for item in run.results:
+        finish = run.finishing.became.get(item.record.slug)
+        if finish is not None:
+            blocks.append(f"{item.title} is DONE: {_actuals(finish)}")
+    if run.finished:
+        rows = [
+            [r.title, r.finish.state if r.finish else "", _finish_day(r), _finish_note(r)]
+            for r in run.finished
+        ]
+        blocks.append(
+            "Finished lately (no longer measured):\n"
+            + text_table(["Release", "State", "On", "Actual go-live / reason"], rows)
+        )
+    blocks += [f"Note: {n}" for n in run.finishing.notes]
+    blocks += [f"ERROR: {e}" for e in run.finishing.errors]
+    return blocks
+
+
+def _actuals(finish: Finish) -> str:
+    go_live = finish.actual_go_live.isoformat() if finish.actual_go_live else "unknown"
+    end = finish.actual_end.isoformat() if finish.actual_end else "unknown"
+    return f"actual go-live {go_live}, last task done {end}"
+
+
+def _finish_day(record: ReleaseRecord) -> str:
+    return record.finish.on.isoformat() if record.finish and record.finish.on else ""
+
+
+def _finish_note(record: ReleaseRecord) -> str:
+    finish = record.finish
+    if finish is None:
+        return ""
+    if finish.state == "cancelled":
+        return finish.reason or ""
+    return finish.actual_go_live.isoformat() if finish.actual_go_live else ""
+
+
+def finished_json(record: ReleaseRecord) -> dict[str, Any]:
+    finish = record.finish
+    assert finish is not None
+    return {
+        "customer": record.customer,
+        "release": record.release,
+        "epic": record.epic.key,
+        "planned_go_live": record.baseline.go_live.isoformat() if record.baseline else None,
+        **finish.to_json(),
+    }
+
+
+def sync_json(run: SyncRun) -> dict[str, Any]:
     """The documented `sync --json` document: `as_of` and one entry per release (README)."""
+    results, portfolio = run.results, run.portfolio
     releases = []
     for item in results:
         entry = item.to_json()
+        became = run.finishing.became.get(item.record.slug)
+        entry["became"] = became.state if became else None
+        entry["look_back"] = item.record.slug in run.past
         if item.page is not None:
             entry["status_page"] = {
                 "id": item.page.page_id,
@@ -99,8 +186,11 @@ def sync_json(
         releases.append(entry)
     document: dict[str, Any] = {
         "schema": SYNC_JSON_SCHEMA,
-        "as_of": as_of.isoformat(),
+        "as_of": run.as_of.isoformat(),
         "releases": releases,
+        "finished": [finished_json(r) for r in run.finished],
+        "lifecycle_notes": run.finishing.notes,
+        "lifecycle_errors": run.finishing.errors,
     }
     if portfolio is not None:
         document["portfolio_page"] = {

@@ -1,7 +1,7 @@
 """Page renderers: pure functions from typed inputs to a title and a storage-format body."""
 
 from nivosync.render.pages.change_advisory import render_change_advisory
-from nivosync.render.pages.common import Attachment, IssueRef, RenderedPage
+from nivosync.render.pages.common import Attachment, GoLiveDates, IssueRef, RenderedPage
 from nivosync.render.pages.release_notes import (
     ChangeItem,
     JiraItem,
@@ -16,6 +16,7 @@ from nivosync.render.pages.uat_form import merge_scenarios, render_uat_form
 __all__ = [
     "Attachment",
     "ChangeItem",
+    "GoLiveDates",
     "IssueRef",
     "JiraItem",
     "JiraResults",

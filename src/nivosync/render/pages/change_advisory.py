@@ -12,9 +12,11 @@ from nivosync.inputs.change_advisory import ChangeAdvisoryDetails
 from nivosync.inputs.notes import SECTIONS
 from nivosync.render.pages.common import (
     NONE,
+    GoLiveDates,
     IssueRef,
     RenderedPage,
     day,
+    go_live_cell,
     issue_key,
     issue_status,
     people,
@@ -48,10 +50,12 @@ def render_change_advisory(
     changes: ReleaseChanges,
     details: ChangeAdvisoryDetails | None = None,
     approval: IssueRef | None = None,
+    forecast: GoLiveDates | None = None,
 ) -> RenderedPage:
     """`approval` is the "Change Advisory Approval" issue; `details` (see
-    `change_advisory.combine` for config + file) fills in what only people can say."""
-    page = _Page(plan, details or ChangeAdvisoryDetails(source=""))
+    `change_advisory.combine` for config + file) fills in what only people can say;
+    `forecast` adds the projected (or actual) go-live."""
+    page = _Page(plan, details or ChangeAdvisoryDetails(source=""), forecast)
     body = render(
         toc(),
         heading(2, "Summary"),
@@ -73,8 +77,11 @@ def render_change_advisory(
 
 
 class _Page:
-    def __init__(self, plan: Plan, details: ChangeAdvisoryDetails) -> None:
+    def __init__(
+        self, plan: Plan, details: ChangeAdvisoryDetails, forecast: GoLiveDates | None
+    ) -> None:
         self.plan = plan
+        self.forecast = forecast
         self.details = details
         self.advisory = plan.template.change_advisory
         self.owner = plan.template.change_advisory_owner
@@ -93,7 +100,7 @@ class _Page:
             ("Customer", plan.release.customer),
             ("Release", plan.release.release),
             ("Deployment window", lines(window)),
-            ("Go-live", day(plan.go_live)),
+            ("Go-live", go_live_cell(plan.go_live, self.forecast)),
             ("Prepared by", role_person(self.owner, self.people)),
             ("Approval", [issue_key(approval), " ", issue_status(approval)] if approval else NONE),
             ("Release details from", self.details.source or f"No {FILE_OPTION} file given"),

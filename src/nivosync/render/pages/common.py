@@ -33,6 +33,27 @@ class RenderedPage:
 
 
 @dataclass(frozen=True)
+class GoLiveDates:
+    """The go-live as tonight's forecast sees it: projected while open, actual once done."""
+
+    planned: date
+    projected: date
+    actual: date | None = None
+
+
+def go_live_cell(planned: date, forecast: GoLiveDates | None, task_name: str = "") -> str:
+    """'2027-01-07 (Production Deployment)', plus the forecast or the actual date once known."""
+    named = f"{day(planned)} ({task_name})" if task_name else day(planned)
+    if forecast is None:
+        return named
+    if forecast.actual is not None:
+        return f"{named}; actual {day(forecast.actual)}"
+    if forecast.projected != planned:
+        return f"{named}; forecast {day(forecast.projected)}"
+    return f"{named}; forecast on plan"
+
+
+@dataclass(frozen=True)
 class IssueRef:
     """A Jira issue as a page shows it; status fields are None when not read."""
 

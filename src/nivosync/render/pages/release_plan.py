@@ -11,9 +11,11 @@ from nivosync.core.pages import page_title
 from nivosync.core.plan import Plan, PlannedMilestone, PlannedTask
 from nivosync.render.pages.common import (
     NONE,
+    GoLiveDates,
     IssueRef,
     RenderedPage,
     day,
+    go_live_cell,
     issue_key,
     issue_status,
     people,
@@ -63,15 +65,17 @@ def render_release_plan(
     *,
     epic: IssueRef | None = None,
     jira_server: JiraServer | None = None,
+    forecast: GoLiveDates | None = None,
 ) -> RenderedPage:
-    """The plan page; `issues` maps task id → its Jira issue (status shown when given)."""
+    """The plan page; `issues` maps task id → its Jira issue (status shown when given);
+    `forecast`, when the release is running, adds the projected (or actual) go-live."""
     issues = issues or {}
     server = jira_server or JiraServer()
     body = render(
         _intro(plan),
         toc(),
         heading(2, "Overview"),
-        _overview(plan, epic),
+        _overview(plan, epic, forecast),
         heading(2, "Deployment and upgrade plan"),
         table(PLAN_COLUMNS, [_task_row(plan, t, issues.get(t.id)) for t in plan.tasks]),
         heading(2, "Milestones"),
@@ -109,13 +113,13 @@ def _intro(plan: Plan) -> Element:
     )
 
 
-def _overview(plan: Plan, epic: IssueRef | None) -> Element:
+def _overview(plan: Plan, epic: IssueRef | None, forecast: GoLiveDates | None) -> Element:
     go_live = next(t for t in plan.tasks if t.go_live)
     rows: list[tuple[str, Content]] = [
         ("Customer", plan.release.customer),
         ("Release", plan.release.release),
         ("Start", day(plan.start)),
-        ("Go-live", f"{day(plan.go_live)} ({go_live.name})"),
+        ("Go-live", go_live_cell(plan.go_live, forecast, go_live.name)),
         ("End", day(plan.end)),
     ]
     if epic is not None:

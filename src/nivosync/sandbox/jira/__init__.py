@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nivosync.sandbox.jira.comments import register_comments
 from nivosync.sandbox.jira.createmeta import register_createmeta
 from nivosync.sandbox.jira.errors import error_shapes
 from nivosync.sandbox.jira.issue_extras import register_issue_extras
@@ -39,6 +40,7 @@ def register(router: Router, seed: SiteSeed) -> None:
     register_issues(routes)
     register_createmeta(routes)
     register_issue_extras(routes)
+    register_comments(routes)
     register_transitions(routes)
     register_links(routes)
     register_search(routes)

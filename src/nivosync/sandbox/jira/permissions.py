@@ -67,6 +67,7 @@ PERMISSIONS: dict[str, Permission] = {
             "linking is turned on.",
         ),
         Permission("TRANSITION_ISSUES", "46", "Transition Issues", "Ability to transition issues."),
+        Permission("ADD_COMMENTS", "15", "Add Comments", "Ability to comment on issues."),
         Permission(
             "MANAGE_WATCHERS",
             "32",
@@ -132,6 +133,8 @@ ASSIGN_REFUSED = Refusal(403, 401, "You do not have permission to assign issues.
 TRANSITION_REFUSED = Refusal(400, 400, "You do not have permission to transition this issue.")
 # Data Center's spec documents 401 here (a real quirk of its watcher resource).
 WATCHERS_REFUSED = Refusal(403, 401, "You do not have the permission to manage the watcher list.")
+# Both specs document only 400 (and Cloud 404 for an issue it cannot see) for adding a comment.
+COMMENT_REFUSED = Refusal(400, 400, "You do not have the permission to comment on this issue.")
 LINK_REFUSED = Refusal(404, 401, "No Link Issue Permission for issue '{key}'.")
 VERSION_CREATE_REFUSED = Refusal(404, 403, "You cannot edit the configuration of this project.")
 VERSION_EDIT_REFUSED = Refusal(400, 403, "You cannot edit the configuration of this project.")

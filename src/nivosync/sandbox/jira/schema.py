@@ -116,4 +116,16 @@ MIGRATIONS = (
         PRIMARY KEY (issue_id, field_id)
     );
     """,
+    # Issue comments; `body` is JSON: ADF on Cloud (as Cloud keeps it), a string on Data Center.
+    """
+    CREATE TABLE jira_comments (
+        id INTEGER PRIMARY KEY,
+        issue_id INTEGER NOT NULL REFERENCES jira_issues (id) ON DELETE CASCADE,
+        author_id INTEGER NOT NULL REFERENCES users (id),
+        body TEXT NOT NULL,
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL
+    );
+    CREATE INDEX jira_comments_issue ON jira_comments (issue_id, id);
+    """,
 )

@@ -116,6 +116,14 @@ class JqlCompiler:
                 lambda c: self._multi(c, "jira_fix_versions", "version_id", self._version),
             ),
             (("duedate", "due"), _DATE_OPS, lambda c: self._date(c, "i.duedate")),
+            # Timestamps compared by their day (the sandbox's users all work in UTC).
+            (("updated",), _DATE_OPS, lambda c: self._date(c, "substr(i.updated, 1, 10)")),
+            (("created",), _DATE_OPS, lambda c: self._date(c, "substr(i.created, 1, 10)")),
+            (
+                ("resolved", "resolutiondate"),
+                _DATE_OPS,
+                lambda c: self._date(c, "substr(i.resolutiondate, 1, 10)"),
+            ),
             (("summary",), ("~", "!~", "is", "is not"), self._summary),
         ]
         table: dict[str, FieldRule] = {}

@@ -1,0 +1,101 @@
+"""`nivosync cancel`: a release stops — recorded on its epic, closed as configured, its status
+page saying CANCELLED with the reason. Safe to run again: it completes what a crash left."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nivosync.app.lifecycle import close_epic, close_open_tasks, publish_cancelled, record_finish
+from nivosync.app.publisher import PageResult
+from nivosync.app.releases import ReleaseRecord, existing_release, find_release
+from nivosync.app.sites import jira_gateway, open_sites
+from nivosync.core.identity import ReleaseIdentity
+from nivosync.core.lifecycle import Finish
+from nivosync.errors import InvalidInput
+from nivosync.inputs.config import Config, load_settings
+from nivosync.inputs.text_options import reason_text
+from nivosync.jira.gateway import JiraGateway
+from nivosync.jira.models import IssueSnapshot
+from nivosync.jira.workflow import IssueWorkflow
+
+DONE = "done"
+
+
+@dataclass
+class CancelOutcome:
+    release: str
+    epic: str
+    finish: Finish
+    already: bool  # it was cancelled before this run
+    dry_run: bool
+    actions: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    page: PageResult | None = None
+
+
+def cancel_release(
+    config_path: Path | None, customer: str, release: str, reason: str, *, dry_run: bool
+) -> CancelOutcome:
+    config = load_settings(config_path)
+    identity = ReleaseIdentity.checked(customer, release)
+    reason = reason_text("--reason", reason)
+    with open_sites(config) as sites:
+        jira = jira_gateway(sites, config)
+        jira.site_facts()
+        record, issues = find_release(jira, identity)
+        record = _cancellable(jira, identity, record)
+        open_tasks = [i for i in issues if i.status_category != DONE]
+        finish = record.finish or Finish(
+            "cancelled",
+            IssueWorkflow(jira).today(config.spec.timezone),  # the day Jira will record
+            reason=reason,
+            by=_who(jira),
+            open_tasks=tuple(i.key for i in open_tasks),
+        )
+        outcome = CancelOutcome(
+            record.title, record.epic.key, finish, record.finish is not None, dry_run
+        )
+        if dry_run:
+            outcome.actions = _planned(config, record, open_tasks)
+            return outcome
+        outcome.finish = record_finish(jira, record, finish)
+        note = close_epic(jira, record, config.spec.lifecycle, cancelled=True)
+        outcome.notes += [note] if note else []
+        outcome.notes += close_open_tasks(jira, open_tasks, config.spec.lifecycle)
+        if config.spec.confluence is not None:
+            outcome.page = publish_cancelled(sites, config, jira, record, outcome.finish, issues)
+    return outcome
+
+
+def _cancellable(
+    jira: JiraGateway, identity: ReleaseIdentity, record: ReleaseRecord | None
+) -> ReleaseRecord:
+    record = existing_release(jira, identity, record, "nothing to cancel")
+    if record.finish is not None and record.finish.state == DONE:
+        on = record.finish.on.isoformat() if record.finish.on else "earlier"
+        raise InvalidInput(
+            f"{identity.title} is already done (all its tasks were done on {on}): a finished "
+            "release cannot be cancelled (nothing was written)"
+        )
+    return record
+
+
+def _who(jira: JiraGateway) -> str:
+    me = jira.myself()
+    return me.email or me.display_name or me.ref
+
+
+def _planned(config: Config, record: ReleaseRecord, open_tasks: list[IssueSnapshot]) -> list[str]:
+    settings = config.spec.lifecycle
+    key = record.epic.key
+    actions = [f"record the cancellation on {key} (property nivosync.lifecycle, label)"]
+    if settings.close_epic and record.epic.status_category != DONE:
+        actions.append(f"move {key} to Done")
+    if settings.cancel_open_tasks == "close":
+        actions += [f"move {i.key} to Done" for i in open_tasks]
+    elif open_tasks:
+        actions.append(f"leave {len(open_tasks)} open tasks as they are")
+    if config.spec.confluence is not None:
+        actions.append("publish the status page as CANCELLED")
+    return actions

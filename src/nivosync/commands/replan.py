@@ -1,0 +1,25 @@
+"""`nivosync replan`: move a release to a new start, keeping every earlier baseline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TextIO
+
+from nivosync.app.replan import ReplanRequest, replan_release
+from nivosync.errors import EXIT_OK, EXIT_OPERATIONAL
+from nivosync.views.lifecycle_text import replan_json, replan_text
+
+
+def run_replan(
+    config_path: Path | None, request: ReplanRequest, *, as_json: bool, out: TextIO
+) -> int:
+    """Exit 0 when Jira and the pages say the new plan; 1 when a page was not written."""
+    outcome = replan_release(config_path, request)
+    if as_json:
+        json.dump(replan_json(outcome), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        out.write(replan_text(outcome))
+    conflict = any(p.action in ("conflict", "skipped-edited") for p in outcome.pages)
+    return EXIT_OPERATIONAL if conflict else EXIT_OK

@@ -40,6 +40,7 @@ log = structlog.get_logger(__name__)
 COMMENT, WEBHOOK = "comment", "webhook"
 SUPERVISOR_ROLE = "Delivery Supervisor"
 MARKER = "nivosync change"
+COMMENT_ATTEMPTS = 3  # posts of one comment whose answers were lost and that did not land
 
 
 @dataclass(frozen=True)
@@ -117,11 +118,18 @@ class Notifier:
         page = notice.page
         link = (page.title, page.url) if page and page.url else None
         paragraphs = [notice.headline, notice.facts + (" Status page:" if link else "")]
-        try:
-            comments.add(epic, [*paragraphs], self.supervisor(notice.record), link, notice.tag)
-        except AmbiguousWrite:
-            if not _told(comments, epic, notice.tag):
-                raise
+        mention = self.supervisor(notice.record)
+        for attempt in range(COMMENT_ATTEMPTS):
+            try:
+                comments.add(epic, [*paragraphs], mention, link, notice.tag)
+                return
+            except AmbiguousWrite:
+                # Settled by reading: there, it was posted; absent, it was not — send again.
+                if _told(comments, epic, notice.tag):
+                    return
+                if attempt == COMMENT_ATTEMPTS - 1:
+                    raise
+                log.info("comment did not land: sending it again", epic=epic)
 
     def supervisor(self, record: ReleaseRecord) -> str | None:
         """The Jira user to mention (see the module docstring), or None."""

@@ -12,6 +12,7 @@ from nivosync.app.publisher import (
     PageSpec,
     Publisher,
     publish_all,
+    version_message,
 )
 from nivosync.app.sites import confluence_gateway_for, open_sites
 from nivosync.confluence.models import StaleVersion
@@ -160,6 +161,49 @@ def test_a_recorded_page_needs_no_search(site: E2ESite, gateway):
     assert not [r for r in site.requests() if r["path"].endswith("/content/search")]
 
 
+def test_an_edit_made_with_nivosyncs_own_account_is_kept(site: E2ESite, gateway):
+    """People run nivosync with their own token: their edits must not pass for its writes."""
+    results = publish_all(publisher(gateway), specs(), root(gateway), {})
+    known = {r.kind: r.page_id for r in results}
+    own = gateway.page(known["plan"])
+    own_edit(gateway, own, "<p>my own notes, typed with the bot's account</p>")
+    again = publish_all(publisher(gateway), specs("two"), root(gateway), known)
+    assert again[0].action == "skipped-edited"
+    assert "the account nivosync runs as" in again[0].message
+    assert "my own notes" in gateway.page(known["plan"]).body
+    renamed = gateway.page(known["plan"])
+    gateway.update_page(renamed, "Our plan", renamed.body, "renamed by hand")
+    assert publish_all(publisher(gateway), specs("two"), root(gateway), known)[0].action == (
+        "skipped-edited"
+    )
+
+
+def own_edit(gateway, page, body: str) -> None:
+    gateway.update_page(page, page.title, body, "")
+
+
+def test_a_crash_between_page_and_property_write_is_still_nivosyncs(
+    site: E2ESite, gateway, monkeypatch
+):
+    results = publish_all(publisher(gateway), specs(), root(gateway), {})
+    known = {r.kind: r.page_id for r in results}
+    real = gateway.set_page_property
+
+    def crash(*_args, **_kwargs):
+        raise NivosyncError("killed before the property write")
+
+    monkeypatch.setattr(gateway, "set_page_property", crash)
+    with pytest.raises(NivosyncError):
+        publish_all(publisher(gateway), specs("two"), root(gateway), known)
+    monkeypatch.setattr(gateway, "set_page_property", real)
+    assert "plan two" in gateway.page(known["plan"]).body  # the body was written, unrecorded
+    again = publish_all(publisher(gateway), specs("two"), root(gateway), known)
+    assert again[0].action == "updated"  # recognised as its own version: property completed
+    assert publish_all(publisher(gateway), specs("two"), root(gateway), known)[0].action == (
+        "unchanged"
+    )
+
+
 def test_human_edit_is_kept_and_named_unless_force(site: E2ESite, gateway):
     results = publish_all(publisher(gateway), specs(), root(gateway), {})
     known = {r.kind: r.page_id for r in results}
@@ -211,7 +255,8 @@ def test_stale_version_is_reread_and_retried_once(site: E2ESite, gateway, monkey
     def racing_update(self, page, title, body, message, **kwargs):
         calls.append(page.version)
         if len(calls) == 1:  # our own earlier write lands first: the version we hold is stale
-            real_update(self, page, title, "<p>interleaved</p>", "race")
+            mark = version_message("race", "0123456789abcdef")  # a nivosync write, not a person's
+            real_update(self, page, title, "<p>interleaved</p>", mark)
         return real_update(self, page, title, body, message, **kwargs)
 
     monkeypatch.setattr(type(gateway), "update_page", racing_update)

@@ -200,6 +200,8 @@ class Publisher:
                 if page.author_name != page.author
                 else (self.confluence.display_name(page.author))
             )
+            if page.author and page.author == recorded.get("writer"):
+                editor += " (with the account nivosync runs as)"
             return PageResult(
                 spec.kind,
                 spec.title,
@@ -226,14 +228,14 @@ class Publisher:
         if self.dry_run:
             return PageResult(spec.kind, spec.title, "would update", page.id, page.url)
         if not same:
-            page = self._write_body(spec, page, body, recorded)
+            page = self._write_body(spec, page, body, recorded, digest)
         self._after_write(spec, page, prop, digest, files_done)
         return PageResult(spec.kind, spec.title, "updated", page.id, page.url)
 
     def _write_body(
-        self, spec: PageSpec, page: Page, body: str, recorded: Mapping[str, Any]
+        self, spec: PageSpec, page: Page, body: str, recorded: Mapping[str, Any], digest: str
     ) -> Page:
-        message = spec.message or "Updated by nivosync"
+        message = version_message(spec.message or "Updated by nivosync", digest)
         try:
             return self.confluence.update_page(page, spec.title, body, message, minor=self.minor)
         except StaleVersion:
@@ -329,12 +331,17 @@ class Publisher:
 
     @staticmethod
     def _human_editor(page: Page, recorded: Mapping[str, Any]) -> str | None:
-        """Who changed the page after nivosync's last write, if anyone else did."""
+        """Who changed the page after nivosync's last recorded write, if anyone did.
+
+        nivosync's own versions are known by the mark in their version message, not by their
+        author: people often run nivosync with their own account, and their edits (a rename,
+        a restored version) must count as theirs. A marked version newer than the record is
+        nivosync's write whose property update did not happen (a crash between the two)."""
         version = recorded.get("version")
         if not isinstance(version, int) or page.version <= version:
             return None
-        if page.author and page.author == recorded.get("writer"):
-            return None  # nivosync's own write, whose property update did not happen
+        if is_nivosync_version(page.version_message, page.author == recorded.get("writer")):
+            return None
         return page.author_name or page.author or "someone"
 
 
@@ -395,6 +402,23 @@ def _element_shape(element: ET.Element) -> tuple[Any, ...]:
         if child.tail and child.tail.strip():
             parts.append(child.tail)
     return tuple(parts)
+
+
+_MARK = re.compile(r"\[nivosync [0-9a-f]{16}\]")
+_LEGACY_MESSAGE = "Updated by nivosync"  # what versions said before they were marked
+
+
+def version_message(text: str, digest: str) -> str:
+    """A page version's message: what changed, then the mark of nivosync's own writes."""
+    return f"{text} [nivosync {digest[:16]}]"
+
+
+def is_nivosync_version(message: str, by_our_writer: bool) -> bool:
+    """Whether a version was written by nivosync: its mark (or, for pages written before
+    versions were marked, the old message from the account that wrote them)."""
+    if _MARK.search(message or ""):
+        return True
+    return by_our_writer and (message or "").strip() == _LEGACY_MESSAGE
 
 
 def _numeric_first(page_id: str) -> tuple[int, str]:

@@ -170,4 +170,5 @@ class CloudConfluence(ConfluenceGateway):
             body=str(((item.get("body") or {}).get("storage") or {}).get("value", "")),
             parent_id=str(item["parentId"]) if item.get("parentId") else None,
             url=self.public_url + webui,
+            version_message=str(version.get("message") or ""),
         )

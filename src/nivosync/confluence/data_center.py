@@ -149,4 +149,5 @@ class DataCenterConfluence(ConfluenceGateway):
             body=str(((item.get("body") or {}).get("storage") or {}).get("value", "")),
             parent_id=str(ancestors[-1]["id"]) if ancestors else None,
             url=self.public_url + webui,
+            version_message=str(version.get("message") or ""),
         )

@@ -25,6 +25,7 @@ class Page:
     body: str  # storage format
     parent_id: str | None
     url: str
+    version_message: str = ""  # what the latest version's author said about it
 
 
 @dataclass(frozen=True)

@@ -89,10 +89,17 @@ ADVISORY_OPTION = click.option(
 
 
 def page_write_options(command: Callable[..., None]) -> Callable[..., None]:
-    """--dry-run, --force and --json, as every command that writes pages takes them."""
+    """--dry-run, --force KIND and --json, as every command that writes pages takes them."""
     options = (
         click.option("--dry-run", is_flag=True, help="Say what would change; write nothing."),
-        click.option("--force", is_flag=True, help="Overwrite pages edited in Confluence since."),
+        click.option(
+            "--force",
+            multiple=True,
+            type=click.Choice([*RELEASE_PAGE_KINDS, "all"]),
+            metavar="KIND",
+            help="Rewrite nivosync's part of this page kind though a person edited it (what "
+            "people wrote in the page's regions is kept); repeatable, or `all`.",
+        ),
         click.option("--json", "as_json", is_flag=True, help="Print the result as JSON."),
     )
     for option in reversed(options):
@@ -303,6 +310,12 @@ def sandbox_reset(opts: GlobalOptions, db: Path | None) -> None:
     is_flag=True,
     help="With a past --as-of: publish its pages too (its history is never recorded).",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Rewrite nivosync's part of status pages a person edited (what people wrote in the "
+    "pages' Notes is kept).",
+)
 @click.pass_obj
 def sync(
     opts: GlobalOptions,
@@ -315,6 +328,7 @@ def sync(
     fail_on_slip: bool,
     no_notify: bool,
     publish_past: bool,
+    force: bool,
 ) -> None:
     """Poll the releases' issues, measure milestone slippage, publish status pages."""
     from nivosync.commands.sync import run_sync
@@ -332,6 +346,7 @@ def sync(
             out=sys.stdout,
             notify=not no_notify,
             publish_past=publish_past,
+            force=force,
         ),
         opts.verbose,
     )
@@ -357,7 +372,7 @@ def replan(
     advisory_path: Path | None,
     template: str | None,
     dry_run: bool,
-    force: bool,
+    force: tuple[str, ...],
     as_json: bool,
 ) -> None:
     """Move a release to a new start: new baseline (earlier ones kept), open tasks moved."""
@@ -413,6 +428,16 @@ def cancel(
 )
 @NOTES_OPTION
 @ADVISORY_OPTION
+@click.option(
+    "--forget-notes",
+    is_flag=True,
+    help="Drop the notes file the release notes page remembers (kept when --notes is not given).",
+)
+@click.option(
+    "--forget-change-advisory",
+    is_flag=True,
+    help="Drop the Change Advisory file its page remembers (kept when the option is not given).",
+)
 @TEMPLATE_OPTION
 @page_write_options
 @click.pass_obj
@@ -425,10 +450,15 @@ def publish(
     advisory_path: Path | None,
     template: str | None,
     dry_run: bool,
-    force: bool,
+    force: tuple[str, ...],
     as_json: bool,
+    forget_notes: bool,
+    forget_change_advisory: bool,
 ) -> None:
-    """Publish the release's Confluence pages: plan, release notes, Change Advisory, UAT form."""
+    """Publish the release's Confluence pages: plan, release notes, Change Advisory, UAT form.
+
+    A page made from --notes / --change-advisory remembers that file: a later run without it
+    shows the same again (say --forget-notes / --forget-change-advisory to drop it)."""
     from nivosync.commands.publish import run_publish
 
     run(
@@ -444,6 +474,8 @@ def publish(
             force=force,
             as_json=as_json,
             out=sys.stdout,
+            forget_notes=forget_notes,
+            forget_change_advisory=forget_change_advisory,
         ),
         opts.verbose,
     )

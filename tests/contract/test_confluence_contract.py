@@ -393,6 +393,7 @@ def cloud_scenario(site: ConfluenceSite) -> None:
     editor = versions["results"][0]["authorId"]
     assert site.post(f"{v2}/users-bulk", json={"accountIds": [editor]}).ok
     assert site.get(f"{v1}/user", params={"accountId": editor}).ok
+    assert site.get(f"{v1}/user", params={"accountId": "no-such-account"}).status_code == 404
     assert site.get(f"{v1}/user/current").ok
     assert site.get(f"{v2}/pages/{page['id']}/children", params={"limit": 1}).ok
     assert site.get(f"{v2}/pages/{page['id']}/direct-children").ok
@@ -569,6 +570,9 @@ def dc_scenario(site: ConfluenceSite) -> None:
     by = site.get(f"{api}/content/{page['id']}/history").json()["lastUpdated"]["by"]
     assert site.get(f"{api}/user", params={"username": by["username"]}).ok
     assert site.get(f"{api}/user", params={"key": by["userKey"]}).ok
+    # What a mention needs on DC: the user key of a username (the Jira one), or 404.
+    assert site.get(f"{api}/user", params={"username": "dana"}).json()["userKey"]
+    assert site.get(f"{api}/user", params={"username": "ghost"}).status_code == 404
     assert site.get(f"{api}/user/current").ok
     assert site.get(f"{api}/content/{page['id']}/child/page", params={"limit": 5}).ok
     _dc_permission_calls(site, page["id"], update)

@@ -436,3 +436,20 @@ def test_a_member_without_administer_projects_creates_no_versions(site: E2ESite,
     }, body["unset_fields"]
     assert not [r for r in site.requests() if r["path"].endswith("/version")]
     assert {i["action"] for i in body["issues"]} == {"created"}
+
+
+def test_a_template_given_by_path_is_recorded_with_its_file_and_hash(
+    site: E2ESite, tmp_path, monkeypatch
+):
+    """Issue 13, defect 3: `--template ./file.yaml` makes the pages too, and the epic names the
+    file (absolute) and its content's hash for the runs that come later."""
+    shipped = (REPO / "plan_templates" / "nivomax-5-week.yaml").read_text()
+    (tmp_path / "acme-plan.yaml").write_text(shipped.replace("name: nivomax", "name: acme"))
+    monkeypatch.chdir(tmp_path)
+    result = create(site, "--template", "./acme-plan.yaml")
+    assert [p["action"] for p in result["pages"]] == ["created"] * 4
+    assert result["failures"] == []
+    stored = reader(site).issue_property(result["epic"]["key"], "nivosync").raw["value"]
+    assert stored["template"]["name"] == "acme-5-week"
+    assert stored["template"]["source"] == str(tmp_path / "acme-plan.yaml")
+    assert len(stored["template"]["sha256"]) == 64

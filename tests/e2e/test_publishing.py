@@ -149,7 +149,7 @@ def test_page_renamed_by_a_person_and_unrecorded_is_found_by_its_labels(site: E2
     searches = [r for r in site.requests() if r["path"].endswith("/content/search")]
     assert len(searches) == 1  # one search for the release's pages, not one per page
     assert gateway.find_page(gateway.space(), "Acme Health 2.4.0 — Release Plan") is None
-    forced = publish_all(publisher(gateway, force=True), specs("two"), root(gateway), {})
+    forced = publish_all(publisher(gateway, force=("plan",)), specs("two"), root(gateway), {})
     assert forced[0].action == "updated" and forced[0].page_id == known["plan"]
     assert gateway.page(known["plan"]).title == "Acme Health 2.4.0 — Release Plan"
 
@@ -214,7 +214,7 @@ def test_human_edit_is_kept_and_named_unless_force(site: E2ESite, gateway):
     assert "Dana" in again[0].message and "--force" in again[0].message
     assert "Dana's careful notes" in gateway.page(known["plan"]).body
     assert confluence_writes(site) == []
-    forced = publish_all(publisher(gateway, force=True), specs("two"), root(gateway), known)
+    forced = publish_all(publisher(gateway, force=("plan",)), specs("two"), root(gateway), known)
     assert forced[0].action == "updated"
     assert "plan two" in gateway.page(known["plan"]).body
     after = publish_all(publisher(gateway), specs("two"), root(gateway), known)

@@ -307,3 +307,45 @@ def test_labelled_pages_searches_by_cql_and_follows_next(cls, base, next_link):
         "9": frozenset({"nivosync-a", "nivosync-page-plan"}),
     }
     assert len(responses.calls) == 2
+
+
+@responses.activate
+def test_dc_user_by_username_gives_the_user_key_a_mention_names():
+    responses.get(
+        f"{DC}/rest/api/user",
+        match=[matchers.query_param_matcher({"username": "dana"})],
+        json={"type": "known", "username": "dana", "userKey": "8a7f808a", "displayName": "Dana D"},
+    )
+    responses.get(
+        f"{DC}/rest/api/user",
+        match=[matchers.query_param_matcher({"username": "ghost"})],
+        status=404,
+        json={"statusCode": 404, "message": "No user found with username: ghost"},
+    )
+    gw = DataCenterConfluence(transport(DC), "REL")
+    dana = gw.user(username="dana")
+    assert dana is not None
+    assert (dana.user_key, dana.username, dana.display_name, dana.account_id) == (
+        "8a7f808a",
+        "dana",
+        "Dana D",
+        None,
+    )
+    assert gw.user(username="ghost") is None
+
+
+@responses.activate
+def test_cloud_user_by_account_id_and_refusals_are_errors():
+    responses.get(
+        f"{CLOUD}/rest/api/user",
+        match=[matchers.query_param_matcher({"accountId": "acc-1"})],
+        json={"type": "known", "accountId": "acc-1", "displayName": "Dana D"},
+    )
+    responses.get(f"{DC}/rest/api/user", status=403, json={"message": "not permitted"})
+    cloud = CloudConfluence(transport(CLOUD), "REL").user(account_id="acc-1")
+    assert cloud is not None and (cloud.account_id, cloud.user_key) == ("acc-1", None)
+    with pytest.raises(HttpError) as caught:
+        DataCenterConfluence(transport(DC), "REL").user(username="dana")
+    assert caught.value.status == 403
+    with pytest.raises(ValueError):
+        DataCenterConfluence(transport(DC), "REL").user()

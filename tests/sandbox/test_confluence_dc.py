@@ -221,3 +221,23 @@ def test_minor_edit_is_recorded_on_the_version(dc: Site) -> None:
     assert update(dc, page["id"], 3, "<p>3</p>").json()["version"]["minorEdit"] is False
     payload["version"] = {"number": 4, "minorEdit": "sometimes"}
     assert dc.put(f"{API}/content/{page['id']}", json=payload).status_code == 400
+
+
+def test_a_user_key_mention_and_unbreakable_dates_are_kept_and_shown(dc: Site) -> None:
+    """What a status page writes on Data Center: a mention by the user key `GET /user` gives,
+    and dates with non-breaking hyphens (sent as a reference, stored as the character, as
+    Confluence does); the view shows the person's name, not the key."""
+    key = dc.get(f"{API}/user", params={"username": "dana"}).json()["userKey"]
+    mention = f'<ac:link><ri:user ri:userkey="{key}" /></ac:link>'
+    body = (
+        f"<table><tbody><tr><td>{mention}</td><td>2027&#8209;01&#8209;07</td></tr></tbody></table>"
+    )
+    created = create(dc, "Status", body, parent=find(dc, "Releases")["id"])
+    assert created.status_code == 200, created.text
+    stored = created.json()["body"]["storage"]["value"]
+    assert stored == body.replace("&#8209;", "\u2011")
+    view = dc.get(
+        "/confluence" + created.json()["_links"]["webui"], headers={"Accept": "text/html"}
+    )
+    assert '<span class="mention">@Dana Delivery</span>' in view.text
+    assert key not in view.text

@@ -153,6 +153,16 @@ def test_named_entities_and_character_references_become_characters() -> None:
     assert rewrite_storage(cdata, 1) == cdata  # CDATA is kept as written
 
 
+def test_mentions_and_non_breaking_hyphens_are_kept() -> None:
+    """What pages write for people and dates: a user link stays as written; a non-breaking
+    hyphen, sent as a character or a reference, is stored as the character."""
+    mention = '<ac:link><ri:user ri:userkey="8a7f808a" /></ac:link>'
+    cloud = '<ac:link><ri:user ri:account-id="712020:07e2" /></ac:link>'
+    cells = f"<td>{mention}{cloud}</td><td>2027&#8209;01\u201107</td>"
+    body = f"<table><tbody><tr>{cells}</tr></tbody></table>"
+    assert rewrite_storage(body, 1) == body.replace("&#8209;", "\u2011")
+
+
 def test_whitespace_between_blocks_goes_inline_and_pre_whitespace_stays() -> None:
     body = (
         "<h2>T</h2>\n<table>\n <tbody>\n  <tr><td>\n<p>x</p>\n</td></tr>\n </tbody>\n</table>\n"

@@ -163,3 +163,28 @@ def test_the_readable_parts() -> None:
     assert "macro: roadmap" in html and "<th>lanes</th><td>3</td>" in html
     assert "☑ Sign-off" in html and "✔" in html and "@Dana Delivery" in html
     assert audit(html) == []
+
+
+def test_peoples_regions_are_framed_and_labelled_apart_from_nivosyncs_text():
+    anchor = (
+        '<ac:structured-macro ac:name="anchor"><ac:parameter ac:name="">nivosync-region-{}'
+        "</ac:parameter></ac:structured-macro>"
+    )
+    body = (
+        "<h2>Impact</h2>"
+        '<ac:structured-macro ac:name="panel"><ac:parameter ac:name="title">For people'
+        f"</ac:parameter><ac:rich-text-body>{anchor.format('ca-impact')}<p>Dana's text</p>"
+        "</ac:rich-text-body></ac:structured-macro>"
+        f"<table><tbody><tr><td>S1</td><td>{anchor.format('s1-result')}PASS</td></tr>"
+        "</tbody></table>"
+    )
+    html = render_storage(body, Context())
+    assert html.startswith('<div class="region-legend">')
+    assert '<div class="panel panel region"><div class="region-label">for people to fill in' in html
+    assert "ca-impact" in html and "Dana&#x27;s text" in html
+    assert '<td class="region"><span class="region-label">for people</span>PASS</td>' in html
+    assert "<td>S1</td>" in html  # nivosync's cells: no frame
+    audit = _Audit()
+    audit.feed(html)
+    assert audit.problems == []
+    assert "region-legend" not in render_storage("<p>no regions</p>", Context())

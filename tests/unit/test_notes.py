@@ -142,8 +142,8 @@ def test_yaml_problems_name_file_and_line(tmp_path):
     assert found == [
         "notes.yaml:4: items[0].jira: 'nvx-1' is not a Jira issue key (like NVX-123) (got 'nvx-1')",
         "notes.yaml:5: items[1].section: unknown section 'news': use features, improvements, "
-        "fixes or other (or a title: New features, Improvements, Bug fixes, Other changes) "
-        "(got 'news')",
+        "fixes, other, known-issues or upgrade-notes (or a title: New features, Improvements, "
+        "Bug fixes, Other changes, Known issues, Upgrade notes) (got 'news')",
         "notes.yaml:8: missing required key 'items[2].title'",
         "notes.yaml:9: unknown key 'items[2].titel'; did you mean 'title'?",
     ]
@@ -207,8 +207,9 @@ def test_markdown_problems_name_file_and_line(tmp_path):
         "'### Title' or '- Title'",
         "notes.md:9: 'nvx-1' is not a Jira issue key (like NVX-1)",
         "notes.md:11: screenshot 'gone.png' not found (looked for gone.png)",
-        "notes.md:13: unknown section 'Roadmap': use features, improvements, fixes or other (or "
-        "a title: New features, Improvements, Bug fixes, Other changes)",
+        "notes.md:13: unknown section 'Roadmap': use features, improvements, fixes, other, "
+        "known-issues or upgrade-notes (or a title: New features, Improvements, Bug fixes, "
+        "Other changes, Known issues, Upgrade notes)",
         "notes.md:20: text after a list item: indent it to continue the item, or start a new "
         "item with '- Title' or '### Title'",
         "notes.md:22: a level-1 heading may only be the document title, at the top",
@@ -236,3 +237,48 @@ def test_section_names_and_issue_type_mapping():
     assert section_for_issue_type("Bug") == "fixes"
     assert section_for_issue_type("Task") == "other"
     assert section_for_issue_type("Task", {"task": "improvements"}) == "improvements"
+
+
+def test_known_issues_and_upgrade_notes_sections(tmp_path):
+    assert [
+        parse_section(n)
+        for n in ("known-issues", "known_issues", "Known issues", "known issue", "upgrade-notes")
+    ] == ["known-issues"] * 4 + ["upgrade-notes"]
+    assert [parse_section(n) for n in ("Upgrade notes", "UPGRADE", "upgrading")] == [
+        "upgrade-notes"
+    ] * 3
+    yaml_notes = load_notes(
+        write(
+            tmp_path,
+            "notes.yaml",
+            """\
+            items:
+              - section: known issues
+                title: Exports over 10,000 rows time out
+                jira: NVX-150
+              - section: upgrade-notes
+                title: Re-index the search after upgrading
+            """,
+        )
+    )
+    assert [(i.section, i.title) for i in yaml_notes.items] == [
+        ("known-issues", "Exports over 10,000 rows time out"),
+        ("upgrade-notes", "Re-index the search after upgrading"),
+    ]
+    markdown = load_notes(
+        write(
+            tmp_path,
+            "notes.md",
+            """\
+            ## Known issues
+            - Exports over 10,000 rows time out [NVX-150]
+            ## Upgrade notes
+            ### Re-index the search
+            Run the re-index job once the servers are up.
+            """,
+        )
+    )
+    assert [(i.section, i.jira_key, i.description) for i in markdown.items] == [
+        ("known-issues", "NVX-150", ""),
+        ("upgrade-notes", None, "Run the re-index job once the servers are up."),
+    ]

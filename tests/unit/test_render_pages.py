@@ -21,10 +21,15 @@ from nivosync.core.identity import ReleaseIdentity
 from nivosync.core.pages import RELEASE_PAGE_KINDS, page_title
 from nivosync.core.plan import Plan, build_plan
 from nivosync.core.template import PlanTemplate, UatScenarioSpec
-from nivosync.inputs.change_advisory import ChangeAdvisoryDetails, load_change_advisory
-from nivosync.inputs.notes import ReleaseNotesFile, load_notes
+from nivosync.inputs.change_advisory import (
+    ChangeAdvisoryDetails,
+    combine,
+    load_change_advisory,
+)
+from nivosync.inputs.notes import NoteItem, ReleaseNotesFile, load_notes
 from nivosync.inputs.templates import load_template
 from nivosync.render.pages import (
+    GoLiveDates,
     IssueRef,
     JiraItem,
     JiraResults,
@@ -37,7 +42,13 @@ from nivosync.render.pages import (
     render_release_plan,
     render_uat_form,
 )
-from nivosync.render.storage import AC_NAMESPACE, RI_NAMESPACE, is_well_formed, parse_storage
+from nivosync.render.storage import (
+    AC_NAMESPACE,
+    NON_BREAKING_HYPHEN,
+    RI_NAMESPACE,
+    is_well_formed,
+    parse_storage,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden"
@@ -57,7 +68,7 @@ HOSTILE = (
     "Evil <script>alert(\"x\")</script> & ]]> 'q' "
     '<ac:structured-macro ac:name="html"><ac:plain-text-body>x</ac:plain-text-body>'
 )
-NATIVE_MACROS = {"info", "note", "warning", "toc", "status", "jira"}
+NATIVE_MACROS = {"info", "note", "warning", "toc", "status", "jira", "panel", "anchor"}
 
 
 # --- inputs ----------------------------------------------------------------------------------
@@ -161,8 +172,9 @@ def assert_golden(name: str, page: RenderedPage) -> None:
 
 
 def text(node: ET.Element) -> str:
-    """What a reader sees: a lozenge as its title, no macro parameters, spaces collapsed."""
-    return " ".join("".join(_seen(node)).split())
+    """What a reader sees: a lozenge as its title, no macro parameters, spaces collapsed, a
+    non-breaking hyphen (dates in cells do not wrap) as the hyphen it shows."""
+    return " ".join("".join(_seen(node)).split()).replace(NON_BREAKING_HYPHEN, "-")
 
 
 def _seen(node: ET.Element):
@@ -206,6 +218,16 @@ def warnings(node: ET.Element) -> list[str]:
     return [params(m).get("title", "") for m in macros(node, "warning")]
 
 
+def regions(node: ET.Element) -> dict[str, str]:
+    """The people's regions under `node` (region id → what a reader sees in it)."""
+    found = {}
+    for container in [*node.iter(f"{AC}rich-text-body"), *node.iter("td")]:
+        first = next(iter(container), None)
+        if first is not None and params(first).get("", "").startswith("nivosync-region-"):
+            found[params(first)[""].removeprefix("nivosync-region-")] = text(container)
+    return found
+
+
 def rows(node: ET.Element) -> list[list[str]]:
     return [[text(cell) for cell in tr] for tr in node.iter("tr")]
 
@@ -216,6 +238,20 @@ def parsed(page: RenderedPage) -> ET.Element:
 
 
 # --- every page kind -------------------------------------------------------------------------
+
+
+def with_known_issues(notes: ReleaseNotesFile) -> ReleaseNotesFile:
+    """The notes file plus a known issue and an upgrade note (release notes only: the other
+    pages' golden files keep the plain notes file)."""
+    extra = (
+        NoteItem("known-issues", "Exports over 10,000 rows time out", jira_key="NVX-150"),
+        NoteItem(
+            "upgrade-notes",
+            "Re-index the search",
+            "Run the re-index job once the application servers are up again.",
+        ),
+    )
+    return replace(notes, items=(*notes.items, *extra))
 
 
 def representative_pages(plan: Plan, notes: ReleaseNotesFile, tmp_path: Path) -> dict:
@@ -236,7 +272,12 @@ def representative_pages(plan: Plan, notes: ReleaseNotesFile, tmp_path: Path) ->
             epic=ref(1, "In Progress", "indeterminate"),
             jira_server=JiraServer("Acme Jira", "8f2c3d3a-1b6e-3f7a-9c1d-5e4b2a6c7d8e"),
         ),
-        "release_notes": render_release_notes(plan.release, changes),
+        "release_notes": render_release_notes(
+            plan.release,
+            collect_changes(jira_results(), with_known_issues(notes)),
+            go_live=plan.go_live,
+            forecast=GoLiveDates(plan.go_live, date(2027, 1, 11)),
+        ),
         "change_advisory": render_change_advisory(
             plan, changes, load_change_advisory(tmp_path / "ca.yaml"), approval
         ),
@@ -444,21 +485,35 @@ def test_default_notes_jql_quotes_values():
 def test_change_advisory_flags_what_people_still_have_to_write(plan):
     changes = collect_changes(JiraResults(JQL), None)
     root = parsed(render_change_advisory(plan, changes))
-    owner = "To be completed by Delivery Supervisor (dana@example.com)"
-    for title in ("Impact on the system", "Rollback plan", "Downtime expectations"):
-        assert warnings(section(root, title)) == [owner], title
+    owner = "To be completed by Delivery Supervisor (dana@example.com): "
+    for title, region in (
+        ("Impact on the system", "ca-impact"),
+        ("Rollback plan", "ca-rollback"),
+        ("Downtime expectations", "ca-downtime"),
+        ("Communication plan", "ca-communication"),
+    ):
+        part = section(root, title)
+        assert list(regions(part)) == [region], title
+        assert regions(part)[region].startswith(owner), title
+        assert warnings(part) == [], title  # a region holds no bodied macro (Cloud's editor)
+    assert text(section(root, "Impact on the system")).endswith("Source: none yet")
     assert warnings(section(root, "Planned changes")) == ["No planned changes found"]
     assert "No Jira issues matched" in text(section(root, "Planned changes"))
-    assert "impact:" in text(section(root, "Impact on the system"))
+    assert "impact:" not in text(root)  # addressed to the page's readers, not to the operator
     summary = dict(r for r in rows(section(root, "Summary")))
     assert summary["Deployment window"] == "2027-01-07 (Production Deployment)"
     assert summary["Release details from"] == "No --change-advisory file given"
     approvals = section(root, "Approvals")
     assert "not known yet" in text(approvals)
     assert rows(approvals)[1:] == [
-        ["Delivery Supervisor", "dana@example.com", "—", "—"],
-        ["Development Team", "dev@example.com", "—", "—"],
-        ["Client SME Teams", "sme@acme.example", "—", "—"],
+        ["Delivery Supervisor", "dana@example.com", "—", "—", ""],
+        ["Development Team", "dev@example.com", "—", "—", ""],
+        ["Client SME Teams", "sme@acme.example", "—", "—", ""],
+    ]
+    assert list(regions(approvals)) == [
+        "ca-approval-delivery-supervisor",
+        "ca-approval-development-team",
+        "ca-approval-client-sme-teams",
     ]
 
 
@@ -466,6 +521,8 @@ def test_change_advisory_uses_the_file_and_the_approval_issue(plan, notes_file, 
     root = parsed(representative_pages(plan, notes_file, tmp_path)["change_advisory"])
     assert warnings(section(root, "Impact on the system")) == []
     assert warnings(section(root, "Rollback plan")) == []
+    for title in ("Impact on the system", "Rollback plan"):
+        assert text(section(root, title)).endswith("Source: Change Advisory file ca.yaml")
     assert text(section(root, "Planned changes")).startswith("Summarised from the release notes.")
     risks = rows(section(root, "Risks and mitigations"))
     assert [r[2] for r in risks[1:]] == ["Plan template", "Plan template", "ca.yaml"]
@@ -488,15 +545,27 @@ def test_change_advisory_template_defaults_and_missing_approvers(plan):
     changes = collect_changes(JiraResults(JQL), None)
     pending = ref(14, "Waiting for approval", "indeterminate")
     root = parsed(render_change_advisory(replace(plan, template=template), changes, None, pending))
-    assert (
-        text(section(root, "Downtime expectations")) == "None expected. (From the plan template.)"
-    )
+    assert text(section(root, "Downtime expectations")) == "None expected. Source: plan template"
     rollback = section(root, "Rollback plan")
     assert [text(h) for h in rollback.iter("h3")] == ["Standard procedure", "For this release"]
-    assert warnings(rollback) == ["To be completed by Support Team (support@example.com)"]
+    assert regions(rollback)["ca-rollback"].startswith(
+        "To be completed by Support Team (support@example.com): "
+    )
     assert warnings(section(root, "Approvals")) == [
         "To be completed by Support Team (support@example.com)"
     ]
+
+
+def test_change_advisory_says_where_each_value_came_from(plan, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # files are named relative to the working directory
+    (tmp_path / "ca.yaml").write_text("impact: From the file.\n", encoding="utf-8")
+    config = ChangeAdvisoryDetails("config", impact="From the config.", downtime="None.")
+    details = combine(config, load_change_advisory(tmp_path / "ca.yaml"))
+    root = parsed(render_change_advisory(plan, collect_changes(JiraResults(JQL), None), details))
+    impact, downtime = section(root, "Impact on the system"), section(root, "Downtime expectations")
+    assert text(impact) == "From the file. Source: Change Advisory file ca.yaml"
+    assert text(downtime) == "None. Source: nivosync configuration"
+    assert text(section(root, "Rollback plan")).endswith("Source: none yet")
 
 
 # --- UAT form --------------------------------------------------------------------------------
@@ -505,10 +574,16 @@ def test_change_advisory_template_defaults_and_missing_approvers(plan):
 def test_uat_form_lists_scenarios_with_results_to_fill_in(plan):
     root = parsed(render_uat_form(plan))
     scenarios = rows(section(root, "Test scenarios"))
-    assert "|".join(scenarios[0]) == "ID|Scenario|Steps|Expected outcome|Tester|Result|Comments"
+    assert "|".join(scenarios[0]) == (
+        "ID|Scenario|Steps|Expected outcome|Tester|Result|Comments|Defects"
+    )
     assert len(scenarios) == 1 + len(plan.template.uat_scenarios)
     assert {r[5] for r in scenarios[1:]} == {"Not tested"}
-    assert {r[6] for r in scenarios[1:]} == {""}
+    assert {r[6] for r in scenarios[1:]} == {r[7] for r in scenarios[1:]} == {""}
+    first = plan.template.uat_scenarios[0].id  # "uat-deployment"
+    assert {f"{first}-{c}" for c in ("result", "comments", "defects")} <= set(
+        regions(section(root, "Test scenarios"))
+    )
     assert set(lozenges(section(root, "Test scenarios"))) == {("Not tested", "Grey")}
     sign_off = section(root, "Sign-off")
     assert [r[0] for r in rows(sign_off)[1:]] == [
@@ -517,6 +592,9 @@ def test_uat_form_lists_scenarios_with_results_to_fill_in(plan):
         "Development Team",
     ]
     assert len(list(sign_off.iter(f"{AC}task"))) == 2
+    assert {"uat-sign-off-checklist", "uat-sign-off-testing-team-decision"} <= set(
+        regions(sign_off)
+    )
     assert {t for t, _ in lozenges(root)} == {"Pass", "Fail", "Blocked", "Not tested", "Pending"}
 
 
@@ -582,6 +660,7 @@ def test_holiday_names_on_pages_do_not_depend_on_the_locale(tmp_path):
     german = render_in_locale(tmp_path, LANG="de_DE.UTF-8", LC_ALL="de_DE.UTF-8")
     french = render_in_locale(tmp_path, LC_ALL="fr_FR.UTF-8", LANGUAGE="fr:de")
     assert german == plain and french == plain
+    plain = plain.replace("\u2011", "-")  # dates are written with non-breaking hyphens
     assert "<li>2027-01-06 (Epiphany)</li>" in plain  # Bavaria's, in English
     assert plain.count("<li>2026-12-25 (Christmas Day)</li>") == 2  # DE and FR
     assert "Weihnacht" not in plain and "Noël" not in plain

@@ -28,11 +28,19 @@ from nivosync.inputs.templates import load_template
 from nivosync.render.status_page import (
     CHART_FILE,
     HistoryEntry,
+    PageContext,
     PortfolioRow,
     portfolio_body,
     status_page_body,
 )
-from nivosync.render.storage import AC_NAMESPACE, RI_NAMESPACE, is_well_formed, parse_storage
+from nivosync.render.storage import (
+    AC_NAMESPACE,
+    NON_BREAKING_HYPHEN,
+    RI_NAMESPACE,
+    UserId,
+    is_well_formed,
+    parse_storage,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE = REPO / "plan_templates/nivomax-5-week.yaml"
@@ -284,8 +292,9 @@ def lozenges(node: ET.Element) -> list[tuple[str, str]]:
 
 
 def text(node: ET.Element) -> str:
-    """What a reader sees: a lozenge as its title, spaces collapsed."""
-    return " ".join("".join(_seen(node)).split())
+    """What a reader sees: a lozenge as its title, spaces collapsed, a non-breaking hyphen
+    (dates in cells do not wrap) as the hyphen it shows."""
+    return " ".join("".join(_seen(node)).split()).replace(NON_BREAKING_HYPHEN, "-")
 
 
 def _seen(node: ET.Element):
@@ -330,12 +339,26 @@ def hrefs(node: ET.Element) -> list[str]:
 # --- golden files ----------------------------------------------------------------------------
 
 
+PLAN_TITLE = "Acme Health 2.4.0 — Release Plan"
+DANA_CLOUD = UserId.cloud("5b10ac8d82e05b22cc7d4ef5")
+DANA_DC = UserId.data_center("8a7f808a8f1e2b3c018f1e2b3c4d0001")
+
+
+def owners(baseline: Baseline, owner: str | None = "Dana Scully") -> dict[str, str | None]:
+    return {m.id: owner for m in baseline.milestones}
+
+
 def test_slipping_release_matches_its_golden_file(baseline):
-    assert_golden("status_slipping", status_page_body(TITLE, slipping(baseline), HISTORY, browse))
+    shown = PageContext(PLAN_TITLE, owners(baseline), {"Dana Scully": DANA_CLOUD})
+    body = status_page_body(TITLE, slipping(baseline), HISTORY, browse, context=shown)
+    assert_golden("status_slipping", body)
 
 
 def test_on_track_release_matches_its_golden_file(baseline):
-    assert_golden("status_on_track", status_page_body(TITLE, on_track(baseline), (), browse))
+    shown = PageContext(PLAN_TITLE, owners(baseline), {"Dana Scully": DANA_DC})
+    assert_golden(
+        "status_on_track", status_page_body(TITLE, on_track(baseline), (), browse, context=shown)
+    )
 
 
 def test_done_release_matches_its_golden_file(baseline):
@@ -374,6 +397,7 @@ def test_slipping_page_summary_and_milestones(baseline):
         "Slip": "2 working days (slipped 1 more working day since 2026-12-15)",
         "Planned release end": "2027-01-12",
         "Projected release end": "2027-01-14",
+        "Next milestone": "Release Kickoff (planned end 2026-12-11, projected end 2026-12-16)",
         "Unchanged since": "2026-12-16",
     }
     assert "Re-planned" not in text(root)  # never re-planned: no re-plan line
@@ -520,6 +544,7 @@ def test_done_release_shows_done_and_its_actual_go_live_and_end(baseline):
         "Slip": "2 working days (first report)",
         "Planned release end": "2027-01-12",
         "Actual release end": "2027-01-15",
+        "Next milestone": "none: every milestone is done",
         "Unchanged since": "2027-01-18",
     }
     assert lozenges(tables(root)[0])[0] == ("DONE", "Blue")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from nivosync.app.ledger import LedgerTiming
 from nivosync.app.planning import compute_plan
 from nivosync.app.publish import prepare, publish_release
 from nivosync.app.publisher import PageResult
+from nivosync.app.release_template import with_absolute_source
 from nivosync.app.releases import release_issues, split_release
 from nivosync.app.sites import Sites, jira_gateway, open_sites
 from nivosync.core.pages import RELEASE_PAGE_KINDS, page_title
@@ -56,7 +57,7 @@ def create_and_publish(
 ) -> CreateRun:
     """Load, resolve, reconcile in Jira, then create the pages that do not exist yet."""
     config = load_settings(config_path)
-    template = config.template(template_name)
+    template = with_absolute_source(config.template(template_name))  # recorded on the epic
     plan = compute_plan(config, template, customer, release, start)
     with open_sites(config) as sites:
         jira = jira_gateway(sites, config)
@@ -98,16 +99,10 @@ def _publish_pages(
         return [
             PageResult(k, page_title(k, plan.release), "would create") for k in RELEASE_PAGE_KINDS
         ]
-    request = prepare(
-        config,
-        plan.release.customer,
-        plan.release.release,
-        ["all"],
-        None,
-        None,
-        plan.template.name,
-        dry_run,
-    )
+    request = prepare(config, plan.release.customer, plan.release.release, ["all"], None, None)
+    # The template just planned with (a path given as `./my.yaml` is no shipped template's
+    # name); no input file: a page made again shows what its page remembered, if anything.
+    request = replace(request, template=plan.template, dry_run=dry_run)
     # Nothing was created: the search create_release just made is still current; else the
     # issues it recorded are read back consistently (the search index may not show them yet).
     issues = outcome.found
@@ -115,4 +110,7 @@ def _publish_pages(
         issues = release_issues(jira, plan.release, outcome.known)
     found = split_release(jira, issues)
     new_epic = outcome.epic.action == "created"
-    return publish_release(sites, config, jira, request, found, create_only=True, new_epic=new_epic)
+    published = publish_release(
+        sites, config, jira, request, found, create_only=True, new_epic=new_epic
+    )
+    return published.pages

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import structlog
@@ -22,7 +22,6 @@ from nivosync.inputs.notes import (
     DEFAULT_TYPE_SECTIONS,
     ReleaseNotesFile,
     Section,
-    load_notes,
     parse_section,
 )
 from nivosync.inputs.screenshots import read_screenshot
@@ -40,6 +39,7 @@ from nivosync.render.pages import (
     render_release_plan,
     render_uat_form,
 )
+from nivosync.render.pages.common import People
 
 log = structlog.get_logger(__name__)
 APPROVAL_TASK = "change-advisory-approval"
@@ -57,6 +57,7 @@ class PageSources:
     advisory: ChangeAdvisoryDetails
     uat_extra: Sequence[UatScenarioSpec]
     forecast: GoLiveDates | None = None  # tonight's go-live, for a release that exists
+    people: People = field(default_factory=dict)  # a person's text → their Confluence user
 
 
 def issue_refs(
@@ -154,29 +155,38 @@ def render_pages(
     changes = collect_changes(sources.jira_notes, sources.notes, sections)
     makers: dict[str, Callable[[], RenderedPage]] = {
         "plan": lambda: render_release_plan(
-            sources.plan, sources.issues, epic=sources.epic, forecast=sources.forecast
+            sources.plan,
+            sources.issues,
+            epic=sources.epic,
+            forecast=sources.forecast,
+            mentions=sources.people,
         ),
-        "notes": lambda: render_release_notes(sources.plan.release, changes),
+        "notes": lambda: render_release_notes(
+            sources.plan.release, changes, go_live=sources.plan.go_live, forecast=sources.forecast
+        ),
         "change-advisory": lambda: render_change_advisory(
             sources.plan,
             changes,
             sources.advisory,
             sources.issues.get(APPROVAL_TASK),
             sources.forecast,
+            sources.people,
         ),
-        "uat": lambda: render_uat_form(sources.plan, extra_scenarios=sources.uat_extra),
+        "uat": lambda: render_uat_form(
+            sources.plan, extra_scenarios=sources.uat_extra, mentions=sources.people
+        ),
     }
     return [makers[kind]() for kind in RELEASE_PAGE_KINDS if kind in kinds]
 
 
-def page_spec(page: RenderedPage) -> PageSpec:
+def page_spec(page: RenderedPage, on_page: Collection[str] = ()) -> PageSpec:
+    """The page to publish, with its files read; those `on_page` (screenshots of remembered
+    notes, attached when they were given) are the page's already: not read, not uploaded."""
     files = []
     for item in page.attachments:
+        if item.filename in on_page:
+            continue
         data = read_screenshot(item.path)  # checked when the notes were loaded; again here
         kind = mimetypes.guess_type(item.filename)[0] or "application/octet-stream"
         files.append(FileToAttach(item.filename, data, kind))
     return PageSpec(page.kind, page.title, page.body, attachments=tuple(files))
-
-
-def load_notes_file(path: Path | None) -> ReleaseNotesFile | None:
-    return load_notes(path) if path is not None else None

@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from nivosync.app.mentions import Mentions
 from nivosync.app.page_sources import (
     PageSources,
     advisory_details,
     issue_refs,
     jira_notes,
-    load_notes_file,
     notes_jql,
     page_spec,
     render_pages,
     type_sections,
 )
 from nivosync.app.planning import compute_plan
-from nivosync.app.publisher import PageIdentity, PageResult, Publisher, publish_all
+from nivosync.app.publisher import PageIdentity, PageResult, PageSpec, Publisher, publish_all
+from nivosync.app.release_template import release_template
 from nivosync.app.releases import ReleaseRecord, find_release, record_pages
+from nivosync.app.remembered import (
+    GivenInputs,
+    InputKind,
+    InputUse,
+    PageInputs,
+    forgetting,
+    gather,
+    read_inputs,
+    remember,
+)
 from nivosync.app.sites import Sites, confluence_gateway_for, jira_gateway, open_sites, today_in
 from nivosync.app.status_reports import task_statuses
 from nivosync.confluence.gateway import ConfluenceGateway
@@ -28,13 +39,14 @@ from nivosync.core.identity import ReleaseIdentity
 from nivosync.core.pages import RELEASE_PAGE_KINDS
 from nivosync.core.plan import Plan
 from nivosync.core.slippage import compute_slippage
+from nivosync.core.template import PlanTemplate
 from nivosync.errors import InvalidInput
-from nivosync.inputs.change_advisory import ChangeAdvisoryDetails
+from nivosync.inputs.change_advisory import ChangeAdvisoryDetails, combine
 from nivosync.inputs.config import Config, load_settings
-from nivosync.inputs.notes import ReleaseNotesFile
 from nivosync.jira.gateway import JiraGateway
 from nivosync.jira.models import IssueSnapshot
 from nivosync.render.pages import GoLiveDates, JiraResults, RenderedPage
+from nivosync.render.pages.common import People
 
 
 @dataclass(frozen=True)
@@ -43,11 +55,22 @@ class PublishRequest:
 
     identity: ReleaseIdentity
     kinds: tuple[str, ...]
-    notes: ReleaseNotesFile | None
-    advisory: ChangeAdvisoryDetails
+    inputs: GivenInputs  # the --notes / --change-advisory files, and what to forget
+    advisory: ChangeAdvisoryDetails  # from the config; the file's part is in `inputs`
     template_name: str | None
     dry_run: bool
-    force: bool
+    force: frozenset[str]  # page kinds (or "all") written over a person's edit
+    template: PlanTemplate | None = None  # already loaded (`create`, `replan`): used as it is
+    also_if_kept: tuple[str, ...] = ()  # pages published only when their inputs are remembered
+
+
+@dataclass
+class PublishOutcome:
+    """The pages, what became of the input files, and what to know about the template."""
+
+    pages: list[PageResult]
+    inputs: list[InputUse] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def prepare(
@@ -59,19 +82,20 @@ def prepare(
     advisory_path: Path | None,
     template_name: str | None = None,
     dry_run: bool = False,
-    force: bool = False,
+    force: Collection[str] = (),
 ) -> PublishRequest:
     """Load the files before touching the network: a bad file is exit 2 with nothing written."""
     identity = ReleaseIdentity.checked(customer, release)
     customer_key = config.customer_key(identity.customer)
+    selected = tuple(k for k in RELEASE_PAGE_KINDS if k in kinds or "all" in kinds)
     return PublishRequest(
         identity=identity,
-        kinds=tuple(k for k in RELEASE_PAGE_KINDS if k in kinds or "all" in kinds),
-        notes=load_notes_file(notes_path),
-        advisory=advisory_details(config, customer_key, advisory_path),
+        kinds=selected,
+        inputs=read_inputs(notes_path, advisory_path),
+        advisory=advisory_details(config, customer_key, None),
         template_name=template_name,
         dry_run=dry_run,
-        force=force,
+        force=frozenset(force),
     )
 
 
@@ -83,12 +107,13 @@ def publish_release(
     found: tuple[ReleaseRecord | None, list[IssueSnapshot]] | None = None,
     create_only: bool = False,
     new_epic: bool = False,
-) -> list[PageResult]:
+) -> PublishOutcome:
     """Render and publish the requested pages; `found` reuses a search `create` just made.
 
-    `create_only` (used by `create`): pages that exist are left as they are — only `publish`,
-    with its --notes and --change-advisory inputs, updates them. `new_epic`: this run created
-    the epic, so its page ids are nobody else's yet (no re-read before recording them).
+    An input given no file (nor forgotten) is what its page remembers; a file given is
+    remembered with its page once the page shows it. `create_only` (used by `create`): pages
+    that exist are left as they are — only `publish` updates them. `new_epic`: this run
+    created the epic, so its page ids are nobody else's yet (no re-read before recording them).
     """
     record, issues = found or find_release(jira, request.identity)
     if record is None:
@@ -101,11 +126,40 @@ def publish_release(
     kinds = list(request.kinds)
     kept = _existing_pages(confluence, record, kinds) if create_only else []
     kinds = [k for k in kinds if k not in {r.kind for r in kept}]
+    inputs = gather(confluence, record.pages, request.inputs, [*kinds, *request.also_if_kept])
+    kinds = [k for k in RELEASE_PAGE_KINDS if k in kinds or _kept(k, request, inputs)]
     if not kinds:
-        return kept
+        return PublishOutcome(kept)
     if "plan" not in kinds and not record.pages.get("plan"):
         kinds.insert(0, "plan")  # the release page is the others' parent: it must exist
-    specs = [page_spec(p) for p in _render(config, jira, record, issues, request, kinds)]
+    plan, notes = _plan_of(config, record, request)
+    people = Mentions(jira.flavor.cloud).people(
+        confluence, dict(record.stored.people) if record.stored else {}
+    )
+    rendered = _render(config, jira, record, issues, plan, inputs, request.advisory, kinds, people)
+    specs = [page_spec(p, inputs.on_page if p.kind == "notes" else ()) for p in rendered]
+    results = _publish_specs(confluence, jira, space, root_id, record, specs, request, new_epic)
+    uses = remember(confluence, request.inputs, inputs, results, request.dry_run)
+    order: dict[str, int] = {kind: n for n, kind in enumerate(RELEASE_PAGE_KINDS)}
+    pages = sorted([*kept, *results], key=lambda r: order.get(r.kind, 99))
+    return PublishOutcome(pages, uses, notes)
+
+
+def _kept(kind: str, request: PublishRequest, inputs: PageInputs) -> bool:
+    """A page published only when its inputs are remembered (`replan`), and they are."""
+    return kind in request.also_if_kept and kind in inputs.kept
+
+
+def _publish_specs(
+    confluence: ConfluenceGateway,
+    jira: JiraGateway,
+    space: Space,
+    root_id: str,
+    record: ReleaseRecord,
+    specs: Sequence[PageSpec],
+    request: PublishRequest,
+    new_epic: bool,
+) -> list[PageResult]:
     identity = PageIdentity(record.slug, record.customer, record.release)
     publisher = Publisher(confluence, space, identity, force=request.force, dry_run=request.dry_run)
     if specs[0].kind == "plan":
@@ -116,8 +170,7 @@ def publish_release(
     written = {r.kind: r.page_id for r in results if r.page_id and r.action != "conflict"}
     if {**record.pages, **written} != record.pages and not request.dry_run:
         record_pages(jira, record, written, reread=not new_epic)
-    order: dict[str, int] = {kind: n for n, kind in enumerate(RELEASE_PAGE_KINDS)}
-    return sorted([*kept, *results], key=lambda r: order.get(r.kind, 99))
+    return results
 
 
 def space_and_root(confluence: ConfluenceGateway, config: Config) -> tuple[Space, str]:
@@ -149,10 +202,12 @@ def _render(
     jira: JiraGateway,
     record: ReleaseRecord,
     issues: list[IssueSnapshot],
-    request: PublishRequest,
+    plan: Plan,
+    inputs: PageInputs,
+    advisory: ChangeAdvisoryDetails,
     kinds: Sequence[str],
+    people: People,
 ) -> list[RenderedPage]:
-    plan = _plan_of(config, record, request)
     refs, epic = issue_refs([record.epic, *issues], jira.browse_url)
     jql = notes_jql(config, jira, plan)
     needs_notes = {"notes", "change-advisory"} & set(kinds)
@@ -162,10 +217,11 @@ def _render(
         issues=refs,
         epic=epic,
         jira_notes=jira_notes(jira, jql) if needs_notes else JiraResults(jql, ()),
-        notes=request.notes,
-        advisory=request.advisory,
+        notes=inputs.notes,
+        advisory=combine(advisory, inputs.advisory) if inputs.advisory else advisory,
         uat_extra=config.spec.customers[customer_key].uat_scenarios if customer_key else [],
         forecast=_forecast(config, record, issues),
+        people=people,
     )
     return render_pages(sources, kinds, type_sections(config))
 
@@ -180,14 +236,22 @@ def _forecast(
     return GoLiveDates(slip.planned_go_live, slip.projected_go_live, slip.actual_go_live)
 
 
-def _plan_of(config: Config, record: ReleaseRecord, request: PublishRequest) -> Plan:
+def _plan_of(
+    config: Config, record: ReleaseRecord, request: PublishRequest
+) -> tuple[Plan, list[str]]:
+    """The plan the pages show (the release's template, from its baseline's start), and what
+    to know about that template (changed since the release was created)."""
     if record.baseline is None or record.stored is None:
         raise InvalidInput(
             f"epic {record.epic.key} has no readable baseline (issue property 'nivosync'): "
             f"{record.problem or 'was it created by nivosync?'}"
         )
-    template = config.template(request.template_name or record.stored.template_name)
-    return compute_plan(config, template, record.customer, record.release, record.baseline.start)
+    template, notes = request.template, []
+    if template is None:
+        chosen = release_template(config, record.stored, request.template_name)
+        template, notes = chosen.template, chosen.notes
+    start = record.baseline.start
+    return compute_plan(config, template, record.customer, record.release, start), notes
 
 
 def publish_pages(
@@ -200,13 +264,16 @@ def publish_pages(
     advisory_path: Path | None,
     template_name: str | None,
     dry_run: bool,
-    force: bool,
-) -> list[PageResult]:
+    force: Collection[str],
+    forget: Collection[InputKind] = (),
+) -> PublishOutcome:
     """`nivosync publish`: every input checked first, then the pages written (or not)."""
     config = load_settings(config_path)
     request = prepare(
         config, customer, release, kinds, notes_path, advisory_path, template_name, dry_run, force
     )
+    if forget:
+        request = replace(request, inputs=forgetting(request.inputs, forget, request.kinds))
     with open_sites(config) as sites:
         jira = jira_gateway(sites, config)
         jira.site_facts()

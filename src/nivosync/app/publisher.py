@@ -1,27 +1,31 @@
 """Publishing pages to Confluence: found by identity, written only when changed, never over a
-human's edit.
+human's edit of nivosync's part.
 
 Each page nivosync makes carries (a) a page property `nivosync` with the release, the page kind,
-the hash of the body last written and the version that write produced, and (b) an invisible
-anchor macro naming the release and kind, so that a page created just before a crash (its
-property not yet set) is still recognised as ours and never duplicated.
+the hash of the body last written, the version that write produced and what its people's
+regions and nivosync's sections held (see `page_regions`), and (b) an invisible anchor macro
+naming the release and kind, so that a page created just before a crash (its property not yet
+set) is still recognised as ours and never duplicated.
+
+What people write in a page's regions is kept at every update; only an edit of nivosync's part
+(or of the title) keeps the page as it is until `--force KIND`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from html.entities import name2codepoint
 from typing import Any, Literal
 from xml.sax.saxutils import escape
 
 import structlog
 
+from nivosync.app.page_regions import Reading, edited_message, read_page, region_record
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Page, PageProperty, Space, StaleVersion
+from nivosync.core.storage_shape import same_storage as same_storage  # re-exported
 from nivosync.errors import NivosyncError
 from nivosync.http import AmbiguousWrite
 
@@ -97,7 +101,7 @@ class Publisher:
     confluence: ConfluenceGateway
     space: Space
     identity: PageIdentity
-    force: bool = False
+    force: Collection[str] = ()  # page kinds written over a person's edit of nivosync's part
     dry_run: bool = False
     minor: bool = False  # a routine update (the nightly status page): no watcher notifications
     _claimed: dict[str, frozenset[str]] | None = field(default=None, init=False, repr=False)
@@ -171,7 +175,8 @@ class Publisher:
         if self.dry_run:
             return PageResult(spec.kind, spec.title, "would create")
         page = self._create_page(spec, parent_id, body)
-        self._after_write(spec, page, None, digest, {})
+        fresh = read_page(body, body, {})
+        self._after_write(spec, page, None, digest, {}, fresh, fresh)
         return PageResult(spec.kind, spec.title, "created", page.id, page.url)
 
     def _create_page(self, spec: PageSpec, parent_id: str, body: str) -> Page:
@@ -193,67 +198,91 @@ class Publisher:
         self, spec: PageSpec, page: Page, prop: PageProperty | None, body: str, digest: str
     ) -> PageResult:
         recorded = prop.value if prop and isinstance(prop.value, dict) else {}
+        reading = read_page(page.body, body, recorded)
         editor = self._human_editor(page, recorded)
-        if editor and not self.force:
-            editor = (
-                page.author_name
-                if page.author_name != page.author
-                else (self.confluence.display_name(page.author))
-            )
-            if page.author and page.author == recorded.get("writer"):
-                editor += " (with the account nivosync runs as)"
-            return PageResult(
-                spec.kind,
-                spec.title,
-                "skipped-edited",
-                page.id,
-                page.url,
-                f"'{page.title}' was edited in Confluence by {editor} since nivosync wrote it "
-                f"(version {recorded.get('version')} → {page.version}); kept as it is. "
-                "Use --force to overwrite it",
-            )
+        retitled = page.title != recorded.get("title", spec.title)
+        edited = bool(editor) and (reading.conflict or retitled)
+        if edited and not self._forced(spec.kind):
+            return self._kept(spec, page, recorded, reading, retitled)
         files_done = dict(recorded.get("attachments") or {})
         files_pending = [f for f in spec.attachments if files_done.get(f.name) != f.sha256]
-        same = recorded.get("hash") == digest and page.title == spec.title
+        same = recorded.get("hash") == digest and page.title == spec.title and not edited
         labelled = recorded.get("labels") == list(self._labels(spec))
         if same and not files_pending and labelled:
             return PageResult(spec.kind, spec.title, "unchanged", page.id, page.url)
         adopt = not recorded and page.title == spec.title and not files_pending  # labels: below
-        if adopt and same_storage(page.body, body):
+        if adopt and same_storage(page.body, reading.body):
             # Ours, made just before a crash: only its property is missing (no hash to compare,
             # so the body, as Confluence rewrote it on save).
             if not self.dry_run:
-                self._after_write(spec, page, prop, digest, files_done)
+                self._after_write(spec, page, prop, digest, files_done, reading)
             return PageResult(spec.kind, spec.title, "unchanged", page.id, page.url)
         if self.dry_run:
             return PageResult(spec.kind, spec.title, "would update", page.id, page.url)
+        written = None
         if not same:
-            page = self._write_body(spec, page, body, recorded, digest)
-        self._after_write(spec, page, prop, digest, files_done)
+            page, written = self._write_body(spec, page, body, reading, recorded, digest)
+        self._after_write(spec, page, prop, digest, files_done, written or reading, written)
         return PageResult(spec.kind, spec.title, "updated", page.id, page.url)
 
+    def _forced(self, kind: str) -> bool:
+        return kind in self.force or "all" in self.force
+
+    def _kept(
+        self,
+        spec: PageSpec,
+        page: Page,
+        recorded: Mapping[str, Any],
+        reading: Reading,
+        retitled: bool,
+    ) -> PageResult:
+        """The page is left as a person made it: who, where, and what to do about it."""
+        editor = (
+            page.author_name
+            if page.author_name != page.author
+            else (self.confluence.display_name(page.author))
+        )
+        if page.author and page.author == recorded.get("writer"):
+            editor += " (with the account nivosync runs as)"
+        versions = f"version {recorded.get('version')} → {page.version}"
+        message = edited_message(page.title, editor, versions, spec.kind, reading, retitled)
+        return PageResult(spec.kind, spec.title, "skipped-edited", page.id, page.url, message)
+
     def _write_body(
-        self, spec: PageSpec, page: Page, body: str, recorded: Mapping[str, Any], digest: str
-    ) -> Page:
+        self,
+        spec: PageSpec,
+        page: Page,
+        body: str,
+        reading: Reading,
+        recorded: Mapping[str, Any],
+        digest: str,
+    ) -> tuple[Page, Reading]:
+        """Write the merged body; on a 409, the page is read again (a person may have just
+        written in a region: their text is merged in) and written once more."""
         message = version_message(spec.message or "Updated by nivosync", digest)
         try:
-            return self.confluence.update_page(page, spec.title, body, message, minor=self.minor)
+            written = self.confluence.update_page(
+                page, spec.title, reading.body, message, minor=self.minor
+            )
+            return written, reading
         except StaleVersion:
             fresh = self.confluence.page(page.id)
             if fresh is None:
                 raise NivosyncError(f"page '{page.title}' was deleted while publishing") from None
-            if same_storage(fresh.body, body) and fresh.title == spec.title:
-                return fresh  # our own PUT, replayed after its answer was lost: it did land
+            if same_storage(fresh.body, reading.body) and fresh.title == spec.title:
+                return fresh, reading  # our own PUT, replayed after its answer was lost: it landed
+            again = read_page(fresh.body, body, recorded)
             editor = self._human_editor(fresh, recorded)
-            if editor and not self.force:
+            if editor and again.conflict and not self._forced(spec.kind):
                 raise NivosyncError(
                     f"'{page.title}' was edited by {editor} while publishing; run again to "
-                    "see it reported, or use --force"
+                    f"see it reported, or use --force {spec.kind}"
                 ) from None
             try:
-                return self.confluence.update_page(
-                    fresh, spec.title, body, message, minor=self.minor
+                written = self.confluence.update_page(
+                    fresh, spec.title, again.body, message, minor=self.minor
                 )
+                return written, again
             except StaleVersion:
                 raise NivosyncError(
                     f"'{page.title}' keeps changing in Confluence (HTTP 409 twice); "
@@ -267,9 +296,14 @@ class Publisher:
         prop: PageProperty | None,
         digest: str,
         files_done: dict[str, str],
+        reading: Reading,
+        written: Reading | None = None,
     ) -> None:
         """Upload changed files, complete the labels, then record what this write produced (the
-        last step: a crash before it makes the next run complete whatever is missing)."""
+        last step: a crash before it makes the next run complete whatever is missing).
+
+        `written`: the body just written, if one was; else the page's body stays as it is (a
+        person's region edits included) and is recorded as found."""
         labels = list(self._labels(spec))
         if (prop.value if prop and isinstance(prop.value, dict) else {}).get("labels") != labels:
             self.confluence.add_labels(page.id, labels)  # adding a label twice is harmless
@@ -301,6 +335,8 @@ class Publisher:
             "writer": page.author,
             "attachments": files_done,
             "labels": labels,
+            "title": spec.title,
+            **region_record(written.body if written else page.body, reading.merged.defaults),
         }
         self._record(page, value, prop)
 
@@ -343,65 +379,6 @@ class Publisher:
         if is_nivosync_version(page.version_message, page.author == recorded.get("writer")):
             return None
         return page.author_name or page.author or "someone"
-
-
-# How Confluence rewrites storage on save, set aside when a body read back is compared with the
-# one sent (only where no hash was recorded: a page made just before a crash, a replayed PUT).
-_STORAGE_NS = {
-    "ac": "http://atlassian.com/content",
-    "ri": "http://atlassian.com/resource/identifier",
-}
-_ADDED_ON_SAVE = {
-    f"{{{_STORAGE_NS[prefix]}}}{name}"
-    for prefix, name in (
-        ("ac", "macro-id"),
-        ("ac", "schema-version"),
-        ("ac", "local-id"),
-        ("ri", "version-at-save"),
-    )
-}
-_SAVED_AS = {"b": "strong", "i": "em"}
-_NAMED_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
-
-
-def same_storage(stored: str, sent: str) -> bool:
-    """Whether `stored` (read back from Confluence) is `sent` as Confluence keeps it.
-
-    Confluence re-serialises storage on save (macro ids and schema versions added, ``<br />``,
-    attribute order, entities as characters, whitespace between tags dropped), so its text
-    differs though nothing changed: both are compared as XML with those set aside. A body that
-    does not parse is compared as text."""
-    if stored == sent:
-        return True
-    ours = _storage_shape(sent)
-    return ours is not None and ours == _storage_shape(stored)
-
-
-def _storage_shape(body: str) -> tuple[Any, ...] | None:
-    if "<!DOCTYPE" in body.upper():
-        return None
-    declared = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in _STORAGE_NS.items())
-    numeric = _NAMED_ENTITY.sub(
-        lambda m: f"&#{name2codepoint[m[1]]};" if m[1] in name2codepoint else m[0], body
-    )
-    try:
-        return _element_shape(ET.fromstring(f"<root {declared}>{numeric}</root>"))
-    except ET.ParseError:
-        return None
-
-
-def _element_shape(element: ET.Element) -> tuple[Any, ...]:
-    """Tag, attributes (sorted, minus those added on save), text and children; whitespace-only
-    text is left out."""
-    attrs = sorted((k, v) for k, v in element.attrib.items() if k not in _ADDED_ON_SAVE)
-    parts: list[Any] = [_SAVED_AS.get(element.tag, element.tag), tuple(attrs)]
-    if element.text and element.text.strip():
-        parts.append(element.text)
-    for child in element:
-        parts.append(_element_shape(child))
-        if child.tail and child.tail.strip():
-            parts.append(child.tail)
-    return tuple(parts)
 
 
 _MARK = re.compile(r"\[nivosync [0-9a-f]{16}\]")

@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from nivosync.app.planning import compute_plan
-from nivosync.app.publish import PublishRequest, prepare, publish_release
+from nivosync.app.publish import prepare, publish_release
 from nivosync.app.publisher import PageResult
+from nivosync.app.release_template import release_template
 from nivosync.app.releases import ReleaseRecord, existing_release, find_release
+from nivosync.app.remembered import InputUse
 from nivosync.app.screening import reading, settable_drift
 from nivosync.app.sites import jira_gateway, open_sites
 from nivosync.core.baseline import parse_baseline, read_stored_release, replanned_property
@@ -63,7 +65,7 @@ class ReplanRequest:
     notes_path: Path | None
     advisory_path: Path | None
     dry_run: bool
-    force: bool
+    force: tuple[str, ...] = ()  # page kinds (or "all") written over a person's edit
 
 
 def replan_release(config_path: Path | None, request: ReplanRequest) -> ReplanOutcome:
@@ -82,13 +84,18 @@ def replan_release(config_path: Path | None, request: ReplanRequest) -> ReplanOu
         request.dry_run,
         request.force,
     )
+    # The notes and Change Advisory pages given no file are republished from the inputs they
+    # remember, if any (else they would lose them).
+    missing = tuple(k for k in NEEDS_FILE if k not in pages.kinds)
+    pages = replace(pages, also_if_kept=missing)
     with open_sites(config) as sites:
         jira = jira_gateway(sites, config)
         facts = jira.site_facts()
         record, issues = find_release(jira, identity)
         record = _replannable(jira, identity, record)
         assert record.baseline is not None and record.stored is not None
-        template = config.template(request.template_name or record.stored.template_name)
+        chosen = release_template(config, record.stored, request.template_name)
+        template = chosen.template
         plan = compute_plan(config, template, identity.customer, identity.release, request.start)
         outcome = ReplanOutcome(
             record.title,
@@ -99,12 +106,16 @@ def replan_release(config_path: Path | None, request: ReplanRequest) -> ReplanOu
             plan.go_live,
             reason,
             request.dry_run,
+            notes=list(chosen.notes),
         )
         record = _new_baseline(jira, record, plan, reason, outcome)
         _move_open_tasks(jira, facts, plan, record, issues, outcome)
         if config.spec.confluence is not None:
-            outcome.pages = publish_release(sites, config, jira, pages, found=(record, issues))
-            outcome.notes += _not_republished(pages)
+            published = publish_release(
+                sites, config, jira, replace(pages, template=template), found=(record, issues)
+            )
+            outcome.pages = published.pages
+            outcome.notes += _kept_notes(published.inputs) + _not_republished(published.pages)
     return outcome
 
 
@@ -115,13 +126,26 @@ def _republished(request: ReplanRequest) -> list[str]:
     return kinds
 
 
-def _not_republished(request: PublishRequest) -> list[str]:
-    """Pages made from a file this run was not given keep their old dates: say how to fix."""
-    missing = [kind for kind in NEEDS_FILE if kind not in request.kinds]
+def _kept_notes(uses: Sequence[InputUse]) -> list[str]:
+    """Pages republished from the inputs they remember: which ones."""
     return [
-        f"the {kind} page was not republished (it is made from a {option} file): run "
-        f"`nivosync publish --page {kind} {option} FILE` to show the new dates there"
-        for kind, option in ((k, NEEDS_FILE[k]) for k in missing)
+        f"the {use.kind} page was republished from the inputs it remembers ({use.file}"
+        + (f" of {use.saved_at.date()})" if use.saved_at else ")")
+        for use in uses
+        if use.action == "kept"
+    ]
+
+
+def _not_republished(published: Sequence[PageResult]) -> list[str]:
+    """Pages made from a file this run was not given, and that remember none, keep their old
+    dates: say how to fix."""
+    done = {p.kind for p in published}
+    return [
+        f"the {kind} page was not republished (it is made from a {option} file, and it "
+        f"remembers none): run `nivosync publish --page {kind} {option} FILE` to show the new "
+        "dates there"
+        for kind, option in NEEDS_FILE.items()
+        if kind not in done
     ]
 
 

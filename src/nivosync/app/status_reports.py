@@ -16,12 +16,14 @@ from typing import Any
 
 import structlog
 
+from nivosync.app.mentions import Mentions
 from nivosync.app.notify import Notice, Notifier
 from nivosync.app.publisher import FileToAttach, PageIdentity, PageResult, PageSpec, Publisher
 from nivosync.app.releases import ReleaseRecord, record_history, record_pages, tasks_by_release
 from nivosync.app.status_pages import unchanged_page
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Space
+from nivosync.core.baseline import Baseline
 from nivosync.core.changes import PAST, UNCHANGED, Change, measurement_digest, read_history, tonight
 from nivosync.core.identity import task_issues
 from nivosync.core.pages import page_title
@@ -40,6 +42,7 @@ from nivosync.render.status_page import (
     CHART_FILE,
     PAGE_LAYOUT,
     HistoryEntry,
+    PageContext,
     stale_page_body,
     status_page_body,
 )
@@ -64,6 +67,7 @@ class ReleaseSync:
     earlier: list[HistoryEntry] = field(default_factory=list)  # states recorded before it
     notified: list[str] = field(default_factory=list)  # channels told tonight
     notify_error: str | None = None
+    assignees: dict[str, str] = field(default_factory=dict)  # as the page names them → Jira ref
 
     @property
     def title(self) -> str:
@@ -119,6 +123,29 @@ def task_statuses(issues: Sequence[IssueSnapshot]) -> dict[str, TaskStatus]:
     return found
 
 
+def assignee_refs(issues: Sequence[IssueSnapshot]) -> dict[str, str]:
+    """The tasks' assignees as `task_statuses` names them → their Jira user (for mentions)."""
+    return {
+        issue.assignee.email or issue.assignee.display_name: issue.assignee.ref
+        for issue in task_issues(issues).values()
+        if issue.assignee is not None and issue.assignee.ref
+    }
+
+
+def milestone_owners(baseline: Baseline, slippage: ReleaseSlippage) -> dict[str, str | None]:
+    """Milestone id → its owner: the assignee (the person of the first role, unless someone
+    reassigned it) of its go-live task, or else of its last task."""
+    assignees = {t.task_id: t.assignee for t in slippage.tasks}
+    owners: dict[str, str | None] = {}
+    for milestone in baseline.milestones:
+        if milestone.tasks:
+            go_live = baseline.go_live_task in milestone.tasks
+            owners[milestone.id] = assignees.get(
+                baseline.go_live_task if go_live else milestone.tasks[-1]
+            )
+    return owners
+
+
 def measure(
     jira: JiraGateway, records: Sequence[ReleaseRecord], as_of: date
 ) -> Iterator[ReleaseSync]:
@@ -171,6 +198,7 @@ def _measure_one(record: ReleaseRecord, issues: list[IssueSnapshot], as_of: date
         outcome.error = record.problem or f"{record.epic.key} has no baseline"
         return outcome
     outcome.slippage = compute_slippage(record.baseline, task_statuses(issues), as_of)
+    outcome.assignees = assignee_refs(issues)
     return outcome
 
 
@@ -191,6 +219,10 @@ class StatusPublisher:
     workers: int = 4
     force: bool = False
     notifier: Notifier | None = None
+    mentions: Mentions = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.mentions = Mentions(self.jira.flavor.cloud)  # one per run: lookups shared
 
     def publish(self, results: Sequence[ReleaseSync]) -> None:
         """Pages in parallel (Confluence), then the Jira bookkeeping in this thread."""
@@ -234,9 +266,12 @@ class StatusPublisher:
         if spec is None:
             return
         routine = item.change is None or not item.change.notifies
-        publisher = Publisher(confluence, self.space, identity, force=self.force, minor=routine)
+        forced = ("status",) if self.force else ()
+        publisher = Publisher(confluence, self.space, identity, force=forced, minor=routine)
         parent = record.pages.get("plan") or self.root_id
         item.page = publisher.publish(spec, parent, record.pages.get("status"))
+        if item.page.action == "skipped-edited":  # said in the run's output too
+            log.warning("status page not updated", release=record.slug, reason=item.page.message)
 
     def _record_in_jira(self, item: ReleaseSync) -> None:
         """The status page's id, tonight's change told, and its state, kept on the epic."""
@@ -265,7 +300,10 @@ class StatusPublisher:
         browse = self.jira.browse_url
         if item.slippage is not None:
             try:
-                body = status_page_body(title, item.slippage, item.earlier, browse, item.state)
+                shown = self._context(item, confluence)
+                body = status_page_body(
+                    title, item.slippage, item.earlier, browse, item.state, shown
+                )
                 known = None if self.force else item.record.pages.get("status")
                 item.page = unchanged_page(confluence, identity, title, body, known)
                 if item.page is not None:
@@ -285,6 +323,14 @@ class StatusPublisher:
         last = item.history[-1]
         body = stale_page_body(last, item.history, item.error or "unknown error")
         return PageSpec("status", title, body)
+
+    def _context(self, item: ReleaseSync, confluence: ConfluenceGateway) -> PageContext:
+        """The plan page (linked once it exists), milestone owners and people as mentions."""
+        record, slippage = item.record, item.slippage
+        assert slippage is not None and record.baseline is not None
+        plan = page_title("plan", record) if record.pages.get("plan") else None
+        people = self.mentions.people(confluence, item.assignees)
+        return PageContext(plan, milestone_owners(record.baseline, slippage), people)
 
     def _notify(self, item: ReleaseSync) -> tuple[str, ...]:
         """Tell tonight's change (or what an earlier run still owes); the channels still owed."""

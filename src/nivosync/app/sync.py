@@ -67,6 +67,7 @@ def sync_releases(
     publish: bool,
     notify: bool = True,
     publish_past: bool = False,
+    force: bool = False,
 ) -> SyncRun:
     if everything == bool(customer or release) or (not everything and not (customer and release)):
         raise InvalidInput("give either --all, or both --customer and --release")
@@ -88,7 +89,9 @@ def sync_releases(
         published = run.results if publish_past else current
         if publish and (published or everything):
             notifier = Notifier(jira, config, webhook, enabled=notify)
-            run.portfolio = _publish(sites, config, jira, run, published, everything, notifier)
+            run.portfolio = _publish(
+                sites, config, jira, run, published, everything, notifier, force
+            )
     _log_run(run.results, began)
     return run
 
@@ -140,6 +143,7 @@ def _publish(
     published: list[ReleaseSync],
     everything: bool,
     notifier: Notifier | None = None,
+    force: bool = False,
 ) -> PageResult | None:
     """Status pages of `published`; then, with --all and no look-back left out, the
     portfolio (a look back must not replace tonight's view of every release)."""
@@ -153,6 +157,7 @@ def _publish(
         space,
         root_id,
         workers=config.spec.sync.page_workers,
+        force=force,
         notifier=notifier,
     ).publish(published)
     for record in run.finished:

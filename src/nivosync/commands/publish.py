@@ -9,8 +9,9 @@ from typing import TextIO
 
 from nivosync.app.publish import publish_pages
 from nivosync.app.publisher import PageResult
+from nivosync.app.remembered import InputKind
 from nivosync.errors import EXIT_OK, EXIT_OPERATIONAL
-from nivosync.views.publish_text import pages_text, publish_json
+from nivosync.views.publish_text import outcome_text, pages_text, publish_json
 
 
 def run_publish(
@@ -23,11 +24,16 @@ def run_publish(
     advisory_path: Path | None,
     template_name: str | None,
     dry_run: bool,
-    force: bool,
+    force: Sequence[str],
     as_json: bool,
     out: TextIO,
+    forget_notes: bool = False,
+    forget_change_advisory: bool = False,
 ) -> int:
-    results = publish_pages(
+    """Exit 0 when every page says what was asked, 1 when one was not written (a conflict)."""
+    forget: list[InputKind] = ["notes"] if forget_notes else []
+    forget += ["change-advisory"] if forget_change_advisory else []
+    outcome = publish_pages(
         config_path,
         customer,
         release,
@@ -37,13 +43,14 @@ def run_publish(
         template_name=template_name,
         dry_run=dry_run,
         force=force,
+        forget=forget,
     )
     if as_json:
-        json.dump(publish_json(results, dry_run), out, indent=2)
+        json.dump(publish_json(outcome.pages, dry_run, outcome), out, indent=2)
         out.write("\n")
     else:
-        out.write(pages_text(results))
-    return exit_code(results)
+        out.write(pages_text(outcome.pages) + outcome_text(outcome))
+    return exit_code(outcome.pages)
 
 
 def exit_code(results: Sequence[PageResult]) -> int:

@@ -27,6 +27,7 @@ def run_sync(
     out: TextIO,
     notify: bool = True,
     publish_past: bool = False,
+    force: bool = False,
 ) -> int:
     run = sync_releases(
         config_path,
@@ -37,6 +38,7 @@ def run_sync(
         publish=publish,
         notify=notify,
         publish_past=publish_past,
+        force=force,
     )
     if as_json:
         json.dump(sync_json(run), out, indent=2)

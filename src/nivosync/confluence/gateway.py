@@ -15,7 +15,14 @@ from typing import Any
 import requests
 
 from nivosync.confluence.errors import ADD_ATTACHMENT, ADD_PAGE, explain
-from nivosync.confluence.models import Attachment, Page, PageProperty, Space, StaleVersion
+from nivosync.confluence.models import (
+    Attachment,
+    ConfluenceUser,
+    Page,
+    PageProperty,
+    Space,
+    StaleVersion,
+)
 from nivosync.http import HttpError, SiteWords, Transport, json_body
 
 NO_CHECK = {"X-Atlassian-Token": "no-check"}  # required for multipart uploads (XSRF guard)
@@ -114,6 +121,27 @@ class ConfluenceGateway:
             path, params = (link[at:], None) if link and at >= 0 else (None, None)
         return found
 
+    def user(
+        self, *, account_id: str | None = None, username: str | None = None
+    ) -> ConfluenceUser | None:
+        """A user by accountId (Cloud) or username (Data Center: its user key is what a mention
+        names), with v1 ``GET /rest/api/user``, which both keep; None when there is no such
+        user (404)."""
+        if bool(account_id) == bool(username):
+            raise ValueError("name a user by account_id or by username")
+        path = f"{self.v1}/user"
+        params = {"accountId": account_id} if account_id else {"username": username}
+        response = self.transport.request("GET", path, params=params)
+        if response.status_code == 404:
+            return None
+        found = self._checked(response, "GET", path, "user")
+        return ConfluenceUser(
+            display_name=str(found.get("displayName") or account_id or username),
+            account_id=_text(found.get("accountId")),
+            user_key=_text(found.get("userKey")),
+            username=_text(found.get("username")),
+        )
+
     def upload_attachment(
         self,
         page_id: str,
@@ -184,6 +212,10 @@ class ConfluenceGateway:
             admin="a space admin",
             config_key="confluence.space",
         )
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if value else None
 
 
 def _cql_string(value: str) -> str:

@@ -37,6 +37,17 @@ class PageProperty:
 
 
 @dataclass(frozen=True)
+class ConfluenceUser:
+    """A person as Confluence knows them: Cloud by `account_id`, Data Center by `user_key`
+    (what a mention names) and `username`."""
+
+    display_name: str
+    account_id: str | None = None
+    user_key: str | None = None
+    username: str | None = None
+
+
+@dataclass(frozen=True)
 class Attachment:
     id: str
     title: str

@@ -12,6 +12,9 @@ The epic property (schema 1; the keys below marked "added" are additions a reade
 earlier nivosync ignores, so the schema number stays):
 
 - identity: `customer`, `release`, `slug`; `template`, `created_at`, `people`, `calendar`.
+- `template`: `name`, `title`, `schema_version`; `source` (added: the file it was read from, an
+  absolute path) and `sha256` (added: `template_digest`, the hash of its content). An epic
+  written without them reads as a template known by name only.
 - `baseline`: the current plan — `start`, `end`, `go_live`, `go_live_task`, `milestones`
   and `tasks` (`{id: {"start", "due", "depends_on": [ids]}}`). `depends_on` was added: a
   property written without it (an epic created by an earlier nivosync) reads as no
@@ -25,6 +28,8 @@ earlier nivosync ignores, so the schema number stays):
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,6 +39,7 @@ from nivosync.core.calendar import CalendarError, WorkCalendar
 from nivosync.core.forecast import DependencyCycle, dependency_order
 from nivosync.core.identity import PROPERTY_KEY, ReleaseIdentity
 from nivosync.core.plan import Plan, PlannedTask
+from nivosync.core.template import PlanTemplate
 from nivosync.errors import NivosyncError
 
 BASELINE_SCHEMA = 1
@@ -61,12 +67,22 @@ def epic_property(
             "name": template.name,
             "title": template.spec.title,
             "schema_version": template.spec.schema_version,
+            "source": str(template.source),
+            "sha256": template_digest(template),
         },
         "created_at": created_at.isoformat(timespec="seconds"),
         "people": dict(people or {}),
         "baseline": _baseline_section(plan),
         "calendar": _calendar_section(plan),
     }
+
+
+def template_digest(template: PlanTemplate) -> str:
+    """The sha256 of a template's content as read: the keys and values its file sets (comments,
+    layout and defaults a later nivosync adds do not count), so a changed file is noticed."""
+    content = template.spec.model_dump(mode="json", exclude_unset=True)
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def replanned_property(
@@ -237,6 +253,8 @@ class StoredRelease:
     slug: str
     template_name: str | None
     people: Mapping[str, str]
+    template_source: str | None = None  # the file it was created from (None: an older epic)
+    template_sha256: str | None = None  # `template_digest` of it then
 
     @property
     def identity(self) -> ReleaseIdentity:
@@ -248,15 +266,23 @@ def read_stored_release(data: object) -> StoredRelease:
     root = _mapping(data, "(top level)")
     _check_identity(root)
     template = root.get("template")
-    name = template.get("name") if isinstance(template, Mapping) else None
+    section: Mapping[str, Any] = template if isinstance(template, Mapping) else {}
     people = root.get("people")
     return StoredRelease(
         customer=_text(root, "customer", ""),
         release=_text(root, "release", ""),
         slug=_text(root, "slug", ""),
-        template_name=name if isinstance(name, str) and name else None,
+        template_name=_loose_text(section, "name"),
         people=({str(k): str(v) for k, v in people.items()} if isinstance(people, Mapping) else {}),
+        template_source=_loose_text(section, "source"),
+        template_sha256=_loose_text(section, "sha256"),
     )
+
+
+def _loose_text(section: Mapping[str, Any], key: str) -> str | None:
+    """A remembered text that may be missing (older epics): anything but a string is none."""
+    value = section.get(key)
+    return value if isinstance(value, str) and value else None
 
 
 def parse_baseline(data: object) -> Baseline:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated
 
@@ -36,11 +36,22 @@ class ChangeAdvisoryDetails:
     downtime: str | None = None
     deployment_window: str | None = None  # e.g. "Saturday 22:00-02:00 CET", beside the dates
     risks: tuple[Risk, ...] = ()
+    # Which source gave each text (field → source), once several are combined; not part of
+    # what the details say (equal details from other sources are equal).
+    origins: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+    def origin(self, name: str) -> str:
+        """Where the text `name` came from (the one source, when not combined)."""
+        return dict(self.origins).get(name, self.source)
 
 
-def load_change_advisory(path: Path) -> ChangeAdvisoryDetails:
-    """Load a Change Advisory file; unknown keys and bad values are FILE:LINE problems."""
-    doc = load_yaml_mapping(path, "change advisory file")
+ADVISORY_FILE = "change advisory file"
+
+
+def load_change_advisory(path: Path, text: str | None = None) -> ChangeAdvisoryDetails:
+    """Load a Change Advisory file (or its `text`, already read or remembered); unknown keys
+    and bad values are FILE:LINE problems."""
+    doc = load_yaml_mapping(path, ADVISORY_FILE, text)
     spec = parse_document(doc, ChangeAdvisoryFileSpec)
     return ChangeAdvisoryDetails(
         source=display_path(path),
@@ -56,10 +67,12 @@ def combine(*sources: ChangeAdvisoryDetails) -> ChangeAdvisoryDetails:
     """Several sources (e.g. config, then the file): a later text replaces an earlier one,
     risks add up."""
     result = ChangeAdvisoryDetails(source=", ".join(s.source for s in sources if s.source))
+    origins: dict[str, str] = {}
     for source in sources:
         texts = {
             name: getattr(source, name) or getattr(result, name)
             for name in ("impact", "rollback_plan", "downtime", "deployment_window")
         }
+        origins |= {name: source.origin(name) for name in texts if getattr(source, name)}
         result = replace(result, **texts, risks=result.risks + source.risks)
-    return result
+    return replace(result, origins=tuple(origins.items()))

@@ -22,12 +22,14 @@ from nivosync.inputs.schema import parse_document
 from nivosync.inputs.screenshots import IMAGE_SUFFIXES, screenshot_problem
 from nivosync.inputs.yamlfile import load_yaml_mapping
 
-Section = Literal["features", "improvements", "fixes", "other"]
+Section = Literal["features", "improvements", "fixes", "other", "known-issues", "upgrade-notes"]
 SECTIONS: dict[Section, str] = {
     "features": "New features",
     "improvements": "Improvements",
     "fixes": "Bug fixes",
     "other": "Other changes",
+    "known-issues": "Known issues",
+    "upgrade-notes": "Upgrade notes",
 }
 # Jira issue type → section; a type not listed goes to "other". Matched ignoring case.
 DEFAULT_TYPE_SECTIONS: Mapping[str, Section] = {
@@ -37,7 +39,7 @@ DEFAULT_TYPE_SECTIONS: Mapping[str, Section] = {
     "Bug": "fixes",
 }
 _SECTION_NAMES: dict[str, Section] = {
-    **{name: name for name in SECTIONS},
+    **{name.replace("-", " "): name for name in SECTIONS},
     **{title.casefold(): section for section, title in SECTIONS.items()},
     "feature": "features",
     "new feature": "features",
@@ -45,9 +47,15 @@ _SECTION_NAMES: dict[str, Section] = {
     "fix": "fixes",
     "bug fix": "fixes",
     "bugs": "fixes",
+    "known issue": "known-issues",
+    "upgrade": "upgrade-notes",
+    "upgrading": "upgrade-notes",
 }
 SECTION_HINT = (
-    "features, improvements, fixes or other (or a title: " + ", ".join(SECTIONS.values()) + ")"
+    ", ".join(list(SECTIONS)[:-1])
+    + f" or {list(SECTIONS)[-1]} (or a title: "
+    + ", ".join(SECTIONS.values())
+    + ")"
 )
 YAML_SUFFIXES = (".yaml", ".yml")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -56,7 +64,8 @@ _JIRA_KEY = re.compile(r"^[A-Z][A-Z0-9_]+-[1-9][0-9]*$")
 
 def parse_section(name: str) -> Section | None:
     """The section a user's name for it means (`fixes`, `Bug fixes`, …), or None."""
-    return _SECTION_NAMES.get(" ".join(name.split()).casefold())
+    words = name.replace("_", " ").replace("-", " ")  # known_issues, known-issues
+    return _SECTION_NAMES.get(" ".join(words.split()).casefold())
 
 
 def section_for_issue_type(
@@ -88,13 +97,20 @@ class ReleaseNotesFile:
         return display_path(self.path)
 
 
-def load_notes(path: Path) -> ReleaseNotesFile:
-    """Load a notes file (by suffix: YAML or Markdown); InvalidInput lists FILE:LINE problems."""
+NOTES_FILE = "notes file"
+
+
+def load_notes(path: Path, text: str | None = None, *, attached: bool = False) -> ReleaseNotesFile:
+    """Load a notes file (by suffix: YAML or Markdown); InvalidInput lists FILE:LINE problems.
+
+    `text`: the file's text, already read (or remembered with its page). `attached`: its
+    screenshots are already the page's attachments (remembered notes), so no local file is
+    looked for; they were checked when the file was first given."""
     suffix = path.suffix.lower()
     if suffix in YAML_SUFFIXES:
-        return _load_yaml(path)
+        return _load_yaml(path, text, attached)
     if suffix in MARKDOWN_SUFFIXES:
-        return _load_markdown(path)
+        return _load_markdown(path, text, attached)
     allowed = ", ".join(YAML_SUFFIXES + MARKDOWN_SUFFIXES)
     raise InvalidInput(f"--notes {display_path(path)}: the file name must end in {allowed}")
 
@@ -109,7 +125,7 @@ class _Shot:
 
 
 def _screenshots(
-    notes: Path, shots: Iterable[_Shot], seen: dict[str, Path]
+    notes: Path, shots: Iterable[_Shot], seen: dict[str, Path], attached: bool = False
 ) -> tuple[tuple[Path, ...], list[Problem]]:
     """Resolve screenshot paths against the notes file's folder; report what cannot be shown.
 
@@ -121,7 +137,8 @@ def _screenshots(
     problems: list[Problem] = []
     for shot in shots:
         path = notes.parent / shot.text
-        message = _screenshot_problem(notes.parent, shot.text, path, seen.get(path.name))
+        same = seen.get(path.name)
+        message = None if attached else _screenshot_problem(notes.parent, shot.text, path, same)
         if message:
             problems.append(Problem(name, shot.line, message))
             continue
@@ -185,8 +202,8 @@ class NotesFileSpec(Strict):
     items: list[NoteItemSpec]
 
 
-def _load_yaml(path: Path) -> ReleaseNotesFile:
-    doc = load_yaml_mapping(path, "notes file")
+def _load_yaml(path: Path, text: str | None, attached: bool) -> ReleaseNotesFile:
+    doc = load_yaml_mapping(path, NOTES_FILE, text)
     spec = parse_document(doc, NotesFileSpec)
     items: list[NoteItem] = []
     problems: list[Problem] = []
@@ -196,7 +213,7 @@ def _load_yaml(path: Path) -> ReleaseNotesFile:
             _Shot(text, doc.line_of(("items", i, "screenshots", j)))
             for j, text in enumerate(item.screenshots)
         ]
-        paths, found = _screenshots(path, shots, seen)
+        paths, found = _screenshots(path, shots, seen, attached)
         problems += found
         section = parse_section(item.section)
         assert section is not None  # checked by the schema
@@ -303,14 +320,14 @@ class _MarkdownNotes:
         self.drafts.append(self.item)
 
 
-def _load_markdown(path: Path) -> ReleaseNotesFile:
-    text = read_text_file(path, "notes file")
+def _load_markdown(path: Path, text: str | None, attached: bool) -> ReleaseNotesFile:
+    text = read_text_file(path, NOTES_FILE) if text is None else text
     reader = _MarkdownNotes(path)
     reader.read(text)
     items: list[NoteItem] = []
     seen: dict[str, Path] = {}
     for draft in reader.drafts:
-        item, problems = _markdown_item(path, draft, seen)
+        item, problems = _markdown_item(path, draft, seen, attached)
         reader.problems += problems
         if item:
             items.append(item)
@@ -320,7 +337,7 @@ def _load_markdown(path: Path) -> ReleaseNotesFile:
 
 
 def _markdown_item(
-    path: Path, draft: _Draft, seen: dict[str, Path]
+    path: Path, draft: _Draft, seen: dict[str, Path], attached: bool
 ) -> tuple[NoteItem | None, list[Problem]]:
     name = display_path(path)
     title, key = draft.title, None
@@ -333,7 +350,7 @@ def _markdown_item(
     if not title:
         problems.append(Problem(name, draft.line, "an item needs a title"))
     shots = [_Shot(m.group(1), n) for n, line in draft.body for m in _IMAGE.finditer(line)]
-    paths, found = _screenshots(path, shots, seen)
+    paths, found = _screenshots(path, shots, seen, attached)
     problems += found
     if problems:
         return None, problems

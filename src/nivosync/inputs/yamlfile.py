@@ -123,10 +123,11 @@ class _Builder:
         return result
 
 
-def load_yaml_mapping(path: Path, what: str) -> YamlDocument:
-    """Parse `path` as a YAML mapping; any syntax problem is an InvalidInput naming file:line."""
+def load_yaml_mapping(path: Path, what: str, text: str | None = None) -> YamlDocument:
+    """Parse `path` as a YAML mapping; any syntax problem is an InvalidInput naming file:line.
+    `text`: the file's text already read (or remembered), parsed as if read from `path`."""
     name = display_path(path)
-    text = read_text_file(path, what)
+    text = read_text_file(path, what) if text is None else text
     loader = LimitedLoader(text)
     try:
         node = loader.get_single_node()

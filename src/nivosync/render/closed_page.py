@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from nivosync.core.lifecycle import Finish
 from nivosync.render.storage import (
     Content,
+    date_text,
     heading,
     key_value_table,
     link,
@@ -18,6 +19,7 @@ from nivosync.render.storage import (
     panel,
     render,
     status,
+    unbroken,
 )
 
 
@@ -31,10 +33,10 @@ def cancelled_page_body(
     """`open_tasks`: (key, summary) of the tasks still open when it was cancelled."""
     rows: list[tuple[str, Content]] = [
         ("Status", status("CANCELLED", "Grey")),
-        ("Cancelled on", finish.on.isoformat() if finish.on else "unknown"),
+        ("Cancelled on", date_text(finish.on) if finish.on else "unknown"),
         ("By", finish.by or "unknown"),
         ("Reason", finish.reason or "none given"),
-        ("Planned go-live", planned_go_live or "unknown"),
+        ("Planned go-live", unbroken(planned_go_live) if planned_go_live else "unknown"),
     ]
     listed: list[Content] = [
         p(link(browse(key), key), f" {summary}") for key, summary in open_tasks

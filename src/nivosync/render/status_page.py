@@ -6,33 +6,39 @@ a measurement leaves out its date, so nothing here may read `ReleaseSlippage.as_
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from nivosync.core.changes import HistoryEntry as HistoryEntry  # re-exported: pages' input
 from nivosync.core.changes import observe
 from nivosync.core.slippage import MilestoneSlippage, ReleaseSlippage, TaskSlippage
+from nivosync.render.pages.common import People, person
+from nivosync.render.regions import notes_section
 from nivosync.render.storage import (
     Colour,
     Content,
+    date_text,
     heading,
     image,
     key_value_table,
     link,
     p,
+    page_link,
     panel,
     render,
     status,
     strong,
     table,
+    unbroken,
 )
 
 CHART_FILE = "slippage.png"
 # Part of every measurement's digest: a new layout re-renders pages whose data did not change.
 # /3: go-live and release end with actuals, the re-plan line, the task table with float and
-# critical path, missed milestones.
-PAGE_LAYOUT = "status-page/3"
+# critical path, missed milestones. /4: the release plan linked, the next milestone and its
+# owner, people as mentions, dates that do not wrap.
+PAGE_LAYOUT = "status-page/4"
 RAG: dict[str, tuple[str, Colour]] = {
     "done": ("DONE", "Blue"),
     "on_track": ("ON TRACK", "Green"),
@@ -67,45 +73,64 @@ def trend(earlier: Sequence[HistoryEntry], slip_days: int) -> str:
     return f"no change in slip {since}"
 
 
+@dataclass(frozen=True)
+class PageContext:
+    """What the page shows besides the measurement: the release plan page's title (linked),
+    each milestone's owner (milestone id → the person's text; None: unassigned) and the
+    Confluence users of the people it names (person's text → user; others stay text)."""
+
+    plan_title: str | None = None
+    owners: Mapping[str, str | None] | None = None
+    people: People | None = None
+
+
 def status_page_body(
     title: str,
     slippage: ReleaseSlippage,
     earlier: Sequence[HistoryEntry],
     browse: Callable[[str], str],
     current: HistoryEntry | None = None,
+    context: PageContext | None = None,
 ) -> str:
     """The status report of one release: what was measured, never the night it was measured,
     so that an unchanged release keeps an unchanged page. `earlier`: the states recorded
     before this one; `current`: this state's run (first seen, what it changed)."""
     now = current or observe(slippage, "")
+    shown = context or PageContext()
     parts: list[Content] = [
         _done_panel(slippage),
-        key_value_table(_summary(slippage, earlier, now)),
+        key_value_table(_summary(slippage, earlier, now, shown)),
         _replan_line(slippage),
         heading(2, "Milestones"),
         _milestones(slippage, browse),
         heading(2, "Tasks"),
-        _tasks(slippage, title, browse),
+        _tasks(slippage, title, browse, shown.people),
         heading(2, "Planned vs actual"),
         image(CHART_FILE, alt=f"{title}: planned and actual/projected dates"),
         heading(2, "History"),
         _history_table([*earlier, now], ongoing=True),
+        notes_section("status-notes"),
     ]
     return render(parts)
 
 
 def _summary(
-    slippage: ReleaseSlippage, earlier: Sequence[HistoryEntry], now: HistoryEntry
+    slippage: ReleaseSlippage,
+    earlier: Sequence[HistoryEntry],
+    now: HistoryEntry,
+    shown: PageContext,
 ) -> list[tuple[str, Content]]:
-    """Status, go-live and release end (planned, then actual once done, else projected)."""
+    """Status, go-live and release end (planned, then actual once done, else projected), the
+    next milestone and the plan page."""
     facts: list[tuple[str, Content]] = [
         ("Status", lozenge(slippage.status)),
-        ("Planned go-live", slippage.planned_go_live.isoformat()),
+        ("Planned go-live", date_text(slippage.planned_go_live)),
         _actual_or_projected("go-live", slippage.actual_go_live, slippage.projected_go_live),
-        ("Slip", f"{_days(slippage.slip_days)} ({trend(earlier, slippage.slip_days)})"),
-        ("Planned release end", slippage.planned_end.isoformat()),
+        ("Slip", f"{_days(slippage.slip_days)} ({unbroken(trend(earlier, slippage.slip_days))})"),
+        ("Planned release end", date_text(slippage.planned_end)),
         _actual_or_projected("release end", slippage.actual_end, slippage.projected_end),
-        ("Unchanged since", now.first_seen.isoformat()),
+        *_pointers(slippage, shown),
+        ("Unchanged since", date_text(now.first_seen)),
     ]
     if now.message:
         facts.append(("Latest change", now.message))
@@ -114,8 +139,29 @@ def _summary(
 
 def _actual_or_projected(what: str, actual: date | None, projected: date) -> tuple[str, Content]:
     if actual is not None:
-        return f"Actual {what}", actual.isoformat()
-    return f"Projected {what}", projected.isoformat()
+        return f"Actual {what}", date_text(actual)
+    return f"Projected {what}", date_text(projected)
+
+
+def _pointers(slippage: ReleaseSlippage, shown: PageContext) -> list[tuple[str, Content]]:
+    """The next milestone (the first not done) with its dates and owner, and the plan page."""
+    upcoming = next((m for m in slippage.milestones if m.status != "done"), None)
+    rows: list[tuple[str, Content]] = []
+    if upcoming is None:
+        rows.append(("Next milestone", "none: every milestone is done"))
+    else:
+        dates = f"planned end {date_text(upcoming.planned_end)}, " + (
+            f"projected end {date_text(upcoming.projected_end)}"
+            if upcoming.projected_end != upcoming.planned_end
+            else "on plan"
+        )
+        rows.append(("Next milestone", f"{upcoming.name} ({dates})"))
+        if shown.owners is not None:
+            owner = person(shown.owners.get(upcoming.id), shown.people)
+            rows.append(("Milestone owner", owner))
+    if shown.plan_title:
+        rows.append(("Release plan", page_link(shown.plan_title)))
+    return rows
 
 
 def _done_panel(slippage: ReleaseSlippage) -> Content:
@@ -155,8 +201,8 @@ def _milestones(slippage: ReleaseSlippage, browse: Callable[[str], str]) -> Cont
             [
                 m.name,
                 _milestone_status(m),
-                m.planned_end.isoformat(),
-                m.projected_end.isoformat(),
+                date_text(m.planned_end),
+                date_text(m.projected_end),
                 str(m.slip_days),
                 f"{m.tasks_done}/{m.tasks_total}",
                 _joined([link(browse(key), key) for key in m.late]) or "—",
@@ -178,7 +224,9 @@ TASK_HEADERS = (
 )  # fmt: skip
 
 
-def _tasks(slippage: ReleaseSlippage, title: str, browse: Callable[[str], str]) -> Content:
+def _tasks(
+    slippage: ReleaseSlippage, title: str, browse: Callable[[str], str], people: People | None
+) -> Content:
     """The tasks that matter: late, forecast late, at risk or missing, and every critical one
     (float 0), in plan order. Slip and float are in working days."""
     shown = [t for t in slippage.tasks if t.troubled or t.missing or t.critical]
@@ -190,17 +238,19 @@ def _tasks(slippage: ReleaseSlippage, title: str, browse: Callable[[str], str]) 
             "Tasks late, forecast late, at risk or missing, and every task on the critical "
             "path (float 0). Slip and float are in working days."
         ),
-        table(list(TASK_HEADERS), [_task_row(t, prefix, browse) for t in shown]),
+        table(list(TASK_HEADERS), [_task_row(t, prefix, browse, people) for t in shown]),
     ]
 
 
-def _task_row(task: TaskSlippage, prefix: str, browse: Callable[[str], str]) -> list[Content]:
+def _task_row(
+    task: TaskSlippage, prefix: str, browse: Callable[[str], str], people: People | None
+) -> list[Content]:
     return [
         link(browse(task.key), task.key) if task.key else "missing in Jira",
         short_name(task.summary or task.task_id, prefix),
-        task.assignee or "unassigned",
+        person(task.assignee, people),
         _task_status(task),
-        task.planned_end.isoformat(),
+        date_text(task.planned_end),
         _finish(task),
         str(task.slip_days),
         str(task.float_days),
@@ -211,7 +261,7 @@ def _task_row(task: TaskSlippage, prefix: str, browse: Callable[[str], str]) -> 
 def _task_status(task: TaskSlippage) -> str:
     """Jira's status, except for a task resolved after the as-of date: it was open then."""
     if task.resolved_after_as_of and task.resolved is not None:
-        return f"open (resolved {task.resolved.isoformat()}, after the as-of date)"
+        return f"open (resolved {date_text(task.resolved)}, after the as-of date)"
     if task.missing:
         return "missing"
     return f"{task.status}, past its planned start" if task.at_risk else task.status
@@ -219,10 +269,10 @@ def _task_status(task: TaskSlippage) -> str:
 
 def _finish(task: TaskSlippage) -> str:
     if not task.done:
-        return f"{task.projected_finish.isoformat()} (forecast)"
+        return f"{date_text(task.projected_finish)} (forecast)"
     if task.actual_finish is None:
         return "done (no resolution date)"
-    return f"{task.actual_finish.isoformat()} (actual)"
+    return f"{date_text(task.actual_finish)} (actual)"
 
 
 def _joined(items: Sequence[Content]) -> list[Content]:
@@ -245,11 +295,11 @@ def _history_table(history: Sequence[HistoryEntry], ongoing: bool = False) -> Co
         ["From", "To", "Status", "Slip (working days)", "Projected go-live", "Change"],
         [
             [
-                h.first_seen.isoformat(),
-                "(current)" if ongoing and index == 0 else h.last_seen.isoformat(),
+                date_text(h.first_seen),
+                "(current)" if ongoing and index == 0 else date_text(h.last_seen),
                 lozenge(h.status),
                 str(h.slip_days),
-                h.projected_go_live.isoformat(),
+                date_text(h.projected_go_live),
                 h.message or "—",
             ]
             for index, h in enumerate(rows)
@@ -271,9 +321,9 @@ def stale_page_body(last: HistoryEntry, history: Sequence[HistoryEntry], reason:
         key_value_table(
             [
                 ("Status", lozenge(last.status)),
-                ("Projected go-live", last.projected_go_live.isoformat()),
+                ("Projected go-live", date_text(last.projected_go_live)),
                 ("Slip", f"{last.slip_days} working days"),
-                ("Last measured", last.last_seen.isoformat()),
+                ("Last measured", date_text(last.last_seen)),
             ]
         ),
         heading(2, "History"),
@@ -360,7 +410,7 @@ def _portfolio_counts(active: Sequence[PortfolioRow], finished: Sequence[Portfol
 
 
 def _day(value: date | None) -> str:
-    return value.isoformat() if value else "—"
+    return date_text(value) if value else "—"
 
 
 def _page_cell(row: PortfolioRow, fallback: str) -> Content:
@@ -386,7 +436,7 @@ def _active_table(rows: Sequence[PortfolioRow]) -> Content:
                 r.release,
                 lozenge(r.status),
                 _day(r.planned_go_live),
-                f"{r.actual_go_live.isoformat()} (actual)"
+                f"{date_text(r.actual_go_live)} (actual)"
                 if r.actual_go_live
                 else _day(r.projected_go_live),
                 str(r.slip_days),

@@ -12,6 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal, TypeAlias
 from urllib.parse import urlsplit
 
@@ -327,3 +328,44 @@ def parse_storage(body: str) -> ET.Element:
 def is_well_formed(body: str) -> None:
     """Raise MalformedStorage unless `body` is well-formed storage format."""
     parse_storage(body)
+
+
+# --- people and dates ----------------------------------------------------------------------
+
+NON_BREAKING_HYPHEN = "\u2011"
+UserIdKind = Literal["account-id", "userkey"]
+
+
+@dataclass(frozen=True)
+class UserId:
+    """A Confluence user as storage format names one: Cloud by Atlassian account ID (the same
+    account as in Jira Cloud), Data Center by user key (Confluence's own, looked up by name)."""
+
+    kind: UserIdKind
+    value: str
+
+    @classmethod
+    def cloud(cls, account_id: str) -> UserId:
+        return cls("account-id", account_id)
+
+    @classmethod
+    def data_center(cls, user_key: str) -> UserId:
+        return cls("userkey", user_key)
+
+
+def user_mention(user: UserId) -> Element:
+    """A user mention: Confluence shows the person's current name and links their profile."""
+    return element("ac:link", element("ri:user", attrs={f"ri:{user.kind}": user.value}))
+
+
+def unbroken(text: str) -> str:
+    """`text` with non-breaking hyphens, so that a date never wraps inside a table cell.
+
+    A style cannot do it: Confluence's editor keeps no `white-space` style on a cell or a span
+    (Cloud's drops it at the first edit), while a character is kept by every editor and API."""
+    return text.replace("-", NON_BREAKING_HYPHEN)
+
+
+def date_text(value: date) -> str:
+    """An ISO date that stays on one line ('2027‑01‑07', with U+2011 hyphens)."""
+    return unbroken(value.isoformat())

@@ -74,7 +74,16 @@ def _release_block(item: ReleaseSync) -> str:
                 ],
             ),
         ]
-    if item.page is not None:
+    lines += _outcome_lines(item)
+    return "\n".join(lines)
+
+
+def _outcome_lines(item: ReleaseSync) -> list[str]:
+    """What became of the release's status page and notifications tonight."""
+    lines: list[str] = []
+    if item.page is not None and item.page.action == "skipped-edited":
+        lines.append(f"Status page NOT UPDATED: {item.page.message} {item.page.url or ''}".rstrip())
+    elif item.page is not None:
         lines.append(
             f"Status page: {item.page.action}"
             + (f" {item.page.url}" if item.page.url else "")
@@ -87,7 +96,7 @@ def _release_block(item: ReleaseSync) -> str:
         lines.append(f"Changed since the last run: {item.change.message}{told}")
     if item.notify_error:
         lines.append(f"Not notified: {item.notify_error}")
-    return "\n".join(lines)
+    return lines
 
 
 def _dates(slip: ReleaseSlippage) -> list[str]:
@@ -180,6 +189,7 @@ def sync_json(run: SyncRun) -> dict[str, Any]:
                 "title": item.page.title,
                 "url": item.page.url,
                 "action": item.page.action,
+                "message": item.page.message or None,
             }
         if item.publish_error:
             entry["publish_error"] = item.publish_error

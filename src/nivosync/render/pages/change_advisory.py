@@ -1,33 +1,39 @@
 """The Change Advisory page: what changes in production, its risks, rollback, and approvals.
 
-What only a person can write (impact, rollback specifics, downtime) comes from
-ChangeAdvisoryDetails; where it is missing the page names who still has to write it.
+What only a person can write (impact, rollback specifics, downtime, communication, each
+approver's comment) is a people's region (`render.regions`): the CAB writes it on the page, and
+nivosync keeps it. Its default is the value from ChangeAdvisoryDetails (config or file) or, where
+there is none, who is to write it; the line under it says where the value came from.
 """
 
 from __future__ import annotations
 
 from nivosync.core.pages import page_title
 from nivosync.core.plan import Plan
+from nivosync.core.regions import region_id
 from nivosync.inputs.change_advisory import ChangeAdvisoryDetails
 from nivosync.inputs.notes import SECTIONS
 from nivosync.render.pages.common import (
     NONE,
     GoLiveDates,
     IssueRef,
+    People,
     RenderedPage,
-    day,
+    day_cell,
     go_live_cell,
     issue_key,
     issue_status,
     people,
+    person,
     role_person,
+    role_person_mention,
     to_be_completed,
 )
 from nivosync.render.pages.release_notes import ChangeItem, ReleaseChanges, source_statements
+from nivosync.render.regions import region_cell, region_panel, source_line, to_fill_in
 from nivosync.render.storage import (
     Content,
     Element,
-    code,
     heading,
     key_value_table,
     lines,
@@ -40,9 +46,12 @@ from nivosync.render.storage import (
     table,
     toc,
     ul,
+    unbroken,
 )
 
 FILE_OPTION = "--change-advisory"
+TEMPLATE_SOURCE = "plan template"
+NO_SOURCE = "none yet"
 
 
 def render_change_advisory(
@@ -51,11 +60,12 @@ def render_change_advisory(
     details: ChangeAdvisoryDetails | None = None,
     approval: IssueRef | None = None,
     forecast: GoLiveDates | None = None,
+    mentions: People | None = None,
 ) -> RenderedPage:
     """`approval` is the "Change Advisory Approval" issue; `details` (see
     `change_advisory.combine` for config + file) fills in what only people can say;
-    `forecast` adds the projected (or actual) go-live."""
-    page = _Page(plan, details or ChangeAdvisoryDetails(source=""), forecast)
+    `forecast` adds the projected (or actual) go-live; `mentions` makes people mentions."""
+    page = _Page(plan, details or ChangeAdvisoryDetails(source=""), forecast, mentions)
     body = render(
         toc(),
         heading(2, "Summary"),
@@ -63,13 +73,15 @@ def render_change_advisory(
         heading(2, "Planned changes"),
         _planned_changes(changes),
         heading(2, "Impact on the system"),
-        page.human("impact", "the impact of these changes on the system"),
+        page.human("impact", "describe the impact of these changes on the system."),
         heading(2, "Risks and mitigations"),
         page.risks(),
         heading(2, "Rollback plan"),
         page.rollback(),
         heading(2, "Downtime expectations"),
         page.downtime(),
+        heading(2, "Communication plan"),
+        page.communication(),
         heading(2, "Approvals"),
         page.approvals(approval),
     )
@@ -78,10 +90,15 @@ def render_change_advisory(
 
 class _Page:
     def __init__(
-        self, plan: Plan, details: ChangeAdvisoryDetails, forecast: GoLiveDates | None
+        self,
+        plan: Plan,
+        details: ChangeAdvisoryDetails,
+        forecast: GoLiveDates | None,
+        mentions: People | None = None,
     ) -> None:
         self.plan = plan
         self.forecast = forecast
+        self.mentions = mentions
         self.details = details
         self.advisory = plan.template.change_advisory
         self.owner = plan.template.change_advisory_owner
@@ -90,8 +107,8 @@ class _Page:
     def summary(self, approval: IssueRef | None) -> Element:
         plan = self.plan
         go_live = next(t for t in plan.tasks if t.go_live)
-        span = day(go_live.start) + (
-            "" if go_live.start == go_live.due else f" to {day(go_live.due)}"
+        span = day_cell(go_live.start) + (
+            "" if go_live.start == go_live.due else f" to {day_cell(go_live.due)}"
         )
         window = f"{span} ({go_live.name})"
         if self.details.deployment_window:
@@ -100,33 +117,27 @@ class _Page:
             ("Customer", plan.release.customer),
             ("Release", plan.release.release),
             ("Deployment window", lines(window)),
-            ("Go-live", go_live_cell(plan.go_live, self.forecast)),
-            ("Prepared by", role_person(self.owner, self.people)),
+            ("Go-live", unbroken(go_live_cell(plan.go_live, self.forecast))),
+            ("Prepared by", role_person_mention(self.owner, self.people, self.mentions)),
             ("Approval", [issue_key(approval), " ", issue_status(approval)] if approval else NONE),
             ("Release details from", self.details.source or f"No {FILE_OPTION} file given"),
         ]
         return key_value_table(rows)
 
-    def human(self, field: str, what: str) -> list[Element]:
-        """A file-provided text, or the statement of who still has to write it."""
+    def human(self, field: str, what: str) -> list[Content]:
+        """The region for a text only people can give: the config/file value as its default,
+        or the statement of who still has to write it."""
         text = getattr(self.details, field)
         if text:
-            return paragraphs(text)
-        return [self.missing(f"Describe {what}.", field)]
+            return self.region(field, paragraphs(text), source_of(self.details.origin(field)))
+        return self.region(field, [self.missing(what)], NO_SOURCE)
 
-    def missing(self, what: str, field: str) -> Element:
-        return to_be_completed(
-            self.owner,
-            self.people,
-            p(what),
-            p(
-                "Write it as ",
-                code(f"{field}:"),
-                " in the file given with ",
-                code(FILE_OPTION),
-                ".",
-            ),
-        )
+    def region(self, field: str, default: list[Element], source: str) -> list[Content]:
+        ident = region_id("ca", field.replace("_plan", ""))
+        return [region_panel(ident, *default), source_line(source)]
+
+    def missing(self, what: str) -> Element:
+        return to_fill_in(role_person(self.owner, self.people), what)
 
     def risks(self) -> Element:
         rows = [(r.risk, r.mitigation, "Plan template") for r in self.plan.risks]
@@ -141,14 +152,19 @@ class _Page:
         if standard:
             blocks += [heading(3, "Standard procedure"), paragraphs(standard)]
             blocks.append(heading(3, "For this release"))
-        return [*blocks, self.human("rollback_plan", "the rollback plan for this release")]
+        return [
+            *blocks,
+            self.human("rollback_plan", "describe the rollback plan for this release."),
+        ]
 
     def downtime(self) -> list[Content]:
-        if self.details.downtime:
-            return [*paragraphs(self.details.downtime)]
-        if self.advisory.downtime:
-            return [*paragraphs(self.advisory.downtime), p("(From the plan template.)")]
-        return [self.missing("State the downtime users should expect.", "downtime")]
+        if self.details.downtime or not self.advisory.downtime:
+            return self.human("downtime", "state the downtime users should expect.")
+        return self.region("downtime", paragraphs(self.advisory.downtime), TEMPLATE_SOURCE)
+
+    def communication(self) -> list[Content]:
+        what = "say who is told what, and when: before, during and after the change."
+        return [region_panel("ca-communication", self.missing(what))]
 
     def approvals(self, approval: IssueRef | None) -> list[Content]:
         if not self.advisory.approvers:
@@ -162,12 +178,25 @@ class _Page:
         intro: Content = p("Approval is recorded in Jira: ", issue_key(approval), ".")
         if approval is None:
             intro = p("The Change Advisory Approval issue is not known yet.")
-        date = day(approval.resolved) if approval and approval.done else NONE
+        date = day_cell(approval.resolved) if approval and approval.done else NONE
         rows = [
-            (role, self.people.get(role) or "(unassigned)", issue_status(approval), date)
+            (
+                role,
+                person(self.people.get(role), self.mentions, nobody="(unassigned)"),
+                issue_status(approval),
+                date,
+                region_cell(region_id("ca-approval", role)),
+            )
             for role in self.advisory.approvers
         ]
-        return [intro, table(("Approver", "Person", "Status", "Date"), rows)]
+        return [intro, table(("Approver", "Person", "Status", "Date", "Comments"), rows)]
+
+
+def source_of(source: str) -> str:
+    """A value's source as the page names it for its readers."""
+    if source.startswith("config"):
+        return "nivosync configuration" + source[len("config") :]
+    return f"Change Advisory file {source}" if source else NO_SOURCE
 
 
 def _planned_changes(changes: ReleaseChanges) -> list[Content]:

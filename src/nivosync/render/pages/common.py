@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeAlias
 
 from nivosync.core.pages import ReleasePageKind
 from nivosync.core.plan import Plan
-from nivosync.render.storage import Colour, Content, Element, Node, lines, link, panel, status
+from nivosync.render.storage import (
+    Colour,
+    Content,
+    Element,
+    Node,
+    UserId,
+    date_text,
+    element,
+    lines,
+    link,
+    panel,
+    status,
+    user_mention,
+)
 
 NONE = "—"
 # Jira's status categories (statusCategory.key) and the lozenge colours Jira itself uses.
@@ -102,3 +116,40 @@ def day(value: date | None) -> str:
 def to_be_completed(role: str, persons: dict[str, str | None], *what: Content) -> Element:
     """The page's statement that a person still has to write something (never invented)."""
     return panel("warning", *what, title=f"To be completed by {role_person(role, persons)}")
+
+
+# --- people as mentions, dates that do not wrap ------------------------------------------------
+
+# A person as the config or Jira writes them (email, account ID, name) → their Confluence user.
+People: TypeAlias = Mapping[str, UserId]
+
+
+def person(text: str | None, known: People | None = None, *, nobody: str = "unassigned") -> Content:
+    """A mention of the person when their Confluence user is known, else their text."""
+    if not text:
+        return nobody
+    user = (known or {}).get(text)
+    return user_mention(user) if user is not None else text
+
+
+def role_person_mention(
+    role: str, persons: dict[str, str | None], known: People | None = None
+) -> list[Content]:
+    """'Role (@Person)': `role_person` with the person as a mention when known."""
+    return [f"{role} (", person(persons.get(role), known), ")"]
+
+
+def role_mention_lines(
+    roles: Sequence[str], persons: dict[str, str | None], known: People | None = None
+) -> list[Content]:
+    """`role_lines` with mentions: one 'Role (@Person)' per line."""
+    out: list[Content] = []
+    for index, role in enumerate(roles):
+        out += [element("br")] if index else []
+        out += role_person_mention(role, persons, known)
+    return out
+
+
+def day_cell(value: date | None) -> str:
+    """`day` for a table cell: the date does not wrap (non-breaking hyphens)."""
+    return date_text(value) if value else NONE

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -17,14 +18,16 @@ from nivosync.inputs.notes import (
     Section,
     section_for_issue_type,
 )
-from nivosync.render.pages.common import Attachment, RenderedPage
+from nivosync.render.pages.common import Attachment, GoLiveDates, RenderedPage
 from nivosync.render.storage import (
     Content,
     Element,
     code,
+    date_text,
     em,
     heading,
     image,
+    key_value_table,
     link,
     p,
     panel,
@@ -110,18 +113,49 @@ def _from_notes(item: NoteItem, urls: Mapping[str, str | None]) -> ChangeItem:
     )
 
 
-def render_release_notes(release: ReleaseIdentity, changes: ReleaseChanges) -> RenderedPage:
+def render_release_notes(
+    release: ReleaseIdentity,
+    changes: ReleaseChanges,
+    *,
+    go_live: date | None = None,
+    forecast: GoLiveDates | None = None,
+) -> RenderedPage:
+    """What readers want first (the summary and the release date), then the changes by
+    section, then where they came from. `go_live`: the planned release date; `forecast`, for
+    a running release, its projected or actual one."""
     summary = paragraphs(changes.notes.summary) if changes.notes else []
     body = render(
         summary,
+        key_value_table(_facts(release, go_live, forecast)),
         toc(),
+        _sections(changes),
         heading(2, "Sources"),
         ul(source_statements(changes)),
-        _sections(changes),
     )
     return RenderedPage(
         "notes", page_title("notes", release), body, attachments=_attachments(changes)
     )
+
+
+def _facts(
+    release: ReleaseIdentity, go_live: date | None, forecast: GoLiveDates | None
+) -> list[tuple[str, Content]]:
+    facts: list[tuple[str, Content]] = [
+        ("Customer", release.customer),
+        ("Release", release.release),
+    ]
+    if go_live is not None:
+        facts.append(("Release date", _release_date(go_live, forecast)))
+    return facts
+
+
+def _release_date(planned: date, forecast: GoLiveDates | None) -> str:
+    """The date readers can expect first: actual once released, else forecast, else planned."""
+    if forecast is not None and forecast.actual is not None:
+        return f"{date_text(forecast.actual)} (released; planned {date_text(planned)})"
+    if forecast is not None and forecast.projected != planned:
+        return f"{date_text(forecast.projected)} (forecast; planned {date_text(planned)})"
+    return f"{date_text(planned)} (planned)"
 
 
 def source_statements(changes: ReleaseChanges) -> list[Content]:
@@ -161,7 +195,7 @@ def _sections(changes: ReleaseChanges) -> list[Content]:
     blocks: list[Content] = []
     for section, title in SECTIONS.items():
         items = changes.section(section)
-        if items or section != "other":
+        if items or section != "other":  # "other" only when Jira has such items
             blocks += [heading(2, title), ul(_item(i) for i in items) if items else _none()]
     return blocks
 

@@ -13,14 +13,17 @@ from nivosync.render.pages.common import (
     NONE,
     GoLiveDates,
     IssueRef,
+    People,
     RenderedPage,
-    day,
+    day_cell,
     go_live_cell,
     issue_key,
     issue_status,
     people,
-    role_lines,
+    person,
+    role_mention_lines,
 )
+from nivosync.render.regions import notes_section
 from nivosync.render.storage import (
     Content,
     Element,
@@ -37,6 +40,7 @@ from nivosync.render.storage import (
     table,
     toc,
     ul,
+    unbroken,
 )
 
 PLAN_COLUMNS = (
@@ -66,9 +70,11 @@ def render_release_plan(
     epic: IssueRef | None = None,
     jira_server: JiraServer | None = None,
     forecast: GoLiveDates | None = None,
+    mentions: People | None = None,
 ) -> RenderedPage:
     """The plan page; `issues` maps task id → its Jira issue (status shown when given);
-    `forecast`, when the release is running, adds the projected (or actual) go-live."""
+    `forecast`, when the release is running, adds the projected (or actual) go-live;
+    `mentions` makes the people Confluence user mentions where their users are known."""
     issues = issues or {}
     server = jira_server or JiraServer()
     body = render(
@@ -77,7 +83,7 @@ def render_release_plan(
         heading(2, "Overview"),
         _overview(plan, epic, forecast),
         heading(2, "Deployment and upgrade plan"),
-        table(PLAN_COLUMNS, [_task_row(plan, t, issues.get(t.id)) for t in plan.tasks]),
+        table(PLAN_COLUMNS, [_task_row(plan, t, issues.get(t.id), mentions) for t in plan.tasks]),
         heading(2, "Milestones"),
         table(
             ("Week", "Milestone", "Phase", "Start Date", "End Date", "Tasks"),
@@ -87,7 +93,10 @@ def render_release_plan(
         heading(2, "Project resources"),
         table(
             ("Role", "Person", "Responsibility"),
-            [(r.role, r.person or "(unassigned)", r.description) for r in plan.roles],
+            [
+                (r.role, person(r.person, mentions, nobody="(unassigned)"), r.description)
+                for r in plan.roles
+            ],
         ),
         heading(2, "Risk management"),
         _risks(plan),
@@ -96,6 +105,7 @@ def render_release_plan(
         jira_issues(
             release_macro_jql(plan.release), server=server.name, server_id=server.server_id
         ),
+        notes_section("plan-notes"),
     )
     return RenderedPage("plan", page_title("plan", plan.release), body)
 
@@ -118,9 +128,9 @@ def _overview(plan: Plan, epic: IssueRef | None, forecast: GoLiveDates | None) -
     rows: list[tuple[str, Content]] = [
         ("Customer", plan.release.customer),
         ("Release", plan.release.release),
-        ("Start", day(plan.start)),
-        ("Go-live", go_live_cell(plan.go_live, forecast, go_live.name)),
-        ("End", day(plan.end)),
+        ("Start", day_cell(plan.start)),
+        ("Go-live", unbroken(go_live_cell(plan.go_live, forecast, go_live.name))),
+        ("End", day_cell(plan.end)),
     ]
     if epic is not None:
         lozenge = [" ", issue_status(epic)] if epic.status else []
@@ -128,15 +138,17 @@ def _overview(plan: Plan, epic: IssueRef | None, forecast: GoLiveDates | None) -
     return key_value_table(rows)
 
 
-def _task_row(plan: Plan, task: PlannedTask, ref: IssueRef | None) -> list[Content]:
+def _task_row(
+    plan: Plan, task: PlannedTask, ref: IssueRef | None, mentions: People | None
+) -> list[Content]:
     name: Content = task.name if ref is None else [link(ref.url, task.name), f" ({ref.key})"]
     return [
         f"Week {task.weeks}",
         name,
         task.overview,
-        day(task.start),
-        day(task.due),
-        role_lines(task.roles, people(plan)),
+        day_cell(task.start),
+        day_cell(task.due),
+        role_mention_lines(task.roles, people(plan), mentions),
         issue_status(ref),
         lines("\n".join(_task_notes(plan, task))),
     ]
@@ -152,7 +164,7 @@ def _task_notes(plan: Plan, task: PlannedTask) -> list[str]:
 
 def _holiday(when: date, name: str) -> str:
     # Explicit config holidays are all named "holiday"; saying it twice helps nobody.
-    return day(when) if name.casefold() == "holiday" else f"{day(when)} ({name})"
+    return day_cell(when) if name.casefold() == "holiday" else f"{day_cell(when)} ({name})"
 
 
 def _milestone_row(milestone: PlannedMilestone, issues: Mapping[str, IssueRef]) -> list[Content]:
@@ -164,8 +176,8 @@ def _milestone_row(milestone: PlannedMilestone, issues: Mapping[str, IssueRef]) 
         f"Week {milestone.weeks}",
         milestone.name,
         milestone.phase or NONE,
-        day(milestone.start),
-        day(milestone.end),
+        day_cell(milestone.start),
+        day_cell(milestone.end),
         count,
     ]
 

@@ -2,6 +2,8 @@
 
 Scenarios come from the template's `uat_scenarios`; a customer's own (e.g. from config) are
 passed as `extra_scenarios`: one with a template scenario's id replaces it, others are appended.
+The result, comments and defects cells, the sign-off cells and its checklist are people's
+regions (`render.regions`), named by scenario id and role: nivosync keeps what testers write.
 """
 
 from __future__ import annotations
@@ -10,8 +12,17 @@ from collections.abc import Sequence
 
 from nivosync.core.pages import page_title
 from nivosync.core.plan import Plan
+from nivosync.core.regions import region_id
 from nivosync.core.template import UatScenarioSpec
-from nivosync.render.pages.common import RenderedPage, day, people, role_lines
+from nivosync.render.pages.common import (
+    People,
+    RenderedPage,
+    day_cell,
+    people,
+    person,
+    role_mention_lines,
+)
+from nivosync.render.regions import region_cell, region_panel
 from nivosync.render.storage import (
     Content,
     Element,
@@ -36,6 +47,7 @@ SCENARIO_COLUMNS = (
     "Tester",
     "Result",
     "Comments",
+    "Defects",
 )
 
 
@@ -48,7 +60,13 @@ def merge_scenarios(
     return merged + [s for s in extra if s.id in replacements]
 
 
-def render_uat_form(plan: Plan, *, extra_scenarios: Sequence[UatScenarioSpec] = ()) -> RenderedPage:
+def render_uat_form(
+    plan: Plan,
+    *,
+    extra_scenarios: Sequence[UatScenarioSpec] = (),
+    mentions: People | None = None,
+) -> RenderedPage:
+    """The UAT form; `mentions` makes people Confluence user mentions where they are known."""
     scenarios = merge_scenarios(plan.template.uat_scenarios, extra_scenarios)
     persons = people(plan)
     body = render(
@@ -59,14 +77,14 @@ def render_uat_form(plan: Plan, *, extra_scenarios: Sequence[UatScenarioSpec] = 
             [
                 ("Customer", plan.release.customer),
                 ("Release", plan.release.release),
-                ("Go-live (planned)", day(plan.go_live)),
+                ("Go-live (planned)", day_cell(plan.go_live)),
                 ("Scenarios", str(len(scenarios))),
             ]
         ),
         heading(2, "Test scenarios"),
-        _scenarios(scenarios, persons),
+        _scenarios(scenarios, persons, mentions),
         heading(2, "Sign-off"),
-        _sign_off(scenarios, persons),
+        _sign_off(scenarios, persons, mentions),
     )
     return RenderedPage("uat", page_title("uat", plan.release), body)
 
@@ -76,7 +94,12 @@ def _instructions() -> Element:
         "info",
         p(
             "For each scenario, follow the steps in the UAT environment and compare what happens "
-            "with the expected outcome. Record who tested it, the result and any comments."
+            "with the expected outcome. Record the result, any comments and the defects raised "
+            "(their Jira keys)."
+        ),
+        p(
+            "nivosync keeps what is written in the Result, Comments and Defects cells and in the "
+            "sign-off; it keeps the rest of this page up to date from the release plan."
         ),
         p(
             "Result: edit the lozenge to ",
@@ -91,7 +114,11 @@ def _instructions() -> Element:
     )
 
 
-def _scenarios(scenarios: Sequence[UatScenarioSpec], persons: dict[str, str | None]) -> Content:
+def _scenarios(
+    scenarios: Sequence[UatScenarioSpec],
+    persons: dict[str, str | None],
+    mentions: People | None,
+) -> Content:
     if not scenarios:
         return panel(
             "warning",
@@ -110,29 +137,50 @@ def _scenarios(scenarios: Sequence[UatScenarioSpec], persons: dict[str, str | No
                 s.title,
                 ol(s.steps),
                 s.expected,
-                role_lines(s.roles, persons),
-                status("Not tested"),
-                "",
+                role_mention_lines(s.roles, persons, mentions),
+                region_cell(_scenario_region(s.id, "result"), status("Not tested")),
+                region_cell(_scenario_region(s.id, "comments")),
+                region_cell(_scenario_region(s.id, "defects")),
             ]
             for s in scenarios
         ],
     )
 
 
+def _scenario_region(scenario_id: str, column: str) -> str:
+    """'uat-deployment-result' (the shipped ids start with "uat-" already)."""
+    prefix = () if scenario_id.casefold().startswith("uat") else ("uat",)
+    return region_id(*prefix, scenario_id, column)
+
+
 def _sign_off(
-    scenarios: Sequence[UatScenarioSpec], persons: dict[str, str | None]
+    scenarios: Sequence[UatScenarioSpec],
+    persons: dict[str, str | None],
+    mentions: People | None,
 ) -> list[Content]:
     roles = list(dict.fromkeys(role for s in scenarios for role in s.roles))
     rows: list[list[Content]] = [
-        [role, persons.get(role) or "", status("Pending"), "", ""] for role in roles
+        [role, person(persons.get(role), mentions, nobody=""), *_decision(role)] for role in roles
     ]
-    rows = rows or [["", "", status("Pending"), "", ""]]
+    rows = rows or [["", "", *_decision("")]]
     return [
-        task_list(
-            [
-                ("Every scenario has a result.", False),
-                ("Failed and blocked scenarios are recorded as feedback.", False),
-            ]
+        region_panel(
+            "uat-sign-off-checklist",
+            task_list(
+                [
+                    ("Every scenario has a result.", False),
+                    ("Failed and blocked scenarios are recorded as feedback.", False),
+                ]
+            ),
         ),
         table(("Role", "Name", "Decision", "Date", "Comments"), rows),
+    ]
+
+
+def _decision(role: str) -> list[Content]:
+    """A sign-off row's cells for people: the decision, its date, comments."""
+    return [
+        region_cell(region_id("uat-sign-off", role, "decision"), status("Pending")),
+        region_cell(region_id("uat-sign-off", role, "date")),
+        region_cell(region_id("uat-sign-off", role, "comments")),
     ]

@@ -16,6 +16,12 @@ def dc_user_key(user: User) -> str:
     return hashlib.sha1(user.email.lower().encode()).hexdigest()[:32]
 
 
+def user_by_key(conn: sqlite3.Connection, key: str) -> User | None:
+    """The user whose DC user key is `key` (keys are derived, so every user is looked at)."""
+    rows = conn.execute("SELECT * FROM users ORDER BY id").fetchall()
+    return next((u for u in map(User.from_row, rows) if dc_user_key(u) == key), None)
+
+
 def users_by_ids(conn: sqlite3.Connection, ids: Iterable[int | None]) -> dict[int, User]:
     wanted = sorted({i for i in ids if i is not None})
     if not wanted:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from werkzeug.wrappers import Response
 
 from nivosync.sandbox.confluence.errors import Problem
-from nivosync.sandbox.confluence.people import dc_user_key, v1_user
+from nivosync.sandbox.confluence.people import user_by_key, v1_user
 from nivosync.sandbox.confluence.request_args import caller, json_object, site_root
 from nivosync.sandbox.confluence.routes import ConfluenceRoutes
 from nivosync.sandbox.context import RequestContext
@@ -46,9 +46,7 @@ def _lookup(ctx: RequestContext) -> User | None:
         if args.get("username"):
             return user_by(conn, "username", args["username"])
         if args.get("key"):
-            rows = conn.execute("SELECT * FROM users ORDER BY id").fetchall()
-            matches = [u for u in map(User.from_row, rows) if dc_user_key(u) == args["key"]]
-            return matches[0] if matches else None
+            return user_by_key(conn, args["key"])
     raise Problem(400, "username or key is required")
 
 

@@ -5,6 +5,11 @@ declaration is refused, so nothing expands) and re-emitted from an allowlist: kn
 elements with a few attributes, known macros drawn as HTML, and everything else shown as a
 labelled box with its text — never as markup, never silently dropped. Every text and attribute
 value is escaped on the way out; links keep only http(s), mailto, relative and anchor targets.
+
+nivosync's people's regions (a table cell or a macro body whose first child is the anchor
+``nivosync-region-<id>``) are framed and labelled "for people to fill in", so that what people
+own and what nivosync rewrites can be told apart at a glance (a sandbox aid: Confluence shows
+the dashed panel, and nothing on a cell).
 """
 
 from __future__ import annotations
@@ -39,6 +44,12 @@ _EMOTICONS = {
 }  # fmt: skip
 _XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
 _ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
+REGION_PREFIX = "nivosync-region-"
+_LEGEND = (
+    '<div class="region-legend"><span class="region-label">for people to fill in</span> '
+    "Framed like this: written by people, kept by nivosync. Everything else on this page is "
+    "nivosync's and is rewritten when it publishes.</div>"
+)
 
 
 @dataclass
@@ -86,7 +97,28 @@ def render_storage(body: str, ctx: Context) -> str:
             " shown as source</div><pre>" + escape(body) + "</pre></div>"
         )
     _collect_headings(root, ctx)
-    return _Renderer(ctx).children(root)
+    html = _Renderer(ctx).children(root)
+    return (_LEGEND + html) if any(_region(e) for e in root.iter()) else html
+
+
+def _region(container: ET.Element) -> str | None:
+    """The region id of a cell or macro body whose first child is a region's anchor (alone in
+    a first `<p>` too), else None."""
+    if not isinstance(container.tag, str) or _local(container.tag)[1] not in (
+        "td",
+        "th",
+        "rich-text-body",
+    ):
+        return None
+    first = next(iter(container), None)
+    if first is not None and _local(first.tag) == ("", "p") and len(first) == 1:
+        first = first[0]
+    if first is None or _local(first.tag) != ("ac", "structured-macro"):
+        return None
+    if (_attr(first, "ac", "name") or "") != "anchor":
+        return None
+    name = next((_text(p) for p in first.findall(f"{{{AC}}}parameter")), "")
+    return name[len(REGION_PREFIX) :] if name.startswith(REGION_PREFIX) else None
 
 
 def _collect_headings(root: ET.Element, ctx: Context) -> None:
@@ -160,6 +192,11 @@ class _Renderer:
             attrs += f' id="{ident}"'
         if name in _VOID:
             return f"<{name}{attrs}>"
+        region = _region(element)
+        if region is not None:
+            label = '<span class="region-label">for people</span>'
+            attrs += ' class="region"'
+            return f"<{name}{attrs}>{label}{self.children(element)}</{name}>"
         return f"<{name}{attrs}>{self.children(element)}</{name}>"
 
     def unknown(self, label: str, element: ET.Element, params: str = "") -> str:
@@ -213,6 +250,10 @@ class _Renderer:
         title = params.get("title", "")
         heading = f'<div class="panel-title">{escape(title)}</div>' if title else ""
         inner = self.children(body) if body is not None else ""
+        region = _region(body) if body is not None else None
+        if region is not None:
+            label = f'<div class="region-label">for people to fill in · {escape(region)}</div>'
+            return f'<div class="panel {kind} region">{label}{heading}{inner}</div>'
         return f'<div class="panel {kind}">{heading}{inner}</div>'
 
     def macro_toc(self, element: ET.Element, params: dict[str, str]) -> str:

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from nivosync.sandbox.confluence import attachments as attachment_store
 from nivosync.sandbox.confluence import pages as page_store
-from nivosync.sandbox.confluence.people import users_by_ids
+from nivosync.sandbox.confluence.people import user_by_key, users_by_ids
 from nivosync.sandbox.confluence.v1_attachments import INLINE_TYPES, file_response
 from nivosync.sandbox.context import RequestContext
 from nivosync.sandbox.directory import user_by
@@ -102,7 +102,11 @@ def _render_context(ctx: RequestContext, conn: sqlite3.Connection, doc: page_sto
         return page_url(ctx, found, doc.space.key) if found is not None else None
 
     def user_name(key: str) -> str | None:
-        user = user_by(conn, "account_id", key) or user_by(conn, "username", key)
+        user = (
+            user_by(conn, "account_id", key)
+            or user_by(conn, "username", key)
+            or user_by_key(conn, key)  # a Data Center mention names the user key
+        )
         return user.display_name if user else None
 
     def issue(key: str) -> tuple[str, str, str] | None:

@@ -1,0 +1,53 @@
+"""Who people are in Confluence, so that pages mention them instead of printing their email.
+
+nivosync knows a person by their Jira user (`JiraUser.ref`: the accountId on Cloud, the
+username on Data Center; for the plan's people, remembered on the epic). On Cloud that accountId
+is the Atlassian account Confluence names too, so nothing is asked. Data Center Confluence
+names a user by its own user key: it is looked up by the same username (Jira and Confluence
+share the user directory), once per person and run. A person Confluence does not know, or a
+mixed site (Cloud Jira with Data Center Confluence, or the reverse), stays text.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+
+from nivosync.confluence.cloud import CloudConfluence
+from nivosync.confluence.gateway import ConfluenceGateway
+from nivosync.render.storage import UserId
+
+
+class Mentions:
+    """Jira users → Confluence users, remembered for the run (one instance per run, shared by
+    the threads that publish pages)."""
+
+    def __init__(self, jira_cloud: bool) -> None:
+        self.jira_cloud = jira_cloud
+        self._known: dict[str, UserId | None] = {}
+        self._lock = threading.Lock()
+
+    def people(self, confluence: ConfluenceGateway, refs: Mapping[str, str]) -> dict[str, UserId]:
+        """`refs` (a person's text → their Jira user) as text → Confluence user, for those
+        Confluence can mention; raises HttpError when Confluence cannot be asked."""
+        found: dict[str, UserId] = {}
+        for text, ref in refs.items():
+            user = self._user(confluence, ref)
+            if user is not None:
+                found[text] = user
+        return found
+
+    def _user(self, confluence: ConfluenceGateway, ref: str) -> UserId | None:
+        cloud = isinstance(confluence, CloudConfluence)
+        if cloud != self.jira_cloud or not ref:
+            return None  # a Jira user of the other kind of site names nobody here
+        if cloud:
+            return UserId.cloud(ref)
+        with self._lock:
+            if ref in self._known:
+                return self._known[ref]
+        user = confluence.user(username=ref)
+        key = UserId.data_center(user.user_key) if user is not None and user.user_key else None
+        with self._lock:
+            self._known[ref] = key
+        return key

@@ -50,7 +50,7 @@ def cancel_release(
             "cancelled",
             IssueWorkflow(jira).today(config.spec.timezone),  # the day Jira will record
             reason=reason,
-            by=_who(jira),
+            by=jira.myself().named,
             open_tasks=tuple(i.key for i in open_tasks),
         )
         outcome = CancelOutcome(
@@ -79,11 +79,6 @@ def _cancellable(
             "release cannot be cancelled (nothing was written)"
         )
     return record
-
-
-def _who(jira: JiraGateway) -> str:
-    me = jira.myself()
-    return me.email or me.display_name or me.ref
 
 
 def _planned(config: Config, record: ReleaseRecord, open_tasks: list[IssueSnapshot]) -> list[str]:

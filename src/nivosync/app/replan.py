@@ -175,10 +175,7 @@ def _new_baseline(
     current: Any = jira.issue_property(record.epic.key, PROPERTY_KEY)
     if parse_baseline(current).start == plan.start:
         return replace(record, baseline=parse_baseline(current))  # a re-run: already so
-    me = jira.myself()
-    written = replanned_property(
-        current, plan, datetime.now(UTC), reason, me.email or me.display_name or me.ref
-    )
+    written = replanned_property(current, plan, datetime.now(UTC), reason, jira.myself().named)
     outcome.baseline_written = True
     if not outcome.dry_run:
         jira.set_issue_property(record.epic.key, PROPERTY_KEY, written)

@@ -76,6 +76,11 @@ class JiraUser:
     display_name: str
     email: str | None = None
 
+    @property
+    def named(self) -> str:
+        """How records that say who did something name this person: email, else name, else ref."""
+        return self.email or self.display_name or self.ref
+
 
 @dataclass(frozen=True)
 class IssueSnapshot:

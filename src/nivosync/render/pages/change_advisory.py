@@ -13,6 +13,7 @@ from nivosync.core.plan import Plan
 from nivosync.core.regions import region_id
 from nivosync.inputs.change_advisory import ChangeAdvisoryDetails
 from nivosync.inputs.notes import SECTIONS
+from nivosync.render.pages.approvals import approvals_section
 from nivosync.render.pages.common import (
     NONE,
     GoLiveDates,
@@ -24,13 +25,12 @@ from nivosync.render.pages.common import (
     issue_key,
     issue_status,
     people,
-    person,
     role_person,
     role_person_mention,
     to_be_completed,
 )
 from nivosync.render.pages.release_notes import ChangeItem, ReleaseChanges, source_statements
-from nivosync.render.regions import region_cell, region_panel, source_line, to_fill_in
+from nivosync.render.regions import region_panel, source_line, to_fill_in
 from nivosync.render.storage import (
     Content,
     Element,
@@ -175,21 +175,7 @@ class _Page:
                     p("List who approves this change: the plan template names no approvers."),
                 )
             ]
-        intro: Content = p("Approval is recorded in Jira: ", issue_key(approval), ".")
-        if approval is None:
-            intro = p("The Change Advisory Approval issue is not known yet.")
-        date = day_cell(approval.resolved) if approval and approval.done else NONE
-        rows = [
-            (
-                role,
-                person(self.people.get(role), self.mentions, nobody="(unassigned)"),
-                issue_status(approval),
-                date,
-                region_cell(region_id("ca-approval", role)),
-            )
-            for role in self.advisory.approvers
-        ]
-        return [intro, table(("Approver", "Person", "Status", "Date", "Comments"), rows)]
+        return approvals_section(self.advisory.approvers, self.people, self.mentions, approval)
 
 
 def source_of(source: str) -> str:

@@ -176,7 +176,14 @@ def test_a_cab_edit_is_kept_while_nivosyncs_regions_update(site: E2ESite, tmp_pa
         written = {k: v for k, v in pages.regions(ca).items() if k in cab}
         site.clear()
         again = publish(site, "--change-advisory", str(ca_file(tmp_path)))
-        assert again["change-advisory"]["action"] == "unchanged"  # people's text: no write
+        # The people's text is kept; nivosync corrects the line under it, which still named
+        # the file as the impact's source: one write, then none.
+        assert again["change-advisory"]["action"] == "updated"
+        assert "Source: written on this page" in pages.body(ca)
+        assert {k: v for k, v in pages.regions(ca).items() if k in cab} == written
+        site.clear()
+        third = publish(site, "--change-advisory", str(ca_file(tmp_path)))
+        assert third["change-advisory"]["action"] == "unchanged"
         assert confluence_writes(site) == []
         changed = ca_file(tmp_path, rollback="Restore the snapshot, then redeploy 2.3.1.")
         assert publish(site, "--change-advisory", str(changed))["change-advisory"]["action"] == (
@@ -212,7 +219,7 @@ def test_an_edit_of_nivosyncs_part_is_named_and_force_kind_overrides_only_that_p
         first = publish(site, "--change-advisory", file)
         assert first["change-advisory"]["action"] == "skipped-edited"
         message = first["change-advisory"]["message"]
-        assert DANA in message and "'Risks and mitigations'" in message, message
+        assert DANA in message and "'Risk assessment'" in message, message
         assert "--force change-advisory" in message
         assert first["uat"]["action"] == "skipped-edited"
         assert "'Test scenarios'" in first["uat"]["message"]
@@ -240,6 +247,17 @@ def test_a_region_only_edit_with_nothing_new_makes_zero_writes(site: E2ESite):
             ("Release Plan", "plan-notes"),
         ):
             pages.write_in(pages.id_of(title), {region: PASS if "uat" in region else "<p>n</p>"})
+        site.clear()
+        actions = {k: p["action"] for k, p in publish(site).items()}
+        # The UAT result is the Change Advisory's test evidence: that page follows it.
+        assert actions == {
+            "plan": "unchanged",
+            "notes": "unchanged",
+            "change-advisory": "updated",
+            "uat": "unchanged",
+        }
+        ca = pages.body(pages.id_of("Change Advisory")).replace("\u2011", "-")
+        assert "1 of 6 scenarios passed" in ca, ca
         site.clear()
         actions = {k: p["action"] for k, p in publish(site).items()}
         assert actions == dict.fromkeys(("plan", "notes", "change-advisory", "uat"), "unchanged")

@@ -170,3 +170,79 @@ def test_shipped_template_names_approvers_and_scenarios(shipped_template):
     assert len(scenarios) >= 4
     assert all(s.steps and s.expected and s.roles for s in scenarios)
     assert {"Client SME Teams", "Testing Team"} <= {r for s in scenarios for r in s.roles}
+
+
+# --- what a CAB needs: type, rating, window, plans ------------------------------------------
+
+CAB = """\
+change_number: CHG-77
+change_type: emergency
+risk_rating: {likelihood: medium, impact: high}
+change_window: {start: "22:00", end: "01:30"}
+affected_services: [Billing]
+implementation_steps: [Stop, Migrate, Start]
+pre_checks: [Backup taken]
+post_checks: [Version page shows 2.4.0]
+backout_triggers: [Migration not done by 00:30]
+backout_decider: Lead
+communication:
+  - {audience: Ward managers, message: Outage times, when: 3 days before}
+"""
+
+
+def test_a_cab_file_is_read_whole(tmp_path):
+    (tmp_path / "ca.yaml").write_text(CAB, encoding="utf-8")
+    details = load_change_advisory(tmp_path / "ca.yaml")
+    assert (details.change_number, details.change_type) == ("CHG-77", "emergency")
+    assert (details.risk_rating.likelihood, details.risk_rating.impact) == ("medium", "high")
+    window = details.change_window
+    assert str(window.start) == "22:00:00" and window.time_zone is None
+    assert details.implementation_steps == ("Stop", "Migrate", "Start")
+    assert details.communication[0].when == "3 days before"
+    later = combine(details, ChangeAdvisoryDetails("config", implementation_steps=("Only",)))
+    assert later.implementation_steps == ("Only",) and later.origin("implementation_steps") == (
+        "config"
+    )
+    assert later.origin("change_number") == "ca.yaml"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('change_window: {start: "25:00", end: "02:00"}\n', "change_window.start"),
+        ('change_window: {start: "22:00", end: "2am"}\n', "change_window.end"),
+        (
+            'change_window: {start: "22:00", end: "23:00", time_zone: Mars/Olympus}\n',
+            "'Mars/Olympus' is not a time zone name",
+        ),
+        ("change_type: minor\n", "change_type"),
+        ("risk_rating: {likelihood: certain, impact: low}\n", "risk_rating.likelihood"),
+    ],
+)
+def test_bad_cab_values_name_the_file_line_and_key(tmp_path, text, message):
+    (tmp_path / "ca.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        load_change_advisory(tmp_path / "ca.yaml")
+    said = "; ".join(f"{p.file}:{p.line}: {p.message}" for p in caught.value.problems)
+    assert "ca.yaml:1" in said and message in said, said
+
+
+def test_template_change_advisory_roles_are_checked(tmp_path):
+    text = TEMPLATE + "change_advisory:\n  requester: Boss\n  implementers: [Dev, Ops]\n"
+    (tmp_path / "t.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        load_template(tmp_path / "t.yaml")
+    lines = {p.line for p in caught.value.problems}
+    said = "; ".join(p.message for p in caught.value.problems)
+    assert lines == {11, 12} and "'Boss'" in said and "'Ops'" in said, (lines, said)
+
+
+def test_the_risk_rating_matrix():
+    from nivosync.core.change_risk import rating_text, risk_rating
+
+    levels = ("low", "medium", "high")
+    grid = {(li, im): risk_rating(li, im) for li in levels for im in levels}
+    assert grid[("low", "low")] == grid[("low", "medium")] == "Low"
+    assert grid[("medium", "medium")] == grid[("low", "high")] == "Medium"
+    assert grid[("medium", "high")] == grid[("high", "high")] == "High"
+    assert rating_text("high", "low") == "Medium (likelihood high × impact low)"

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from dataclasses import replace
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -21,8 +21,10 @@ from nivosync.core.identity import ReleaseIdentity
 from nivosync.core.pages import RELEASE_PAGE_KINDS, page_title
 from nivosync.core.plan import Plan, build_plan
 from nivosync.core.template import PlanTemplate, UatScenarioSpec
+from nivosync.core.uat_evidence import RESULTS, ScenarioResult, SignOff, UatEvidence
 from nivosync.inputs.change_advisory import (
     ChangeAdvisoryDetails,
+    ChangeWindow,
     combine,
     load_change_advisory,
 )
@@ -42,6 +44,8 @@ from nivosync.render.pages import (
     render_release_plan,
     render_uat_form,
 )
+from nivosync.render.pages.change_advisory import AdvisoryContext
+from nivosync.render.pages.change_plans import window_text
 from nivosync.render.storage import (
     AC_NAMESPACE,
     NON_BREAKING_HYPHEN,
@@ -147,7 +151,21 @@ impact: |
   The application servers restart once; reports are unavailable while they restart.
 rollback_plan: |
   Reinstall the 2.3.1 packages and restore the database snapshot taken just before deployment.
-deployment_window: Thursday 2027-01-07, 20:00-22:00 CET
+change_number: CHG0031337
+change_type: normal
+risk_rating: {likelihood: low, impact: high}
+change_window: {start: "20:00", end: "22:00", time_zone: Europe/Berlin}
+deployment_window: The lab interface is paused for the whole window.
+affected_services: [Patient records, Lab results interface]
+affected_users: Ward staff on the evening shift (about 40 people).
+implementation_steps:
+  - Stop the application servers.
+  - Run the database migration.
+  - Start the servers and check the version page.
+backout_triggers:
+  - The migration has not finished by 21:30.
+communication:
+  - {audience: Ward managers, message: The evening outage and its times, when: 3 days before}
 risks:
   - risk: The database migration takes longer than the window.
     mitigation: Time the migration on the UAT copy beforehand.
@@ -487,8 +505,9 @@ def test_change_advisory_flags_what_people_still_have_to_write(plan):
     root = parsed(render_change_advisory(plan, changes))
     owner = "To be completed by Delivery Supervisor (dana@example.com): "
     for title, region in (
+        ("Affected services and users", "ca-affected"),
         ("Impact on the system", "ca-impact"),
-        ("Rollback plan", "ca-rollback"),
+        ("Risk assessment", "ca-risk-rating"),
         ("Downtime expectations", "ca-downtime"),
         ("Communication plan", "ca-communication"),
     ):
@@ -496,20 +515,28 @@ def test_change_advisory_flags_what_people_still_have_to_write(plan):
         assert list(regions(part)) == [region], title
         assert regions(part)[region].startswith(owner), title
         assert warnings(part) == [], title  # a region holds no bodied macro (Cloud's editor)
+    backout = regions(section(root, "Backout plan"))
+    assert list(backout) == ["ca-rollback", "ca-backout-triggers"]
+    assert all(v.startswith(owner) for v in backout.values())
+    steps = regions(section(root, "Implementation plan"))["ca-implementation-steps"]
+    assert steps.startswith(owner)
     assert text(section(root, "Impact on the system")).endswith("Source: none yet")
     assert warnings(section(root, "Planned changes")) == ["No planned changes found"]
     assert "No Jira issues matched" in text(section(root, "Planned changes"))
     assert "impact:" not in text(root)  # addressed to the page's readers, not to the operator
+    assert "--change-advisory" not in text(root)
     summary = dict(r for r in rows(section(root, "Summary")))
-    assert summary["Deployment window"] == "2027-01-07 (Production Deployment)"
-    assert summary["Release details from"] == "No --change-advisory file given"
+    assert summary["Change window"] == (
+        f"{owner}the window's start and end times. Production Deployment: 2027-01-07"
+    )
+    assert summary["Change type"] == "Normal"  # the plan template's usual type
+    assert summary["Change number"] == "None (no external change record)"
+    assert summary["Requester"] == "Delivery Supervisor (dana@example.com)"
+    assert summary["Implementers"] == "Development Team (dev@example.com)"
+    assert summary["Test evidence"] == "UAT form not published yet"
+    assert "Release details: none given yet" in text(section(root, "Sources"))
     approvals = section(root, "Approvals")
     assert "not known yet" in text(approvals)
-    assert rows(approvals)[1:] == [
-        ["Delivery Supervisor", "dana@example.com", "—", "—", ""],
-        ["Development Team", "dev@example.com", "—", "—", ""],
-        ["Client SME Teams", "sme@acme.example", "—", "—", ""],
-    ]
     assert list(regions(approvals)) == [
         "ca-approval-delivery-supervisor",
         "ca-approval-development-team",
@@ -517,21 +544,73 @@ def test_change_advisory_flags_what_people_still_have_to_write(plan):
     ]
 
 
-def test_change_advisory_uses_the_file_and_the_approval_issue(plan, notes_file, tmp_path):
+def test_change_advisory_a_cab_can_approve_from(plan, notes_file, tmp_path):
     root = parsed(representative_pages(plan, notes_file, tmp_path)["change_advisory"])
-    assert warnings(section(root, "Impact on the system")) == []
-    assert warnings(section(root, "Rollback plan")) == []
-    for title in ("Impact on the system", "Rollback plan"):
-        assert text(section(root, title)).endswith("Source: Change Advisory file ca.yaml")
-    assert text(section(root, "Planned changes")).startswith("Summarised from the release notes.")
-    risks = rows(section(root, "Risks and mitigations"))
-    assert [r[2] for r in risks[1:]] == ["Plan template", "Plan template", "ca.yaml"]
-    approvals = section(root, "Approvals")
-    assert lozenges(approvals) == [("Approved", "Green")] * 3
-    assert {r[3] for r in rows(approvals)[1:]} == {"2027-01-07"}
     summary = dict(r for r in rows(section(root, "Summary")))
-    assert summary["Deployment window"] == (
-        "2027-01-07 (Production Deployment)Thursday 2027-01-07, 20:00-22:00 CET"
+    assert summary["Change window"] == (
+        "Thu 2027-01-07 20:00 – Thu 2027-01-07 22:00 Europe/Berlin (UTC+01:00)"
+        "Production Deployment: 2027-01-07 "
+        "The lab interface is paused for the whole window."
+    )
+    assert (summary["Change number"], summary["Change type"]) == ("CHG0031337", "Normal")
+    assert text(section(root, "Risk assessment")).startswith(
+        "Risk rating: Medium (likelihood low × impact high) Source: Change Advisory file ca.yaml"
+    )
+    affected = text(section(root, "Affected services and users"))
+    assert "Patient records" in affected and "Ward staff on the evening shift" in affected
+    implementation = section(root, "Implementation plan")
+    assert [r[0] for r in rows(implementation)[1:]] == [
+        "Change Advisory Approval",
+        "Production Deployment",
+        "Post-Deployment Stabilization",
+    ]
+    assert [text(li) for li in implementation.iter("li")][:1] == ["Stop the application servers."]
+    verification = text(section(root, "Verification"))
+    assert "signed the UAT off" in verification and "Source: plan template" in verification
+    backout = text(section(root, "Backout plan"))
+    assert backout.startswith("Decided by: Delivery Supervisor (dana@example.com)")
+    assert "The migration has not finished by 21:30." in backout
+    assert rows(section(root, "Communication plan"))[1] == [
+        "Ward managers",
+        "The evening outage and its times",
+        "3 days before",
+    ]
+    assert "Release details: Change Advisory file ca.yaml." in text(section(root, "Sources"))
+
+
+def test_the_change_window_crosses_midnight_and_daylight_saving():
+    window = ChangeWindow(time(22, 0), time(3, 30), None)
+    assert window_text(date(2027, 3, 27), window, "Europe/Berlin") == (
+        "Sat 2027-03-27 22:00 – Sun 2027-03-28 03:30 Europe/Berlin (UTC+01:00 / UTC+02:00)"
+    )
+    assert window_text(date(2027, 1, 5), ChangeWindow(time(9, 0), time(9, 30), "UTC"), "X") == (
+        "Tue 2027-01-05 09:00 – Tue 2027-01-05 09:30 UTC (UTC+00:00)"
+    )
+
+
+def test_change_advisory_shows_the_uat_forms_results(plan):
+    scenarios = plan.template.uat_scenarios
+    evidence = UatEvidence(
+        tuple(
+            ScenarioResult(s.id, s.title, r)
+            for s, r in zip(scenarios, ["passed", "failed", "blocked"], strict=False)
+        )
+        + tuple(ScenarioResult(s.id, s.title, "not tested") for s in scenarios[3:]),
+        (SignOff("Client SME Teams", "rejected", "Rejected", "2027-01-04"),),
+    )
+    context = AdvisoryContext(evidence=evidence)
+    changes = collect_changes(JiraResults(JQL), None)
+    root = parsed(render_change_advisory(plan, changes, None, None, None, None, context))
+    found = section(root, "Test evidence")
+    counts = {r[0]: r[1] for r in rows(found)[1 : 3 + len(RESULTS)] if len(r) == 2}
+    untested = str(len(scenarios) - 3)
+    assert counts == {"Passed": "1", "Failed": "1", "Blocked": "1", "Not Tested": untested}
+    assert f"{scenarios[1].id}: {scenarios[1].title} (failed)" in text(found)
+    assert ["Client SME Teams", "sme@acme.example", "Rejected", "2027-01-04"] in rows(found)
+    summary = dict(r for r in rows(section(root, "Summary")))
+    assert summary["Test evidence"] == (
+        f"1 of {len(scenarios)} scenarios passed, 1 failed, 1 blocked; "
+        "sign-off rejected by Client SME Teams"
     )
 
 
@@ -539,18 +618,24 @@ def test_change_advisory_template_defaults_and_missing_approvers(plan):
     spec = plan.template.spec
     advisory = spec.change_advisory.model_copy(
         update={"approvers": [], "owner": "Support Team", "downtime": "None expected.",
-                "rollback_plan": "Reinstall the previous version."}
+                "rollback_plan": "Reinstall the previous version.", "change_type": None}
     )  # fmt: skip
     template = replace(plan.template, spec=spec.model_copy(update={"change_advisory": advisory}))
     changes = collect_changes(JiraResults(JQL), None)
     pending = ref(14, "Waiting for approval", "indeterminate")
     root = parsed(render_change_advisory(replace(plan, template=template), changes, None, pending))
     assert text(section(root, "Downtime expectations")) == "None expected. Source: plan template"
-    rollback = section(root, "Rollback plan")
-    assert [text(h) for h in rollback.iter("h3")] == ["Standard procedure", "For this release"]
+    rollback = section(root, "Backout plan")
+    assert [text(h) for h in rollback.iter("h3")] == [
+        "Standard procedure",
+        "For this release",
+        "Triggers",
+    ]
     assert regions(rollback)["ca-rollback"].startswith(
         "To be completed by Support Team (support@example.com): "
     )
+    summary = dict(r for r in rows(section(root, "Summary")))
+    assert summary["Change type"].startswith("To be completed by Support Team")
     assert warnings(section(root, "Approvals")) == [
         "To be completed by Support Team (support@example.com)"
     ]
@@ -565,7 +650,7 @@ def test_change_advisory_says_where_each_value_came_from(plan, tmp_path, monkeyp
     impact, downtime = section(root, "Impact on the system"), section(root, "Downtime expectations")
     assert text(impact) == "From the file. Source: Change Advisory file ca.yaml"
     assert text(downtime) == "None. Source: nivosync configuration"
-    assert text(section(root, "Rollback plan")).endswith("Source: none yet")
+    assert text(section(root, "Backout plan")).endswith("Source: none yet")
 
 
 # --- UAT form --------------------------------------------------------------------------------

@@ -10,13 +10,22 @@ from pathlib import Path
 import structlog
 
 from nivosync.app.publisher import FileToAttach, PageSpec
+from nivosync.confluence.gateway import ConfluenceGateway
+from nivosync.core.approvals import Approval
 from nivosync.core.identity import is_epic, jql_quote, oldest_first, task_issues
 from nivosync.core.jql_template import fill_jql
 from nivosync.core.pages import RELEASE_PAGE_KINDS
-from nivosync.core.plan import Plan, Risk
+from nivosync.core.plan import Plan
+from nivosync.core.regions import RegionScan, scan_regions
 from nivosync.core.template import UatScenarioSpec
+from nivosync.core.uat_evidence import UatEvidence, read_evidence
 from nivosync.http import HttpError
-from nivosync.inputs.change_advisory import ChangeAdvisoryDetails, combine, load_change_advisory
+from nivosync.inputs.change_advisory import (
+    ChangeAdvisoryDetails,
+    combine,
+    details_from_spec,
+    load_change_advisory,
+)
 from nivosync.inputs.config import ChangeAdvisorySettings, Config
 from nivosync.inputs.notes import (
     DEFAULT_TYPE_SECTIONS,
@@ -39,6 +48,7 @@ from nivosync.render.pages import (
     render_release_plan,
     render_uat_form,
 )
+from nivosync.render.pages.change_advisory import AdvisoryContext
 from nivosync.render.pages.common import People
 
 log = structlog.get_logger(__name__)
@@ -58,6 +68,9 @@ class PageSources:
     uat_extra: Sequence[UatScenarioSpec]
     forecast: GoLiveDates | None = None  # tonight's go-live, for a release that exists
     people: People = field(default_factory=dict)  # a person's text → their Confluence user
+    approvals: tuple[Approval, ...] = ()  # each approver's decision on the Change Advisory
+    evidence: UatEvidence | None = None  # what the UAT form records; None: not published
+    time_zone: str = "UTC"  # the configuration's, for a change window that names none
 
 
 def issue_refs(
@@ -127,16 +140,23 @@ def advisory_details(
 def _from_settings(
     settings: ChangeAdvisorySettings | None, source: str
 ) -> ChangeAdvisoryDetails | None:
-    if settings is None:
-        return None
-    return ChangeAdvisoryDetails(
-        source=source,
-        impact=settings.impact,
-        rollback_plan=settings.rollback_plan,
-        downtime=settings.downtime,
-        deployment_window=settings.deployment_window,
-        risks=tuple(Risk(r.risk, r.mitigation) for r in settings.risks),
-    )
+    return None if settings is None else details_from_spec(settings, source)
+
+
+def uat_evidence(
+    confluence: ConfluenceGateway,
+    page_id: str | None,
+    scenarios: Sequence[UatScenarioSpec],
+    publishing: bool,
+) -> UatEvidence | None:
+    """What the UAT form's testers recorded (one read of the page); None when it is not
+    published (nor `publishing` now: then nothing is recorded yet), or its body cannot be
+    read as storage format."""
+    page = confluence.page(page_id) if page_id else None
+    if page is None:
+        return read_evidence(RegionScan({}), scenarios) if publishing else None
+    scan = scan_regions(page.body)
+    return read_evidence(scan, scenarios) if scan is not None else None
 
 
 def type_sections(config: Config) -> dict[str, Section]:
@@ -171,6 +191,7 @@ def render_pages(
             sources.issues.get(APPROVAL_TASK),
             sources.forecast,
             sources.people,
+            AdvisoryContext(sources.issues, sources.approvals, sources.evidence, sources.time_zone),
         ),
         "uat": lambda: render_uat_form(
             sources.plan, extra_scenarios=sources.uat_extra, mentions=sources.people

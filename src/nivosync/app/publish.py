@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from nivosync.app.approval_reading import read_approvals
 from nivosync.app.mentions import Mentions
 from nivosync.app.page_sources import (
     PageSources,
@@ -16,6 +17,7 @@ from nivosync.app.page_sources import (
     page_spec,
     render_pages,
     type_sections,
+    uat_evidence,
 )
 from nivosync.app.planning import compute_plan
 from nivosync.app.publisher import PageIdentity, PageResult, PageSpec, Publisher, publish_all
@@ -35,11 +37,13 @@ from nivosync.app.sites import Sites, confluence_gateway_for, jira_gateway, open
 from nivosync.app.status_reports import task_statuses
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Space
+from nivosync.core.approvals import Approval
 from nivosync.core.identity import ReleaseIdentity
 from nivosync.core.pages import RELEASE_PAGE_KINDS
 from nivosync.core.plan import Plan
 from nivosync.core.slippage import compute_slippage
-from nivosync.core.template import PlanTemplate
+from nivosync.core.template import PlanTemplate, UatScenarioSpec
+from nivosync.core.uat_evidence import UatEvidence
 from nivosync.errors import InvalidInput
 from nivosync.inputs.change_advisory import ChangeAdvisoryDetails, combine
 from nivosync.inputs.config import Config, load_settings
@@ -47,6 +51,7 @@ from nivosync.jira.gateway import JiraGateway
 from nivosync.jira.models import IssueSnapshot
 from nivosync.render.pages import GoLiveDates, JiraResults, RenderedPage
 from nivosync.render.pages.common import People
+from nivosync.render.pages.uat_form import merge_scenarios
 
 
 @dataclass(frozen=True)
@@ -136,7 +141,15 @@ def publish_release(
     people = Mentions(jira.flavor.cloud).people(
         confluence, dict(record.stored.people) if record.stored else {}
     )
-    rendered = _render(config, jira, record, issues, plan, inputs, request.advisory, kinds, people)
+    scenarios = merge_scenarios(plan.template.uat_scenarios, _uat_extra(config, plan))
+    evidence = (
+        uat_evidence(confluence, record.pages.get("uat"), scenarios, publishing="uat" in kinds)
+        if "change-advisory" in kinds
+        else None
+    )
+    rendered = _render(
+        config, jira, record, issues, plan, inputs, request.advisory, kinds, people, evidence
+    )
     specs = [page_spec(p, inputs.on_page if p.kind == "notes" else ()) for p in rendered]
     results = _publish_specs(confluence, jira, space, root_id, record, specs, request, new_epic)
     uses = remember(confluence, request.inputs, inputs, results, request.dry_run)
@@ -207,11 +220,11 @@ def _render(
     advisory: ChangeAdvisoryDetails,
     kinds: Sequence[str],
     people: People,
+    evidence: UatEvidence | None,
 ) -> list[RenderedPage]:
     refs, epic = issue_refs([record.epic, *issues], jira.browse_url)
     jql = notes_jql(config, jira, plan)
     needs_notes = {"notes", "change-advisory"} & set(kinds)
-    customer_key = config.customer_key(plan.release.customer)
     sources = PageSources(
         plan=plan,
         issues=refs,
@@ -219,11 +232,33 @@ def _render(
         jira_notes=jira_notes(jira, jql) if needs_notes else JiraResults(jql, ()),
         notes=inputs.notes,
         advisory=combine(advisory, inputs.advisory) if inputs.advisory else advisory,
-        uat_extra=config.spec.customers[customer_key].uat_scenarios if customer_key else [],
+        uat_extra=_uat_extra(config, plan),
         forecast=_forecast(config, record, issues),
         people=people,
+        evidence=evidence,
+        time_zone=config.spec.timezone,
+        approvals=_approvals(jira, record, issues, plan, kinds),
     )
     return render_pages(sources, kinds, type_sections(config))
+
+
+def _approvals(
+    jira: JiraGateway,
+    record: ReleaseRecord,
+    issues: list[IssueSnapshot],
+    plan: Plan,
+    kinds: Sequence[str],
+) -> tuple[Approval, ...]:
+    """The approvers' decisions, for the Change Advisory page (read only when it is shown)."""
+    if "change-advisory" not in kinds:
+        return ()
+    return read_approvals(jira, plan, issues, dict(record.stored.people) if record.stored else {})
+
+
+def _uat_extra(config: Config, plan: Plan) -> list[UatScenarioSpec]:
+    """The customer's own UAT scenarios, from the configuration."""
+    customer_key = config.customer_key(plan.release.customer)
+    return config.spec.customers[customer_key].uat_scenarios if customer_key else []
 
 
 def _forecast(

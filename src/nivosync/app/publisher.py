@@ -206,7 +206,15 @@ class Publisher:
             return self._kept(spec, page, recorded, reading, retitled)
         files_done = dict(recorded.get("attachments") or {})
         files_pending = [f for f in spec.attachments if files_done.get(f.name) != f.sha256]
-        same = recorded.get("hash") == digest and page.title == spec.title and not edited
+        # A person's text in a region whose source line does not say so yet: that line is
+        # nivosync's to correct, so the page is written once.
+        resourced = list(recorded.get("sourced") or []) != list(reading.merged.sourced)
+        same = (
+            recorded.get("hash") == digest
+            and page.title == spec.title
+            and not edited
+            and not resourced
+        )
         labelled = recorded.get("labels") == list(self._labels(spec))
         if same and not files_pending and labelled:
             return PageResult(spec.kind, spec.title, "unchanged", page.id, page.url)
@@ -337,6 +345,7 @@ class Publisher:
             "labels": labels,
             "title": spec.title,
             **region_record(written.body if written else page.body, reading.merged.defaults),
+            "sourced": list(reading.merged.sourced),
         }
         self._record(page, value, prop)
 

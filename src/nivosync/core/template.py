@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, NamedTuple
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, field_validator
 
 from nivosync.core.calendar import DAYS_PER_WEEK
+from nivosync.core.change_risk import Level
 from nivosync.core.strict import Strict
 
 SUPPORTED_SCHEMA_VERSIONS = (1,)
@@ -91,13 +92,31 @@ class RiskSpec(Strict):
     mitigation: Text
 
 
+ChangeType = Literal["standard", "normal", "emergency"]
+
+
+class RiskRatingSpec(Strict):
+    """How likely the change is to fail, and how bad a failure would be."""
+
+    likelihood: Level
+    impact: Level
+
+
 class ChangeAdvisorySpec(Strict):
     """What every Change Advisory of this plan shares; release specifics come from a file."""
 
     owner: Text | None = None  # the role that completes it; default: the first approver
     approvers: list[Text] = []
+    requester: Text | None = None  # the role that requests the change; default: owner
+    implementers: list[Text] = []  # roles that carry it out; default: the go-live task's
+    backout_decider: Text | None = None  # the role that decides to back out; default: owner
+    change_type: ChangeType | None = None  # the usual type of this plan's changes
+    risk_rating: RiskRatingSpec | None = None  # the usual rating, if the plan has one
     rollback_plan: Text | None = None  # the standard procedure, if the plan has one
     downtime: Text | None = None  # the usual expectation, if the plan states one
+    implementation_steps: list[Text] = []  # the standard deployment steps
+    pre_checks: list[Text] = []  # standard checks before the deployment starts
+    post_checks: list[Text] = []  # standard checks once it is done
 
 
 class UatScenarioSpec(Strict):
@@ -176,6 +195,18 @@ class PlanTemplate:
         go-live task's first role."""
         advisory = self.spec.change_advisory
         return advisory.owner or next(iter(advisory.approvers), self.go_live_task.roles[0])
+
+    @property
+    def change_requester(self) -> str:
+        return self.spec.change_advisory.requester or self.change_advisory_owner
+
+    @property
+    def change_implementers(self) -> list[str]:
+        return self.spec.change_advisory.implementers or list(self.go_live_task.roles)
+
+    @property
+    def backout_decider(self) -> str:
+        return self.spec.change_advisory.backout_decider or self.change_advisory_owner
 
     @property
     def uat_scenarios(self) -> list[UatScenarioSpec]:

@@ -12,7 +12,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
@@ -21,12 +20,13 @@ from nivosync.core.identity import CONFLUENCE_TITLE_MAX
 from nivosync.core.jql_template import check_jql_template
 from nivosync.core.pages import portfolio_title
 from nivosync.core.strict import Strict
-from nivosync.core.template import PlanTemplate, RiskSpec, UatScenarioSpec
+from nivosync.core.template import PlanTemplate, UatScenarioSpec
 from nivosync.errors import InvalidInput, Problem
+from nivosync.inputs.change_advisory import ChangeAdvisoryFileSpec
 from nivosync.inputs.notes import SECTION_HINT, parse_section
 from nivosync.inputs.notify_settings import NotifySettings
 from nivosync.inputs.run_settings import HttpSettings, LifecycleSettings, SyncSettings
-from nivosync.inputs.schema import parse_document
+from nivosync.inputs.schema import TimeZoneName, parse_document
 from nivosync.inputs.templates import load_template, resolve_template
 from nivosync.inputs.yamlfile import Location, YamlDocument, load_yaml_mapping
 
@@ -123,14 +123,7 @@ class CalendarSettings(Strict):
     subdivision: Text | None = None
 
 
-class ChangeAdvisorySettings(Strict):
-    """What people write for a Change Advisory (same keys as a --change-advisory file)."""
-
-    impact: Text | None = None
-    rollback_plan: Text | None = None
-    downtime: Text | None = None
-    deployment_window: Text | None = None
-    risks: list[RiskSpec] = []
+ChangeAdvisorySettings = ChangeAdvisoryFileSpec  # the same keys as a --change-advisory file
 
 
 class CustomerSettings(Strict):
@@ -169,16 +162,6 @@ class SandboxSettings(Strict):
     users: list[SandboxUser] = []
 
 
-def _time_zone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"'{name}' is not a time zone name: use an IANA name such as Europe/Berlin or UTC"
-        ) from None
-    return name
-
-
 class ConfigSpec(Strict):
     jira: JiraSettings
     confluence: ConfluenceSettings | None = None
@@ -188,7 +171,7 @@ class ConfigSpec(Strict):
     templates_dir: Path | None = None
     default_template: Text = "nivomax-5-week"
     sandbox: SandboxSettings = SandboxSettings()
-    timezone: Annotated[str, AfterValidator(_time_zone)] = "UTC"
+    timezone: TimeZoneName = "UTC"
     release_notes: ReleaseNotesSettings = ReleaseNotesSettings()
     change_advisory: ChangeAdvisorySettings | None = None
     sync: SyncSettings = SyncSettings()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError
 
 from nivosync.errors import InvalidInput, Problem
 from nivosync.inputs.yamlfile import Location, YamlDocument
@@ -104,3 +105,16 @@ def _unwrap_optional(annotation: Any) -> Any:
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
     return list(dict.fromkeys(problems))
+
+
+def _time_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"'{name}' is not a time zone name: use an IANA name such as Europe/Berlin or UTC"
+        ) from None
+    return name
+
+
+TimeZoneName = Annotated[str, AfterValidator(_time_zone)]  # an IANA name such as Europe/Berlin

@@ -84,8 +84,11 @@ def _change_advisory_problems(
 ) -> Iterable[Problem]:
     at = ("change_advisory",)
     yield from _unknown_roles(doc, (*at, "approvers"), advisory.approvers, roles)
-    if advisory.owner is not None and advisory.owner not in roles:
-        yield _unknown_role(doc, (*at, "owner"), advisory.owner, roles)
+    yield from _unknown_roles(doc, (*at, "implementers"), advisory.implementers, roles)
+    for key in ("owner", "requester", "backout_decider"):
+        role = getattr(advisory, key)
+        if role is not None and role not in roles:
+            yield _unknown_role(doc, (*at, key), role, roles)
 
 
 def _unknown_roles(

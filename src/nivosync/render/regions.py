@@ -74,6 +74,7 @@ class Merged:
     kept: tuple[str, ...] = ()  # regions whose page content (a person's) was kept
     orphans: tuple[str, ...] = ()  # a person's regions the new body has no place for
     defaults: dict[str, str] = field(default_factory=dict)  # region id → nivosync's content hash
+    sourced: tuple[str, ...] = ()  # kept regions whose source line says a person wrote them
 
 
 def is_peoples(content: str, default_hash: str | None) -> bool:
@@ -105,13 +106,13 @@ def merge_regions(rendered: str, page: RegionScan | None, recorded: Mapping[str,
         for ident, region in theirs.items()
         if ident not in ours.regions and is_peoples(region.content, recorded.get(ident))
     )
-    body = _sourced(rendered, ours, kept)
+    body, sourced = _sourced(rendered, ours, kept)
     if orphans:
         body += "\n" + render(kept_section(orphans, {i: theirs[i].block for i in orphans}))
     scan = scan_regions(body)
     assert scan is not None
     contents = {ident: theirs[ident].content for ident in (*kept, *orphans)}
-    return Merged(splice(body, contents, scan), kept, orphans, defaults)
+    return Merged(splice(body, contents, scan), kept, orphans, defaults, sourced)
 
 
 def kept_section(orphans: Sequence[str], blocks: Mapping[str, bool]) -> list[Content]:
@@ -138,15 +139,18 @@ _AFTER_PANEL = re.compile(
 )
 
 
-def _sourced(rendered: str, scan: RegionScan, kept: Sequence[str]) -> str:
-    """`rendered` with the source line after each kept region saying that a person wrote it."""
+def _sourced(rendered: str, scan: RegionScan, kept: Sequence[str]) -> tuple[str, tuple[str, ...]]:
+    """`rendered` with the source line after each kept region saying that a person wrote it,
+    and those regions."""
     data = rendered.encode()
+    sourced = []
     for ident in sorted(kept, key=lambda i: scan.regions[i].end, reverse=True):
         found = _AFTER_PANEL.match(data, scan.regions[ident].end)
         if found is not None:
             line = render(source_line(_written_here(found.group(2).decode()))).encode()
             data = data[: found.start(1)] + line + data[found.end(1) :]
-    return data.decode()
+            sourced.append(ident)
+    return data.decode(), tuple(sorted(sourced))
 
 
 def _written_here(before: str) -> str:

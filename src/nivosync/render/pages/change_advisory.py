@@ -1,19 +1,32 @@
-"""The Change Advisory page: what changes in production, its risks, rollback, and approvals.
+"""The Change Advisory page: what a Change Advisory Board approves a production change from.
 
-What only a person can write (impact, rollback specifics, downtime, communication, each
-approver's comment) is a people's region (`render.regions`): the CAB writes it on the page, and
-nivosync keeps it. Its default is the value from ChangeAdvisoryDetails (config or file) or, where
-there is none, who is to write it; the line under it says where the value came from.
+Its summary (type, window with time zone, requester / owner / implementers, external change
+number, approval, test evidence), the planned changes, affected services, impact and risk, the
+implementation, verification, backout and communication plans, the UAT evidence and each
+approver's decision. What only people can write is a people's region (`change_fields`): the
+CAB writes it on the page and nivosync keeps it; until then it holds the value from the
+configuration, the file or the plan template, or says who is to write it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from nivosync.core.approvals import Approval
+from nivosync.core.change_risk import rating_text
 from nivosync.core.pages import page_title
 from nivosync.core.plan import Plan
-from nivosync.core.regions import region_id
-from nivosync.inputs.change_advisory import ChangeAdvisoryDetails
+from nivosync.core.uat_evidence import UatEvidence
+from nivosync.inputs.change_advisory import ChangeAdvisoryDetails, RiskRating
 from nivosync.inputs.notes import SECTIONS
+from nivosync.render.pages import change_plans
 from nivosync.render.pages.approvals import approvals_section
+from nivosync.render.pages.change_fields import (
+    TEMPLATE_SOURCE,
+    AdvisoryFields,
+    source_of,
+)
 from nivosync.render.pages.common import (
     NONE,
     GoLiveDates,
@@ -25,12 +38,12 @@ from nivosync.render.pages.common import (
     issue_key,
     issue_status,
     people,
+    role_mention_lines,
     role_person,
     role_person_mention,
-    to_be_completed,
 )
 from nivosync.render.pages.release_notes import ChangeItem, ReleaseChanges, source_statements
-from nivosync.render.regions import region_panel, source_line, to_fill_in
+from nivosync.render.regions import to_fill_in
 from nivosync.render.storage import (
     Content,
     Element,
@@ -49,9 +62,18 @@ from nivosync.render.storage import (
     unbroken,
 )
 
-FILE_OPTION = "--change-advisory"
-TEMPLATE_SOURCE = "plan template"
-NO_SOURCE = "none yet"
+CHANGE_TYPES = {"standard": "Standard", "normal": "Normal", "emergency": "Emergency"}
+
+
+@dataclass(frozen=True)
+class AdvisoryContext:
+    """What the page shows besides the plan and the release details, read from Jira and the
+    UAT form; every part is optional (a page rendered before the release exists)."""
+
+    issues: Mapping[str, IssueRef] = field(default_factory=dict)  # task id → its issue
+    approvals: Sequence[Approval] = ()  # each approver's decision
+    evidence: UatEvidence | None = None  # None: the UAT form is not published
+    time_zone: str = "UTC"  # of a change window that names none
 
 
 def render_change_advisory(
@@ -61,29 +83,43 @@ def render_change_advisory(
     approval: IssueRef | None = None,
     forecast: GoLiveDates | None = None,
     mentions: People | None = None,
+    context: AdvisoryContext | None = None,
 ) -> RenderedPage:
     """`approval` is the "Change Advisory Approval" issue; `details` (see
     `change_advisory.combine` for config + file) fills in what only people can say;
     `forecast` adds the projected (or actual) go-live; `mentions` makes people mentions."""
     page = _Page(plan, details or ChangeAdvisoryDetails(source=""), forecast, mentions)
+    ctx = context or AdvisoryContext()
+    persons, fields = page.people, page.fields
     body = render(
         toc(),
         heading(2, "Summary"),
-        page.summary(approval),
+        page.summary(approval, ctx),
         heading(2, "Planned changes"),
         _planned_changes(changes),
+        heading(2, "Affected services and users"),
+        page.affected(),
         heading(2, "Impact on the system"),
-        page.human("impact", "describe the impact of these changes on the system."),
-        heading(2, "Risks and mitigations"),
+        fields.text("impact", "describe the impact of these changes on the system."),
+        heading(2, "Risk assessment"),
+        page.risk_rating(),
         page.risks(),
-        heading(2, "Rollback plan"),
-        page.rollback(),
+        heading(2, "Implementation plan"),
+        change_plans.implementation(plan, ctx.issues, fields, persons, mentions),
+        heading(2, "Verification"),
+        change_plans.verification(plan, fields),
+        heading(2, "Backout plan"),
+        change_plans.backout(plan, fields, persons, mentions),
         heading(2, "Downtime expectations"),
-        page.downtime(),
+        fields.text("downtime", "state the downtime users should expect.", page.advisory.downtime),
         heading(2, "Communication plan"),
-        page.communication(),
+        change_plans.communication(fields),
+        heading(2, "Test evidence"),
+        change_plans.evidence(plan, ctx.evidence, persons, mentions),
         heading(2, "Approvals"),
-        page.approvals(approval),
+        page.approvals(approval, ctx.approvals),
+        heading(2, "Sources"),
+        page.sources(),
     )
     return RenderedPage("change-advisory", page_title("change-advisory", plan.release), body)
 
@@ -103,86 +139,110 @@ class _Page:
         self.advisory = plan.template.change_advisory
         self.owner = plan.template.change_advisory_owner
         self.people = people(plan)
+        self.fields = AdvisoryFields(details, role_person(self.owner, self.people))
 
-    def summary(self, approval: IssueRef | None) -> Element:
-        plan = self.plan
-        go_live = next(t for t in plan.tasks if t.go_live)
-        span = day_cell(go_live.start) + (
-            "" if go_live.start == go_live.due else f" to {day_cell(go_live.due)}"
-        )
-        window = f"{span} ({go_live.name})"
-        if self.details.deployment_window:
-            window += "\n" + self.details.deployment_window
+    def summary(self, approval: IssueRef | None, ctx: AdvisoryContext) -> Element:
+        plan, persons, known = self.plan, self.people, self.mentions
+        template = plan.template
         rows: list[tuple[str, Content]] = [
             ("Customer", plan.release.customer),
             ("Release", plan.release.release),
-            ("Deployment window", lines(window)),
+            ("Change number", self.details.change_number or "None (no external change record)"),
+            ("Change type", self.change_type()),
+            ("Change window", self.window(ctx.time_zone)),
             ("Go-live", unbroken(go_live_cell(plan.go_live, self.forecast))),
-            ("Prepared by", role_person_mention(self.owner, self.people, self.mentions)),
+            ("Requester", role_person_mention(template.change_requester, persons, known)),
+            ("Change owner", role_person_mention(self.owner, persons, known)),
+            ("Implementers", role_mention_lines(template.change_implementers, persons, known)),
             ("Approval", [issue_key(approval), " ", issue_status(approval)] if approval else NONE),
-            ("Release details from", self.details.source or f"No {FILE_OPTION} file given"),
+            ("Test evidence", change_plans.evidence_summary(ctx.evidence)),
         ]
         return key_value_table(rows)
 
-    def human(self, field: str, what: str) -> list[Content]:
-        """The region for a text only people can give: the config/file value as its default,
-        or the statement of who still has to write it."""
-        text = getattr(self.details, field)
-        if text:
-            return self.region(field, paragraphs(text), source_of(self.details.origin(field)))
-        return self.region(field, [self.missing(what)], NO_SOURCE)
+    def change_type(self) -> Content:
+        chosen = self.details.change_type or self.advisory.change_type
+        if chosen is None:
+            return to_fill_in(self.fields.who, "standard, normal or emergency.")
+        return CHANGE_TYPES[chosen]
 
-    def region(self, field: str, default: list[Element], source: str) -> list[Content]:
-        ident = region_id("ca", field.replace("_plan", ""))
-        return [region_panel(ident, *default), source_line(source)]
+    def window(self, time_zone: str) -> Content:
+        go_live = next(t for t in self.plan.tasks if t.go_live)
+        span = day_cell(go_live.start) + (
+            "" if go_live.start == go_live.due else f" to {day_cell(go_live.due)}"
+        )
+        chosen = self.details.change_window
+        if chosen is None:
+            times: Content = to_fill_in(self.fields.who, "the window's start and end times.")
+        else:
+            times = unbroken(change_plans.window_text(go_live.start, chosen, time_zone))
+        note = lines(self.details.deployment_window) if self.details.deployment_window else []
+        return [times, p(f"{go_live.name}: {span}"), *([p(note)] if note else [])]
 
-    def missing(self, what: str) -> Element:
-        return to_fill_in(role_person(self.owner, self.people), what)
+    def affected(self) -> list[Content]:
+        services, users = self.details.affected_services, self.details.affected_users
+        shaped: list[Content] = []
+        if services:
+            shaped += [p(strong("Services")), ul(services)]
+        if users:
+            shaped += [p(strong("Users")), *paragraphs(users)]
+        what = "list the services and the users this change affects."
+        source = "affected_services" if services else "affected_users"
+        return self.fields.region(
+            "affected", shaped or [self.fields.missing(what)], self._source(source, bool(shaped))
+        )
+
+    def _source(self, name: str, given: bool) -> str:
+        return source_of(self.details.origin(name)) if given else source_of("")
+
+    def risk_rating(self) -> list[Content]:
+        given: RiskRating | None = self.details.risk_rating
+        standard = self.advisory.risk_rating
+        if given is not None:
+            text, source = (
+                rating_text(given.likelihood, given.impact),
+                self._source("risk_rating", True),
+            )
+        elif standard is not None:
+            text, source = rating_text(standard.likelihood, standard.impact), TEMPLATE_SOURCE
+        else:
+            what = "rate the likelihood and the impact of a failure (low, medium or high each)."
+            return self.fields.region("risk_rating", [self.fields.missing(what)], source_of(""))
+        return self.fields.region("risk_rating", [p(strong("Risk rating: "), text)], source)
 
     def risks(self) -> Element:
         rows = [(r.risk, r.mitigation, "Plan template") for r in self.plan.risks]
-        rows += [(r.risk, r.mitigation, self.details.source) for r in self.details.risks]
+        rows += [(r.risk, r.mitigation, source_of(self.details.source)) for r in self.details.risks]
         if not rows:
             return p("Neither the plan template nor the release details list any risk.")
         return table(("Risk", "Mitigation", "From"), rows)
 
-    def rollback(self) -> list[Content]:
-        standard = self.advisory.rollback_plan
-        blocks: list[Content] = []
-        if standard:
-            blocks += [heading(3, "Standard procedure"), paragraphs(standard)]
-            blocks.append(heading(3, "For this release"))
-        return [
-            *blocks,
-            self.human("rollback_plan", "describe the rollback plan for this release."),
-        ]
-
-    def downtime(self) -> list[Content]:
-        if self.details.downtime or not self.advisory.downtime:
-            return self.human("downtime", "state the downtime users should expect.")
-        return self.region("downtime", paragraphs(self.advisory.downtime), TEMPLATE_SOURCE)
-
-    def communication(self) -> list[Content]:
-        what = "say who is told what, and when: before, during and after the change."
-        return [region_panel("ca-communication", self.missing(what))]
-
-    def approvals(self, approval: IssueRef | None) -> list[Content]:
+    def approvals(self, approval: IssueRef | None, decisions: Sequence[Approval]) -> list[Content]:
         if not self.advisory.approvers:
             return [
-                to_be_completed(
-                    self.owner,
-                    self.people,
-                    p("List who approves this change: the plan template names no approvers."),
+                panel(
+                    "warning",
+                    p("The plan template names no approvers for this change."),
+                    title=f"To be completed by {self.fields.who}",
                 )
             ]
-        return approvals_section(self.advisory.approvers, self.people, self.mentions, approval)
+        return approvals_section(
+            self.advisory.approvers, self.people, self.mentions, approval, decisions
+        )
 
-
-def source_of(source: str) -> str:
-    """A value's source as the page names it for its readers."""
-    if source.startswith("config"):
-        return "nivosync configuration" + source[len("config") :]
-    return f"Change Advisory file {source}" if source else NO_SOURCE
+    def sources(self) -> Element:
+        given = source_of(self.details.source) if self.details.source else None
+        return ul(
+            [
+                f"Plan template {self.plan.template.name}: tasks, dates, roles, approvers and "
+                "standard procedures.",
+                f"Release details: {given}."
+                if given
+                else "Release details: none given yet; each missing item above says who "
+                "completes it.",
+                "Jira: the release's issues and the changes fixed in the release.",
+                "Text written on this page in the marked panels and cells: kept as written.",
+            ]
+        )
 
 
 def _planned_changes(changes: ReleaseChanges) -> list[Content]:

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from nivosync.core.pages import page_title
 from nivosync.core.plan import Plan
-from nivosync.core.regions import region_id
 from nivosync.core.template import UatScenarioSpec
+from nivosync.core.uat_evidence import scenario_region, sign_off_region, sign_off_roles
 from nivosync.render.pages.common import (
     People,
     RenderedPage,
@@ -138,19 +138,13 @@ def _scenarios(
                 ol(s.steps),
                 s.expected,
                 role_mention_lines(s.roles, persons, mentions),
-                region_cell(_scenario_region(s.id, "result"), status("Not tested")),
-                region_cell(_scenario_region(s.id, "comments")),
-                region_cell(_scenario_region(s.id, "defects")),
+                region_cell(scenario_region(s.id, "result"), status("Not tested")),
+                region_cell(scenario_region(s.id, "comments")),
+                region_cell(scenario_region(s.id, "defects")),
             ]
             for s in scenarios
         ],
     )
-
-
-def _scenario_region(scenario_id: str, column: str) -> str:
-    """'uat-deployment-result' (the shipped ids start with "uat-" already)."""
-    prefix = () if scenario_id.casefold().startswith("uat") else ("uat",)
-    return region_id(*prefix, scenario_id, column)
 
 
 def _sign_off(
@@ -158,7 +152,7 @@ def _sign_off(
     persons: dict[str, str | None],
     mentions: People | None,
 ) -> list[Content]:
-    roles = list(dict.fromkeys(role for s in scenarios for role in s.roles))
+    roles = sign_off_roles(scenarios)
     rows: list[list[Content]] = [
         [role, person(persons.get(role), mentions, nobody=""), *_decision(role)] for role in roles
     ]
@@ -180,7 +174,7 @@ def _sign_off(
 def _decision(role: str) -> list[Content]:
     """A sign-off row's cells for people: the decision, its date, comments."""
     return [
-        region_cell(region_id("uat-sign-off", role, "decision"), status("Pending")),
-        region_cell(region_id("uat-sign-off", role, "date")),
-        region_cell(region_id("uat-sign-off", role, "comments")),
+        region_cell(sign_off_region(role, "decision"), status("Pending")),
+        region_cell(sign_off_region(role, "date")),
+        region_cell(sign_off_region(role, "comments")),
     ]

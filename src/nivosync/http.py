@@ -324,6 +324,7 @@ class Transport:
         self._ease_off()
         all_headers = {} if files else dict(JSON_HEADERS)
         all_headers.update(headers or {})
+        started = time.monotonic()
         try:
             response = self._api.request(
                 method,
@@ -345,6 +346,15 @@ class Transport:
                 raise _Retry("timed out") from None
             raise AmbiguousWrite(method, path, "timed out waiting for the answer") from None
         status = response.status_code
+        # One line per request with -v: what and how it went, never headers or bodies (the
+        # credentials are in the headers; the path and its query hold no secret).
+        log.debug(
+            "http request",
+            method=method,
+            path=path,
+            status=status,
+            ms=round((time.monotonic() - started) * 1000),
+        )
         self.rate.saw(response)
         # A 429 was not processed, so any method may be re-sent; any other 5xx on a write may
         # have been applied (a 503 with Retry-After too): the caller re-reads, never re-sends.

@@ -209,3 +209,65 @@ def test_start_so_late_the_plan_runs_past_the_last_date_is_exit_2(command):
     assert_one_clear_line(
         result, "--start", "9999-12-01", "after 9999-12-31", "check the year of the start date"
     )
+
+
+# --- option errors, dates, environment defaults ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["sync", "--al"], "error: No such option '--al'. (Did you mean one of: '--all'"),
+        (["plan", "--customer", "x"], "error: Missing option '--release' (see `nivosync plan"),
+        (["frobnicate"], "error: No such command 'frobnicate' (see `nivosync --help`)"),
+        (
+            ["sync", "--as-of", "2026-02-30"],
+            "'2026-02-30' does not exist: February 2026 has 28 days (see `nivosync sync --help`)",
+        ),
+        (["sync", "--as-of", "2026-13-01"], "'2026-13-01' does not exist: there is no month 13"),
+        (["sync", "--as-of", "next week"], "'next week' is not a date: write it as YYYY-MM-DD"),
+    ],
+)
+def test_option_errors_are_one_line_and_exit_2(args, said):
+    result = invoke("--config", EXAMPLE, *args)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and said in lines[0], result.stderr
+    assert "Usage:" not in result.output
+
+
+def test_options_default_from_nivosync_environment_variables(monkeypatch):
+    monkeypatch.setenv("NIVOSYNC_CONFIG", EXAMPLE)
+    monkeypatch.setenv("NIVOSYNC_PLAN_CUSTOMER", "Acme Health")
+    monkeypatch.setenv("NIVOSYNC_PLAN_AS_JSON", "1")
+    result = invoke("plan", "--release", "2.4.0", "--start", "2026-12-07")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["release"]["customer"] == "Acme Health"
+
+
+def test_verbose_logs_one_line_per_http_request_without_secrets(tmp_path):
+    import logging
+
+    import responses
+
+    from nivosync.http import Credentials, RetryPolicy, Transport
+
+    with responses.RequestsMock() as mock:
+        mock.get("https://jira.example.com/rest/api/2/myself", json={"name": "me"})
+        lines = []
+        import structlog
+
+        structlog.configure(
+            processors=[lambda _l, _m, event: lines.append(event) or ""],
+            wrapper_class=structlog.make_filtering_bound_logger(logging.DEBUG),
+        )
+        try:
+            transport = Transport(
+                "https://jira.example.com", Credentials("me", "s3cret-token"), retry=RetryPolicy()
+            )
+            transport.request("GET", "/rest/api/2/myself")
+        finally:
+            structlog.reset_defaults()
+    http = [e for e in lines if e.get("event") == "http request"]
+    assert len(http) == 1 and http[0]["status"] == 200 and http[0]["path"].endswith("/myself")
+    assert "s3cret-token" not in repr(lines)

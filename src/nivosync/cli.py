@@ -76,6 +76,11 @@ class IsoDate(click.ParamType):
 ISO_DATE = IsoDate()
 
 
+def at_terminal() -> bool:
+    """Whether a person is there to answer a question (stdin and stderr are a terminal)."""
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
 class OneLineErrors(click.Group):
     """Usage errors (a missing or unknown option, a bad value) in nivosync's one-line style,
     exit 2, instead of click's usage block."""
@@ -351,12 +356,18 @@ def sandbox_serve(
 
 @sandbox.command("reset")
 @DB_OPTION
+@click.option("--yes", "-y", is_flag=True, help="Do not ask (asked only at a terminal).")
 @click.pass_obj
-def sandbox_reset(opts: GlobalOptions, db: Path | None) -> None:
+def sandbox_reset(opts: GlobalOptions, db: Path | None, yes: bool) -> None:
     """Wipe the sandbox's data (it is re-seeded from the config on next use)."""
     from nivosync.commands.sandbox import run_reset
 
-    run(lambda: run_reset(opts.config, db, sys.stdout), opts.verbose)
+    def confirm(what: str) -> bool:
+        if yes or not at_terminal():
+            return True
+        return click.confirm(f"Wipe {what}?", default=False, err=True)
+
+    run(lambda: run_reset(opts.config, db, sys.stdout, confirm), opts.verbose)
 
 
 @main.command()

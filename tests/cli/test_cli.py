@@ -271,3 +271,34 @@ def test_verbose_logs_one_line_per_http_request_without_secrets(tmp_path):
     http = [e for e in lines if e.get("event") == "http request"]
     assert len(http) == 1 and http[0]["status"] == 200 and http[0]["path"].endswith("/myself")
     assert "s3cret-token" not in repr(lines)
+
+
+def test_a_start_in_the_past_warns_how_late_the_release_is_from_day_one():
+    result = invoke(
+        "--config",
+        EXAMPLE,
+        "plan",
+        "--customer",
+        "Acme Health",
+        "--release",
+        "2.4.0",
+        "--start",
+        "2020-01-06",
+    )
+    assert result.exit_code == 0, result.output
+    warning = result.stderr.strip()
+    assert warning.startswith("warning: the release starts 2020-01-06, ") and "day one" in warning
+    assert "tasks already due before today (the first: Upgrade Release Kickoff" in warning
+    assert "warning" not in result.stdout
+    assert "warning" not in invoke("--config", EXAMPLE, *PLAN_ARGS[:-1], "2099-01-05").stderr
+
+
+def test_counts_say_one_thing_and_many_things():
+    from nivosync.views.words import count
+
+    assert [count(1, "issue"), count(2, "issue"), count(0, "page")] == [
+        "1 issue",
+        "2 issues",
+        "0 pages",
+    ]
+    assert count(1, "working day") == "1 working day"

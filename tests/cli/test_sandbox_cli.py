@@ -77,6 +77,20 @@ def test_reset_wipes_the_database(tmp_path):
     assert result.exit_code == 0, result.output
     assert not db.exists()
     assert "sandbox data wiped" in result.stdout
+    again = CliRunner().invoke(main, ["--config", EXAMPLE, "sandbox", "reset", "--db", str(db)])
+    assert again.exit_code == 0 and "nothing to wipe" in again.stdout
+
+
+def test_reset_asks_at_a_terminal_unless_yes(tmp_path, monkeypatch):
+    db = tmp_path / "s.db"
+    db.write_bytes(b"x")
+    monkeypatch.setattr("nivosync.cli.at_terminal", lambda: True)
+    args = ["--config", EXAMPLE, "sandbox", "reset", "--db", str(db)]
+    no = CliRunner().invoke(main, args, input="n\n")
+    assert no.exit_code == 1 and db.exists() and "not wiped" in no.stdout
+    assert "Wipe the sandbox data at" in no.stderr
+    yes = CliRunner().invoke(main, [*args, "--yes"])
+    assert yes.exit_code == 0 and not db.exists()
 
 
 def test_bad_fault_option_is_exit_2():

@@ -11,6 +11,7 @@ from nivosync.core.identity import ReleaseIdentity
 from nivosync.core.plan import Plan, build_plan
 from nivosync.core.template import PlanTemplate
 from nivosync.errors import InvalidInput
+from nivosync.app.sites import today_in
 from nivosync.inputs.config import Config, load_settings
 
 log = structlog.get_logger(__name__)
@@ -31,9 +32,10 @@ def compute_plan(
 
 def plan_release(
     config_path: Path | None, template_name: str | None, customer: str, release: str, start: date
-) -> Plan:
-    """`nivosync plan`: load the config and template, compute the plan."""
+) -> tuple[Plan, date]:
+    """`nivosync plan`: load the config and template, compute the plan; and today where the
+    releases are run (the config's time zone)."""
     config = load_settings(config_path)
     plan = compute_plan(config, config.template(template_name), customer, release, start)
     log.debug("plan computed", release=plan.release.slug, tasks=len(plan.tasks))
-    return plan
+    return plan, today_in(config)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import secrets
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from nivosync.app.sites import site_seed
-from nivosync.errors import EXIT_OK, InvalidInput, display_path
+from nivosync.errors import EXIT_OK, EXIT_OPERATIONAL, InvalidInput, display_path
 from nivosync.inputs.config import Config, is_loopback, load_settings
 from nivosync.sandbox import private_dir, reset_db, serve
 from nivosync.sandbox.faults import FAULT_KINDS, Faults, FaultSpecError
@@ -124,10 +124,23 @@ def _seed_with_tokens(config: Config) -> tuple[Any, dict[str, str]]:
     return replace(seed, admins=admins, users=users), generated
 
 
-def reset_sandbox(config_path: Path | None, db: Path | None, out: TextIO) -> int:
+def reset_sandbox(
+    config_path: Path | None,
+    db: Path | None,
+    out: TextIO,
+    confirm: Callable[[str], bool] = lambda _what: True,
+) -> int:
+    """Wipe the sandbox's database once `confirm` agrees; say so when there is none."""
     database = db or load_settings(config_path).sandbox_db
+    shown = display_path(database)
+    if not Path(database).exists():
+        out.write(f"nothing to wipe: there is no sandbox data at {shown}\n")
+        return EXIT_OK
+    if not confirm(f"the sandbox data at {shown} (every issue and page in it)"):
+        out.write(f"not wiped: {shown}\n")
+        return EXIT_OPERATIONAL
     reset_db(database)
-    out.write(f"sandbox data wiped: {display_path(database)}\n")
+    out.write(f"sandbox data wiped: {shown}\n")
     return EXIT_OK
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
 from pathlib import Path
 from typing import TextIO
 
 from nivosync.app.planning import plan_release
-from nivosync.core.plan import plan_to_json
+from nivosync.core.plan import late_start, plan_to_json
 from nivosync.errors import EXIT_OK
 from nivosync.views.plan_text import plan_text
+from nivosync.views.words import late_start_text
 
 
 def run_plan(
@@ -22,7 +24,10 @@ def run_plan(
     as_json: bool,
     out: TextIO,
 ) -> int:
-    plan = plan_release(config_path, template_name, customer, release, start)
+    plan, today = plan_release(config_path, template_name, customer, release, start)
+    late = late_start(plan, today)
+    if late is not None:
+        print(late_start_text(plan.start, today, late), file=sys.stderr)
     if as_json:
         json.dump(plan_to_json(plan), out, indent=2, ensure_ascii=False)
         out.write("\n")

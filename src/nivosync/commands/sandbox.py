@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -28,5 +28,7 @@ def run_serve(
     return serve_sandbox(config_path, db, host, port, flavor, spec, out)
 
 
-def run_reset(config_path: Path | None, db: Path | None, out: TextIO) -> int:
-    return reset_sandbox(config_path, db, out)
+def run_reset(
+    config_path: Path | None, db: Path | None, out: TextIO, confirm: Callable[[str], bool]
+) -> int:
+    return reset_sandbox(config_path, db, out, confirm)

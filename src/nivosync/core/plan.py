@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from nivosync.core.calendar import (
@@ -274,3 +274,19 @@ def _task_json(task: PlannedTask) -> dict[str, Any]:
         "overview": task.overview,
         "description": list(task.description),
     }
+
+
+@dataclass(frozen=True)
+class LateStart:
+    """A release planned to start before today: late from its first day."""
+
+    working_days: int  # working days from the start up to today
+    overdue: tuple[PlannedTask, ...]  # tasks due before today
+
+
+def late_start(plan: Plan, today: date) -> LateStart | None:
+    """How late a release whose start is in the past is on the day it is made (None: not)."""
+    if plan.start >= today:
+        return None
+    days = plan.calendar.working_days_in(plan.start, today - timedelta(days=1))
+    return LateStart(days, tuple(t for t in plan.tasks if t.due < today))

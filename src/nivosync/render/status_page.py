@@ -322,7 +322,7 @@ def stale_page_body(last: HistoryEntry, history: Sequence[HistoryEntry], reason:
             [
                 ("Status", lozenge(last.status)),
                 ("Projected go-live", date_text(last.projected_go_live)),
-                ("Slip", f"{last.slip_days} working days"),
+                ("Slip", f"{last.slip_days} working day{'' if last.slip_days == 1 else 's'}"),
                 ("Last measured", date_text(last.last_seen)),
             ]
         ),

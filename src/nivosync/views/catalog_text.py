@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from nivosync.app.catalog import TemplateListing, Validated
 from nivosync.errors import display_path
 from nivosync.views.table import text_table
+from nivosync.views.words import count
 
 
 def validated_text(result: Validated) -> str:
@@ -15,7 +16,8 @@ def validated_text(result: Validated) -> str:
         spec = template.spec
         lines.append(
             f"{display_path(template.source)}: OK — template {template.name}, "
-            f"{len(spec.tasks)} tasks, {len(spec.milestones)} milestones, {template.weeks} weeks"
+            f"{count(len(spec.tasks), 'task')}, {count(len(spec.milestones), 'milestone')}, "
+            f"{count(template.weeks, 'week')}"
         )
     return "\n".join(lines) + "\n"
 

@@ -7,6 +7,7 @@ from typing import Any
 from nivosync.app.cancel import CancelOutcome
 from nivosync.app.replan import ReplanOutcome
 from nivosync.views.publish_text import pages_json, pages_text
+from nivosync.views.words import count
 
 CANCEL_JSON_SCHEMA = "nivosync.cancel/1"
 
@@ -20,7 +21,10 @@ def cancel_text(outcome: CancelOutcome) -> str:
         return "\n".join(lines) + "\n"
     head = "was already cancelled" if outcome.already else "is cancelled"
     lines = [f"{outcome.release} ({outcome.epic}) {head} on {on}: {finish.reason or ''}".rstrip()]
-    lines.append(f"  by {finish.by or 'unknown'}; {len(finish.open_tasks)} tasks were still open")
+    lines.append(
+        f"  by {finish.by or 'unknown'}; {count(len(finish.open_tasks), 'task')} "
+        f"{'was' if len(finish.open_tasks) == 1 else 'were'} still open"
+    )
     lines += [f"  note: {n}" for n in outcome.notes]
     text = "\n".join(lines) + "\n"
     return text + ("\n" + pages_text([outcome.page]) if outcome.page else "")

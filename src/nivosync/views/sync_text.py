@@ -10,6 +10,7 @@ from nivosync.app.sync import SyncRun
 from nivosync.core.lifecycle import Finish
 from nivosync.core.slippage import SYNC_JSON_SCHEMA, ReleaseSlippage
 from nivosync.views.table import text_table
+from nivosync.views.words import count
 
 
 def sync_text(run: SyncRun) -> str:
@@ -107,14 +108,14 @@ def _dates(slip: ReleaseSlippage) -> list[str]:
         if slip.actual_go_live
         else f"projected {slip.projected_go_live}"
     )
-    go_live += f" (slip {slip.slip_days} working days)"
+    go_live += f" (slip {count(slip.slip_days, 'working day')})"
     end = f"Release end planned {slip.planned_end}, "
     end += f"actual {slip.actual_end}" if slip.actual_end else f"projected {slip.projected_end}"
     lines = [go_live, end]
     if slip.replanned_at is not None:
         behind = slip.slip_vs_original_days
         against = (
-            f"{behind} working days behind the original go-live {slip.original_go_live}"
+            f"{count(behind, 'working day')} behind the original go-live {slip.original_go_live}"
             if behind > 0
             else f"not behind the original go-live {slip.original_go_live}"
         )

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import structlog
 
+from nivosync.app.sites import today_in
 from nivosync.core.identity import ReleaseIdentity
 from nivosync.core.plan import Plan, build_plan
 from nivosync.core.template import PlanTemplate
 from nivosync.errors import InvalidInput
-from nivosync.app.sites import today_in
 from nivosync.inputs.config import Config, load_settings
 
 log = structlog.get_logger(__name__)

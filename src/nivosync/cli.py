@@ -47,7 +47,7 @@ def run(action: Callable[[], int], verbose: bool) -> None:
     sys.exit(code)
 
 
-class IsoDate(click.ParamType):
+class IsoDate(click.ParamType[datetime, Any]):
     """YYYY-MM-DD; a day that does not exist is named as such (2026-02-30)."""
 
     name = "YYYY-MM-DD"

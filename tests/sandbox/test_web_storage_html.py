@@ -165,7 +165,7 @@ def test_the_readable_parts() -> None:
     assert audit(html) == []
 
 
-def test_peoples_regions_are_framed_and_labelled_apart_from_nivosyncs_text():
+def test_peoples_regions_are_framed_apart_from_nivosyncs_text():
     anchor = (
         '<ac:structured-macro ac:name="anchor"><ac:parameter ac:name="">nivosync-region-{}'
         "</ac:parameter></ac:structured-macro>"
@@ -180,9 +180,10 @@ def test_peoples_regions_are_framed_and_labelled_apart_from_nivosyncs_text():
     )
     html = render_storage(body, Context())
     assert html.startswith('<div class="region-legend">')
-    assert '<div class="panel panel region"><div class="region-label">for people to fill in' in html
-    assert "ca-impact" in html and "Dana&#x27;s text" in html
-    assert '<td class="region"><span class="region-label">for people</span>PASS</td>' in html
+    # the panel's own title, once; no region id (the anchor's name is for the editor)
+    assert '<div class="panel panel region"><div class="panel-title">For people</div>' in html
+    assert "ca-impact" not in html and "Dana&#x27;s text" in html
+    assert '<td class="region">PASS</td>' in html  # framed, with no label to wrap
     assert "<td>S1</td>" in html  # nivosync's cells: no frame
     audit = _Audit()
     audit.feed(html)

@@ -149,3 +149,42 @@ def test_unknown_pages_are_404_and_browsing_is_not_logged(site: Site) -> None:
         assert html(site, "/confluence/pages/viewpage.action?pageId=x").status_code == 404
     assert html(site, "/").ok and site.get("/_browse/style.css").ok
     assert site.sandbox.requests.entries() == []
+
+
+ANCHOR = (
+    '<ac:structured-macro ac:name="anchor"><ac:parameter ac:name="">nivosync-region-{}'
+    "</ac:parameter></ac:structured-macro>"
+)
+REGIONS = (
+    '<ac:structured-macro ac:name="panel"><ac:parameter ac:name="title">For people to fill in'
+    f"</ac:parameter><ac:rich-text-body>{ANCHOR.format('ca-impact')}<p>Restart.</p>"
+    "</ac:rich-text-body></ac:structured-macro>"
+    f'<ac:structured-macro ac:name="panel"><ac:rich-text-body>{ANCHOR.format("notes")}'
+    "<p>Notes</p></ac:rich-text-body></ac:structured-macro>"
+    "<table><tr><th>Steps</th><th>Result</th><th>Defects</th></tr><tr><td><ol><li>Log in</li>"
+    f"</ol></td><td>{ANCHOR.format('uat-login-result')}"
+    '<ac:structured-macro ac:name="status"><ac:parameter ac:name="title">Not tested'
+    "</ac:parameter></ac:structured-macro></td>"
+    f"<td>{ANCHOR.format('uat-login-defects')}</td></tr></table>"
+)
+
+
+def test_regions_are_framed_without_a_label_in_every_cell(site: Site) -> None:
+    """Seen in the browser screenshots (tests/browser): a "for people" label in each results
+    cell wrapped in narrow columns, and a panel said "for people to fill in" twice."""
+    _, webui = make_page(site, "UAT", REGIONS)
+    text = html(site, webui).text
+    assert '<td class="region"><span class="lozenge grey">Not tested</span></td>' in text
+    assert '<td class="region"></td>' in text
+    label = '<div class="region-label">for people to fill in</div>'
+    assert text.count(label) == 1  # the untitled panel's; the legend explains the frame
+    assert "For people to fill in</div><p>Restart.</p>" in text  # its own title, once
+    assert "ca-impact" not in text and "uat-login" not in text  # anchors are for the editor
+
+
+def test_cells_start_at_the_top_and_names_and_lozenges_stay_on_one_line(site: Site) -> None:
+    css = site.get("/_browse/style.css").text
+    assert "td > :first-child { margin-top: 0; }" in css  # a cell's <p> or <ol> too
+    for rule in (".mention {", ".lozenge {", ".region-label {"):
+        block = css[css.index(rule) :]
+        assert "white-space: nowrap" in block[: block.index("}")], rule

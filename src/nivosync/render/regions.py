@@ -47,9 +47,10 @@ def region_cell(region_id: str, *default: Content) -> list[Content]:
     return [marker(region_id), *default]
 
 
-def to_fill_in(who: str, *what: Content) -> Element:
-    """A region's default when nothing was given: who is to write what (for the reader)."""
-    return p(em(f"To be completed by {who}"), *([": ", *what] if what else []))
+def to_fill_in(who: Content, *what: Content) -> Element:
+    """A region's default when nothing was given: who is to write what (for the reader);
+    `who` may hold a mention of the person."""
+    return p(em("To be completed by ", who), *([": ", *what] if what else []))
 
 
 def source_line(source: str) -> Element:

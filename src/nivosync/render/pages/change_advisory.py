@@ -42,7 +42,7 @@ from nivosync.render.pages.common import (
     role_person,
     role_person_mention,
 )
-from nivosync.render.pages.release_notes import ChangeItem, ReleaseChanges, source_statements
+from nivosync.render.pages.release_notes import ChangeItem, ReleaseChanges
 from nivosync.render.regions import to_fill_in
 from nivosync.render.storage import (
     Content,
@@ -52,6 +52,7 @@ from nivosync.render.storage import (
     lines,
     link,
     p,
+    page_link,
     panel,
     paragraphs,
     render,
@@ -92,11 +93,11 @@ def render_change_advisory(
     ctx = context or AdvisoryContext()
     persons, fields = page.people, page.fields
     body = render(
-        toc(),
+        toc(max_level=2),
         heading(2, "Summary"),
         page.summary(approval, ctx),
         heading(2, "Planned changes"),
-        _planned_changes(changes),
+        _planned_changes(changes, plan),
         heading(2, "Affected services and users"),
         page.affected(),
         heading(2, "Impact on the system"),
@@ -139,7 +140,8 @@ class _Page:
         self.advisory = plan.template.change_advisory
         self.owner = plan.template.change_advisory_owner
         self.people = people(plan)
-        self.fields = AdvisoryFields(details, role_person(self.owner, self.people))
+        who = role_person_mention(self.owner, self.people, mentions)
+        self.fields = AdvisoryFields(details, who)
 
     def summary(self, approval: IssueRef | None, ctx: AdvisoryContext) -> Element:
         plan, persons, known = self.plan, self.people, self.mentions
@@ -171,20 +173,24 @@ class _Page:
             "" if go_live.start == go_live.due else f" to {day_cell(go_live.due)}"
         )
         chosen = self.details.change_window
-        if chosen is None:
-            times: Content = to_fill_in(self.fields.who, "the window's start and end times.")
-        else:
-            times = unbroken(change_plans.window_text(go_live.start, chosen, time_zone))
         note = lines(self.details.deployment_window) if self.details.deployment_window else []
-        return [times, p(f"{go_live.name}: {span}"), *([p(note)] if note else [])]
+        extra = [p(note)] if note else []
+        if chosen is None:
+            missing = to_fill_in(self.fields.who, "the window's start and end times.")
+            return [missing, p(f"{go_live.name}: {span}"), *extra]
+        return [p(unbroken(change_plans.window_text(go_live.start, chosen, time_zone))), *extra]
 
     def affected(self) -> list[Content]:
         services, users = self.details.affected_services, self.details.affected_users
         shaped: list[Content] = []
         if services:
             shaped += [p(strong("Services")), ul(services)]
+        elif users:
+            shaped += [p(strong("Services")), self.fields.missing("list the services affected.")]
         if users:
             shaped += [p(strong("Users")), *paragraphs(users)]
+        elif services:
+            shaped += [p(strong("Users")), self.fields.missing("say which users are affected.")]
         what = "list the services and the users this change affects."
         source = "affected_services" if services else "affected_users"
         return self.fields.region(
@@ -222,7 +228,7 @@ class _Page:
                 panel(
                     "warning",
                     p("The plan template names no approvers for this change."),
-                    title=f"To be completed by {self.fields.who}",
+                    title=f"To be completed by {role_person(self.owner, self.people)}",
                 )
             ]
         return approvals_section(
@@ -245,13 +251,13 @@ class _Page:
         )
 
 
-def _planned_changes(changes: ReleaseChanges) -> list[Content]:
+def _planned_changes(changes: ReleaseChanges, plan: Plan) -> list[Content]:
     if not changes.items:
+        notes = page_link(page_title("notes", plan.release))
         return [
             panel(
                 "warning",
-                p("The release notes list no changes yet:"),
-                ul(source_statements(changes)),
+                p("The ", notes, " list no changes for this release yet."),
                 title="No planned changes found",
             )
         ]

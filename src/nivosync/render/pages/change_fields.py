@@ -28,7 +28,7 @@ def source_of(source: str) -> str:
 class AdvisoryFields:
     """Regions of one Change Advisory: `who` is the person who completes what is missing."""
 
-    def __init__(self, details: ChangeAdvisoryDetails, who: str) -> None:
+    def __init__(self, details: ChangeAdvisoryDetails, who: Content) -> None:
         self.details = details
         self.who = who
 

@@ -23,9 +23,15 @@ from nivosync.render.pages.common import (
     role_mention_lines,
     role_person_mention,
 )
-from nivosync.render.storage import Content, heading, ol, p, page_link, status, table, ul
+from nivosync.render.storage import Colour, Content, heading, ol, p, page_link, status, table, ul
 
-RESULT_COLOURS = {"passed": "Green", "failed": "Red", "blocked": "Yellow", "not tested": "Grey"}
+RESULT_COLOURS: dict[str, Colour] = {
+    "passed": "Green",
+    "failed": "Red",
+    "blocked": "Yellow",
+    "not tested": "Grey",
+}
+DECISION_COLOURS: dict[str, Colour] = {"signed off": "Green", "rejected": "Red", "pending": "Grey"}
 
 
 def window_text(day: date, window: ChangeWindow, default_zone: str) -> str:
@@ -158,7 +164,7 @@ def evidence(
             (
                 s.role,
                 person(persons.get(s.role), mentions, nobody=NONE),
-                s.said or "Pending",
+                status(s.said or "Pending", DECISION_COLOURS[s.decision]),
                 s.on or NONE,
             )
             for s in found.sign_offs

@@ -37,6 +37,7 @@ from nivosync.render.storage import (
     table,
     task_list,
     toc,
+    unbroken,
 )
 
 SCENARIO_COLUMNS = (
@@ -133,7 +134,7 @@ def _scenarios(
         SCENARIO_COLUMNS,
         [
             [
-                s.id,
+                unbroken(s.id),
                 s.title,
                 ol(s.steps),
                 s.expected,

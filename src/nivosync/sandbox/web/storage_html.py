@@ -7,9 +7,10 @@ labelled box with its text — never as markup, never silently dropped. Every te
 value is escaped on the way out; links keep only http(s), mailto, relative and anchor targets.
 
 nivosync's people's regions (a table cell or a macro body whose first child is the anchor
-``nivosync-region-<id>``) are framed and labelled "for people to fill in", so that what people
+``nivosync-region-<id>``) are framed, with a legend at the top of the page, so that what people
 own and what nivosync rewrites can be told apart at a glance (a sandbox aid: Confluence shows
-the dashed panel, and nothing on a cell).
+the dashed panel, and nothing on a cell). Only a panel without a title of its own is labelled:
+a label in every cell of a results table wraps in narrow columns and buries what is written.
 """
 
 from __future__ import annotations
@@ -192,11 +193,8 @@ class _Renderer:
             attrs += f' id="{ident}"'
         if name in _VOID:
             return f"<{name}{attrs}>"
-        region = _region(element)
-        if region is not None:
-            label = '<span class="region-label">for people</span>'
+        if _region(element) is not None:
             attrs += ' class="region"'
-            return f"<{name}{attrs}>{label}{self.children(element)}</{name}>"
         return f"<{name}{attrs}>{self.children(element)}</{name}>"
 
     def unknown(self, label: str, element: ET.Element, params: str = "") -> str:
@@ -250,10 +248,9 @@ class _Renderer:
         title = params.get("title", "")
         heading = f'<div class="panel-title">{escape(title)}</div>' if title else ""
         inner = self.children(body) if body is not None else ""
-        region = _region(body) if body is not None else None
-        if region is not None:
-            label = f'<div class="region-label">for people to fill in · {escape(region)}</div>'
-            return f'<div class="panel {kind} region">{label}{heading}{inner}</div>'
+        if body is not None and _region(body) is not None:
+            label = heading or '<div class="region-label">for people to fill in</div>'
+            return f'<div class="panel {kind} region">{label}{inner}</div>'
         return f'<div class="panel {kind}">{heading}{inner}</div>'
 
     def macro_toc(self, element: ET.Element, params: dict[str, str]) -> str:

@@ -131,10 +131,36 @@ def watchers_and_properties(site: Site) -> None:
 def transitions(site: Site) -> None:
     create(site, "Move me")
     ok(site.get(site.rest("issue/NIVO-1/transitions")))
+    ok(site.get(site.rest("issue/NIVO-1/transitions"), params={"expand": "transitions.fields"}))
     ok(site.post(site.rest("issue/NIVO-1/transitions"), json={"transition": {"id": "21"}}), 204)
+    resolution = {"transition": {"id": "31"}, "fields": {"resolution": {"name": "Won't Do"}}}
+    ok(site.post(site.rest("issue/NIVO-1/transitions"), json=resolution), 400)  # no screen
     ok(site.post(site.rest("issue/NIVO-1/transitions"), json={"transition": {"id": "31"}}), 204)
     ok(site.post(site.rest("issue/NIVO-1/transitions"), json={"transition": {"id": "99"}}), 400)
     ok(site.get(site.rest("issue/NIVO-1"), params={"fields": "status,resolution,resolutiondate"}))
+    ok(site.get(site.rest("issue/NIVO-1"), params={"fields": "status", "expand": "changelog"}))
+    if site.flavor == "cloud":
+        ok(site.get(site.rest("issue/NIVO-1/changelog"), params={"startAt": 0, "maxResults": 1}))
+        ok(site.get(site.rest("issue/NIVO-99/changelog")), 404)
+    search = {"jql": "key = NIVO-1", "fields": ["status"], "expand": "changelog"}
+    if site.flavor == "cloud":
+        ok(site.post(site.rest("search/jql"), json=search))
+    else:
+        ok(site.post(site.rest("search"), json={**search, "expand": ["changelog"]}))
+
+
+def subtasks(site: Site) -> None:
+    """Approval sub-tasks as `create` makes them: in bulk, under a task given by key."""
+    parent = create(site, "Approval")
+    project = ok(site.get(site.rest("project/NIVO"))).json()
+    kind = next(t for t in project["issueTypes"] if t["subtask"])
+    ok(site.get(site.rest(f"issue/createmeta/NIVO/issuetypes/{kind['id']}")))
+    sub = issue_fields(
+        site, "Approval: Dana", issuetype={"id": kind["id"]}, parent={"key": parent["key"]}
+    )
+    bulk = {"issueUpdates": [{"fields": sub}, {"fields": {**sub, "parent": {"key": "NIVO-99"}}}]}
+    ok(site.post(site.rest("issue/bulk"), json=bulk), 201)
+    ok(site.get(site.rest(f"issue/{parent['key']}"), params={"fields": "subtasks,status"}))
 
 
 def links(site: Site) -> None:
@@ -286,6 +312,7 @@ AREAS: tuple[Callable[[Site], None], ...] = (
     issues,
     watchers_and_properties,
     transitions,
+    subtasks,
     links,
     search,
     create_meta,

@@ -147,6 +147,34 @@ def test_restricted_and_team_managed_projects_match_the_specs(restricted: Contra
     assert site.get(site.rest("issue/NIVO-2")).status_code == 200
 
 
+@pytest.fixture(params=["cloud", "datacenter"])
+def resolution_screen(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    jira_cloud_spec: OpenAPI,
+    jira_dc_spec: OpenAPI,
+) -> Iterator[ContractSite]:
+    """The demo site whose Done transition asks for a resolution."""
+    seed = replace(demo_seed(request.param), resolution_screen=True)
+    yield from _contract_site(tmp_path / "t.db", seed, jira_cloud_spec, jira_dc_spec)
+
+
+def test_a_transition_screen_with_a_resolution_matches_the_specs(
+    resolution_screen: ContractSite,
+) -> None:
+    site = resolution_screen
+    key = create(site, "Decide")["key"]
+    url = site.rest(f"issue/{key}/transitions")
+    assert site.get(url, params={"expand": "transitions.fields"}).status_code == 200
+    wrong = {"transition": {"id": "31"}, "fields": {"resolution": {"name": "Maybe"}}}
+    assert site.post(url, json=wrong).status_code == 400
+    rejected = {"transition": {"id": "31"}, "fields": {"resolution": {"name": "Won't Do"}}}
+    assert site.post(url, json=rejected).status_code == 204
+    expanded = site.get(site.rest(f"issue/{key}"), params={"expand": "changelog,transitions"})
+    assert expanded.status_code == 200
+    assert expanded.json()["fields"]["resolution"]["name"] == "Won't Do"
+
+
 READER = UserSeed("Rita Reader", "reader@example.com", "rita", project=frozenset({BROWSE}))
 OUTSIDER = UserSeed("Otto Outsider", "outsider@example.com", "otto", project=frozenset())
 

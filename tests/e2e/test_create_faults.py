@@ -45,14 +45,17 @@ def run_once(site: E2ESite, retry: RetryPolicy = NO_WAIT):
         return create_release(jira, plan, resolved, timing=timing)
 
 
+IDENTITY = ("nivosync-task-", "nivosync-approval-")
+
+
 def release_issues(site: E2ESite) -> Counter:
-    """How many issues carry each identity label (the epic's, and each task's)."""
+    """How many issues carry each identity label (the epic's, each task's, each approver's)."""
     found: Counter = Counter()
     for issue in reader(site).search_issues(f'labels = "{LABEL}"', maxResults=200):
         found.update(
             label
             for label in issue.fields.labels
-            if label.startswith("nivosync-task-") or label == "nivosync-epic"
+            if label.startswith(IDENTITY) or label == "nivosync-epic"
         )
     return found
 
@@ -62,6 +65,8 @@ def assert_exactly_one_of_each(site: E2ESite) -> None:
     assert counts["nivosync-epic"] == 1
     tasks = {k: v for k, v in counts.items() if k.startswith("nivosync-task-")}
     assert len(tasks) == 15 and set(tasks.values()) == {1}, counts
+    approvals = {k: v for k, v in counts.items() if k.startswith("nivosync-approval-")}
+    assert len(approvals) == 3 and set(approvals.values()) == {1}, counts
 
 
 def run_until_complete(site: E2ESite, limit: int = 12) -> int:
@@ -71,7 +76,7 @@ def run_until_complete(site: E2ESite, limit: int = 12) -> int:
         except Exception as exc:  # an operational failure this run; the next one goes on
             print(f"run {attempt} failed: {exc}")
             continue
-        if outcome.ok and all(i.key for i in outcome.issues):
+        if outcome.ok and all(i.key for i in [*outcome.issues, *outcome.approvals]):
             return attempt
     raise AssertionError(f"not complete after {limit} runs")
 
@@ -171,6 +176,7 @@ def test_partial_bulk_failure_reports_then_next_run_completes(site: E2ESite):
     final = run_once(site)
     assert final.ok
     assert {i.action for i in final.issues} <= {"created", "existing"}
+    assert {a.action for a in final.approvals} <= {"created", "existing"}
     assert_exactly_one_of_each(site)
 
 
@@ -201,7 +207,7 @@ def test_killing_a_real_create_process_at_any_moment(site: E2ESite, tmp_path):
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         seen.append(sum(release_issues(site).values()))
-    assert any(0 < n < 16 for n in seen), f"no kill landed mid-creation: {seen}"
+    assert any(0 < n < 19 for n in seen), f"no kill landed mid-creation: {seen}"
     site.sandbox.faults.clear()
     finished = subprocess.run(
         command, cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False

@@ -34,6 +34,15 @@ def epic_property(site: E2ESite, epic: str, name: str = "nivosync"):
     return response.json()["value"] if response.status_code == 200 else None
 
 
+def approval_keys(site: E2ESite) -> list[str]:
+    """The approvers' sub-tasks of the release (one per approver role)."""
+    roles = ("delivery-supervisor", "development-team", "client-sme-teams")
+    labels = ", ".join(f"nivosync-approval-{r}" for r in roles)
+    found = reader(site).search_issues(f"labels in ({labels}) ORDER BY key", maxResults=10)
+    assert len(found) == 3
+    return [i.key for i in found]
+
+
 def replan(site: E2ESite, *extra: str):
     args = ["replan", *ACME, "--start", NEW_START, "--reason", REASON, "--json", *extra]
     result = cli(site, *args)
@@ -129,7 +138,8 @@ def test_a_late_release_stays_until_done_then_is_done_with_actual_go_live(site: 
     keys = create(site)
     code, report = sync(site, "--all", "--as-of", "2027-03-01", "--no-publish")
     assert [r["status"] for r in report["releases"]] == ["slipping"]  # late, never vanished
-    for key in keys.values():
+    # Every task, and every approver's sub-task: the approval task is done once all approved.
+    for key in [*keys.values(), *approval_keys(site)]:
         resolve_on(site, key, date(2027, 1, 11))
     with on_day(site, "2027-01-12"):
         code, done = sync(site, "--all", "--as-of", "2027-01-12", "--fail-on-slip")

@@ -10,7 +10,7 @@ from nivosync.app.lifecycle import close_epic, close_open_tasks, publish_cancell
 from nivosync.app.publisher import PageResult
 from nivosync.app.releases import ReleaseRecord, existing_release, find_release
 from nivosync.app.sites import jira_gateway, open_sites
-from nivosync.core.identity import ReleaseIdentity
+from nivosync.core.identity import ReleaseIdentity, is_approval
 from nivosync.core.lifecycle import Finish
 from nivosync.errors import InvalidInput
 from nivosync.inputs.config import Config, load_settings
@@ -45,7 +45,8 @@ def cancel_release(
         jira.site_facts()
         record, issues = find_release(jira, identity)
         record = _cancellable(jira, identity, record)
-        open_tasks = [i for i in issues if i.status_category != DONE]
+        # The plan's open tasks (an approver's open sub-task is no task to cancel or close).
+        open_tasks = [i for i in issues if i.status_category != DONE and not is_approval(i)]
         finish = record.finish or Finish(
             "cancelled",
             IssueWorkflow(jira).today(config.spec.timezone),  # the day Jira will record

@@ -14,16 +14,16 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 import structlog
 
+from nivosync.app import approval_tasks as approvals
+from nivosync.app.approval_tasks import ApprovalOutcome, Approvals
 from nivosync.app.ledger import EPIC, LedgerTiming, ReleaseLedger
-from nivosync.app.milestone_versions import ensure_milestone_versions, milestone_version_name
+from nivosync.app.milestone_versions import resolve_versions
 from nivosync.app.payloads import epic_payload, task_payload
-from nivosync.app.permissions import VERSIONS, need_named
 from nivosync.app.releases import prove_identity, prove_start, release_issues, stored_value
-from nivosync.app.repairs import damaged_labels, relink_orphans, repair_labels
+from nivosync.app.repairs import damaged_labels, fix_drift, relink_orphans, repair_labels
 from nivosync.app.resolving import Resolved, Writes, permitted, screens_up_front
 
 # Checked before any write; callers have always found them here.
@@ -32,6 +32,7 @@ from nivosync.app.resolving import resolve as resolve
 from nivosync.app.screening import UnsetField, reading, settable_drift
 from nivosync.core.baseline import BaselineError, StoredRelease, read_stored_release
 from nivosync.core.identity import (
+    APPROVAL_TASK,
     PROPERTY_KEY,
     WATCHERS_PENDING,
     is_epic,
@@ -77,10 +78,12 @@ class CreateOutcome:
     unset: list[UnsetField] = field(default_factory=list)  # planned, but off the create screen
     found: list[IssueSnapshot] = field(default_factory=list)  # the last search's issues
     known: dict[str, tuple[str, str]] = field(default_factory=dict)  # recorded: name → key, id
+    approvals: list[ApprovalOutcome] = field(default_factory=list)  # the approvers' sub-tasks
 
     @property
     def wrote_issues(self) -> bool:
-        return any(i.action == "created" for i in [self.epic, *self.issues])
+        made: list[IssueOutcome | ApprovalOutcome] = [self.epic, *self.issues, *self.approvals]
+        return any(i.action == "created" for i in made)
 
     @property
     def ok(self) -> bool:
@@ -94,10 +97,12 @@ def _watchers_due(plan: Plan, diff: ReleaseDiff, ledger: ReleaseLedger) -> list[
     return [t for t in plan.tasks if t.watchers and t.id in due]
 
 
-def _writers(plan: Plan, diff: ReleaseDiff, update: bool, ledger: ReleaseLedger) -> Writes:
-    """What this round would write: people it would assign or add as watchers, and the epic
-    and tasks it would create."""
-    people: set[str] = set()
+def _writers(
+    plan: Plan, diff: ReleaseDiff, found: Approvals, update: bool, ledger: ReleaseLedger
+) -> Writes:
+    """What this round would write: people it would assign or add as watchers, and the epic,
+    tasks and approval sub-tasks it would create."""
+    people: set[str] = {a.person for a in found.missing if a.person}
     for task in plan.tasks:
         if task.id in diff.missing:
             people.update(p for p in (task.assignee, *task.watchers) if p)
@@ -110,7 +115,7 @@ def _writers(plan: Plan, diff: ReleaseDiff, update: bool, ledger: ReleaseLedger)
             if t.assignee and any(d.task_id == t.id and d.field == "assignee" for d in diff.drift)
         )
     creating = tuple(t for t in plan.tasks if t.id in diff.missing)
-    return Writes(frozenset(people), diff.epic is None, creating)
+    return Writes(frozenset(people), diff.epic is None, creating, found.missing)
 
 
 def create_release(
@@ -150,24 +155,24 @@ def _reconcile(
     outcome = _outcome(plan, dry_run)
     outcome.unset = screens_up_front(jira, plan, resolved, dry_run, milestone_versions)
     if milestone_versions:
-        _versions(jira, plan, resolved, outcome, dry_run)
+        outcome.actions += resolve_versions(jira, plan, resolved, dry_run)
     ledger.load()
     began, stalled, round_number, made = time.monotonic(), 0, -1, 0
     while stalled < MAX_STALLED_ROUNDS and time.monotonic() - began < ROUNDS_BUDGET_SECONDS:
         round_number += 1
         ledger.wait_for_pending(progress)
-        diff, remembered = _search(jira, plan, resolved, ledger, outcome)
-        damaged = damaged_labels(plan, diff)
-        idle = diff.complete and not _watchers_due(plan, diff, ledger) and not damaged
+        diff, found, remembered = _search(jira, plan, resolved, ledger, outcome)
+        damaged = damaged_labels(plan, diff, found.existing.values())
+        idle = diff.complete and not found.missing and not damaged
+        idle = idle and not _watchers_due(plan, diff, ledger)
         if dry_run or not idle or (update and diff.drift):
             plan = permitted(jira, plan, resolved, milestone_versions)
         # Everyone a write will name is checked on the site now, before the first write.
-        find_people(jira, plan, resolved, remembered, _writers(plan, diff, update, ledger))
-        if round_number == 0:
-            _report_found(outcome, diff, jira)
-        _mark_existing(outcome, diff)
+        writes = _writers(plan, diff, found, update, ledger)
+        find_people(jira, plan, resolved, remembered, writes)
+        _take_stock(jira, plan, resolved, (diff, found), outcome, first=round_number == 0)
         if dry_run:
-            outcome.actions += _dry_run_actions(plan, diff, resolved, update, ledger)
+            outcome.actions += _dry_run_actions(plan, (diff, found), resolved, update, ledger)
             outcome.actions += [f"put back labels {', '.join(m)} on {k}" for k, m in damaged]
             outcome.actions = outcome.actions or ["nothing to do"]
             outcome.unset = list(resolved.unset)
@@ -175,11 +180,12 @@ def _reconcile(
         if idle and not (update and diff.drift):
             ledger.release()
             return outcome
-        if ledger.acquire([*([] if diff.epic else [EPIC]), *diff.missing], progress):
+        creating = [*([] if diff.epic else [EPIC]), *diff.missing, *approvals.missing_names(found)]
+        if ledger.acquire(creating, progress):
             continue  # another run wrote meanwhile: look again before writing
         try:
             outcome.notes += repair_labels(jira, damaged)
-            _apply(jira, plan, resolved, diff, outcome, update, progress, now, ledger)
+            _apply(jira, plan, resolved, (diff, found), outcome, update, progress, now, ledger)
             outcome.known = dict(ledger.state.created)
             ledger.release()
             return outcome
@@ -203,7 +209,7 @@ def _search(
     resolved: Resolved,
     ledger: ReleaseLedger,
     outcome: CreateOutcome,
-) -> tuple[ReleaseDiff, dict[str, str]]:
+) -> tuple[ReleaseDiff, Approvals, dict[str, str]]:
     """What exists of the release (and the people its epic remembers), against the plan."""
     found = release_issues(jira, plan.release, ledger.state.created)
     outcome.found = found
@@ -211,34 +217,9 @@ def _search(
     remembered = dict(stored.people) if stored else {}
     find_people(jira, plan, resolved, remembered)
     diff = diff_release(plan, resolved.refs, found, resolved.facts.start_field is not None)
-    ledger.searched(_names(diff))
-    return diff, remembered
-
-
-def _versions(
-    jira: JiraGateway, plan: Plan, resolved: Resolved, outcome: CreateOutcome, dry_run: bool
-) -> None:
-    """The milestone versions: found, else created — unless the account may not administer
-    the project, when the missing ones are reported as unset."""
-    may_create = not (resolved.held and resolved.held.lacks(VERSIONS))
-    resolved.versions.update(
-        ensure_milestone_versions(jira, plan, resolved.facts.project_id, dry_run or not may_create)
-    )
-    missing = [m for m in plan.milestones if m.id not in resolved.versions]
-    if may_create:
-        outcome.actions += [
-            f'create version "{milestone_version_name(plan, m.id)}" due {m.end}' for m in missing
-        ]
-    else:
-        resolved.unset.extend(_no_version(jira, plan, resolved, m.id) for m in missing)
-
-
-def _no_version(jira: JiraGateway, plan: Plan, resolved: Resolved, milestone: str) -> UnsetField:
-    """A milestone version that does not exist, which this account may not create."""
-    name = milestone_version_name(plan, milestone)
-    what = f"fix version '{name}' (ask a project admin to create it)"
-    permission = need_named(VERSIONS).name
-    return UnsetField(jira.project_key, resolved.task_type.name, "fixVersions", what, permission)
+    subtasks = approvals.approvals_found(plan, resolved, found)
+    ledger.searched({**_names(diff), **approvals.ledger_names(subtasks)})
+    return diff, subtasks, remembered
 
 
 def _names(diff: ReleaseDiff) -> dict[str, tuple[str, str]]:
@@ -272,7 +253,25 @@ def _outcome(plan: Plan, dry_run: bool) -> CreateOutcome:
     issues = [
         IssueOutcome(t.id, t.summary, t.assignee, str(t.start), str(t.due)) for t in plan.tasks
     ]
-    return CreateOutcome(plan=plan, epic=epic, issues=issues, dry_run=dry_run)
+    made = approvals.approval_outcomes(plan)
+    return CreateOutcome(plan=plan, epic=epic, issues=issues, dry_run=dry_run, approvals=made)
+
+
+def _take_stock(
+    jira: JiraGateway,
+    plan: Plan,
+    resolved: Resolved,
+    diffs: tuple[ReleaseDiff, Approvals],
+    outcome: CreateOutcome,
+    first: bool,
+) -> None:
+    """What exists, in the outcome (and, from the first round, what to know about it)."""
+    diff, found = diffs
+    if first:
+        _report_found(outcome, diff, jira)
+        outcome.notes += approvals.found_notes(plan, resolved, found)
+    _mark_existing(outcome, diff)
+    approvals.mark_existing(outcome.approvals, found)
 
 
 def _report_found(outcome: CreateOutcome, diff: ReleaseDiff, jira: JiraGateway) -> None:
@@ -306,13 +305,14 @@ def _apply(
     jira: JiraGateway,
     plan: Plan,
     resolved: Resolved,
-    diff: ReleaseDiff,
+    diffs: tuple[ReleaseDiff, Approvals],
     outcome: CreateOutcome,
     update: bool,
     progress: Progress,
     now: Callable[[], datetime],
     ledger: ReleaseLedger,
 ) -> None:
+    diff, found = diffs
     outcome.unset = list(resolved.unset)  # checked before the first write (`find_people`)
     if diff.epic is None:
         epic_key = _create_epic(jira, plan, resolved, outcome, now, ledger)
@@ -325,8 +325,12 @@ def _apply(
     labelled = set(diff.watchers_pending) | (set() if ledger.marks_watchers else set(keys))
     pending = [*_watchers_due(plan, diff, ledger), *created]
     _add_watchers(jira, pending, keys, resolved, labelled, ledger)
+    parent = keys.get(APPROVAL_TASK)
+    outcome.failures += approvals.create_approvals(
+        jira, plan, resolved, found, parent, outcome.approvals, ledger
+    )
     if update:
-        outcome.fixed = _fix_drift(jira, plan, resolved, diff)
+        outcome.fixed = fix_drift(jira, plan, resolved, diff)
 
 
 def _create_epic(
@@ -434,42 +438,14 @@ def _add_watchers(
         ledger.watched(task.id)
 
 
-def _fix_drift(jira: JiraGateway, plan: Plan, resolved: Resolved, diff: ReleaseDiff) -> list[Drift]:
-    """--update: put drifted fields back to the plan (links are added, never removed)."""
-    by_key: dict[str, list[Drift]] = {}
-    for drift in settable_drift(diff, resolved.facts, resolved.screen_of):
-        by_key.setdefault(drift.key, []).append(drift)
-    fixed: list[Drift] = []
-    for key, drifts in by_key.items():
-        fields: dict[str, Any] = {}
-        for drift in drifts:
-            if drift.field == "link":
-                assert drift.planned is not None
-                jira.link_blocks(drift.planned, key)
-            else:
-                fields.update(_field_value(jira, plan, resolved, drift))
-        if fields:
-            jira.edit_issue(key, fields, {})
-        fixed += drifts
-    return fixed
-
-
-def _field_value(jira: JiraGateway, plan: Plan, resolved: Resolved, drift: Drift) -> dict[str, Any]:
-    facts = resolved.facts
-    if drift.field == "assignee":
-        assert drift.planned is not None
-        return {"assignee": jira.flavor.user_field(drift.planned)}
-    if drift.field == "epic":
-        assert drift.planned is not None
-        return jira.flavor.epic_link(drift.planned, facts.epic_link_field)
-    if drift.field == "start" and facts.start_field:
-        return {facts.start_field: drift.planned}
-    return {drift.field: drift.planned}
-
-
 def _dry_run_actions(
-    plan: Plan, diff: ReleaseDiff, resolved: Resolved, update: bool, ledger: ReleaseLedger
+    plan: Plan,
+    diffs: tuple[ReleaseDiff, Approvals],
+    resolved: Resolved,
+    update: bool,
+    ledger: ReleaseLedger,
 ) -> list[str]:
+    diff, found = diffs
     actions = []
     if diff.epic is None:
         actions.append(f'create epic "{plan.epic_summary}" due {plan.end}')
@@ -488,6 +464,7 @@ def _dry_run_actions(
         pending = task.id in due or task.id in diff.missing
         for person in task.watchers if pending else ():
             actions.append(f'add watcher {person} to "{task.name}"')
+    actions += approvals.dry_run_actions(found, diff.key_of(APPROVAL_TASK))
     if update:
         drift = settable_drift(diff, resolved.facts, resolved.screen_of)
         actions += [

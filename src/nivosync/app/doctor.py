@@ -21,6 +21,7 @@ from nivosync.app.planning import compute_plan
 from nivosync.app.resolving import Resolved, check_screens_of, not_assignable_text, resolve
 from nivosync.app.sites import Sites, confluence_gateway_for, jira_gateway, open_sites
 from nivosync.confluence.errors import ADD_ATTACHMENT, ADD_PAGE
+from nivosync.core.approvals import planned_approvals
 from nivosync.core.plan import Plan
 from nivosync.errors import NivosyncError
 from nivosync.http import HttpError, RateSeen
@@ -126,7 +127,8 @@ def _project(resolved: Resolved) -> Check:
     types = ", ".join(t.name for t in facts.issue_types)
     detail = (
         f"{facts.project_key} '{facts.project_name}' ({style}); epic type "
-        f"{resolved.epic_type.name}, task type {resolved.task_type.name}; issue types: {types}"
+        f"{resolved.epic_type.name}, task type {resolved.task_type.name}, sub-task type "
+        f"{resolved.subtask_type.name if resolved.subtask_type else 'none'}; issue types: {types}"
     )
     if facts.epic_link_field:
         detail += f"; Epic Link {facts.epic_link_field}, Epic Name {facts.epic_name_field}"
@@ -138,7 +140,8 @@ def _screens(
 ) -> Iterator[Check]:
     versions = [m.id for m in plan.milestones] if milestone_versions else []
     try:
-        unset = check_screens_of(jira, resolved, True, plan.tasks, versions)
+        approvals = planned_approvals(plan)  # the approvers' sub-tasks' screen too
+        unset = check_screens_of(jira, resolved, True, plan.tasks, versions, approvals)
     except NivosyncError as exc:
         yield Check("Jira", "create screens", "fail", str(exc), "fix the screens named")
         return

@@ -27,6 +27,18 @@ from nivosync.jira.gateway import JiraGateway
 log = structlog.get_logger(__name__)
 
 EPIC = "(epic)"  # the ledger's name for the release epic; tasks are named by their task id
+APPROVAL = "(approval) "  # + a role's slug: the ledger's name of that approver's sub-task
+
+
+def approval_name(role_slug: str) -> str:
+    return f"{APPROVAL}{role_slug}"
+
+
+def approval_role(name: str) -> str | None:
+    """The role slug of a ledger name that is an approval sub-task's (else None)."""
+    return name.removeprefix(APPROVAL) if name.startswith(APPROVAL) else None
+
+
 LEDGER_SCHEMA = 1
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from nivosync.app.permissions import VERSIONS, need_named
+from nivosync.app.resolving import Resolved
+from nivosync.app.screening import UnsetField
 from nivosync.core.plan import Plan
 from nivosync.http import AmbiguousWrite, HttpError
 from nivosync.jira.gateway import JiraGateway
@@ -34,3 +37,27 @@ def ensure_milestone_versions(
         if name in existing:
             found[milestone.id] = existing[name]
     return found
+
+
+def resolve_versions(jira: JiraGateway, plan: Plan, resolved: Resolved, dry_run: bool) -> list[str]:
+    """The milestone versions: found, else created — unless the account may not administer
+    the project, when the missing ones are reported as unset. What a dry run would create."""
+    may_create = not (resolved.held and resolved.held.lacks(VERSIONS))
+    resolved.versions.update(
+        ensure_milestone_versions(jira, plan, resolved.facts.project_id, dry_run or not may_create)
+    )
+    missing = [m for m in plan.milestones if m.id not in resolved.versions]
+    if may_create:
+        return [
+            f'create version "{milestone_version_name(plan, m.id)}" due {m.end}' for m in missing
+        ]
+    resolved.unset.extend(_no_version(jira, plan, resolved, m.id) for m in missing)
+    return []
+
+
+def _no_version(jira: JiraGateway, plan: Plan, resolved: Resolved, milestone: str) -> UnsetField:
+    """A milestone version that does not exist, which this account may not create."""
+    name = milestone_version_name(plan, milestone)
+    what = f"fix version '{name}' (ask a project admin to create it)"
+    permission = need_named(VERSIONS).name
+    return UnsetField(jira.project_key, resolved.task_type.name, "fixVersions", what, permission)

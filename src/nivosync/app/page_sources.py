@@ -12,7 +12,7 @@ import structlog
 from nivosync.app.publisher import FileToAttach, PageSpec
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.core.approvals import Approval
-from nivosync.core.identity import is_epic, jql_quote, oldest_first, task_issues
+from nivosync.core.identity import APPROVAL_TASK, is_epic, jql_quote, oldest_first, task_issues
 from nivosync.core.jql_template import fill_jql
 from nivosync.core.pages import RELEASE_PAGE_KINDS
 from nivosync.core.plan import Plan
@@ -52,7 +52,6 @@ from nivosync.render.pages.change_advisory import AdvisoryContext
 from nivosync.render.pages.common import People
 
 log = structlog.get_logger(__name__)
-APPROVAL_TASK = "change-advisory-approval"
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from nivosync.core.approvals import PlannedApproval
 from nivosync.core.baseline import epic_property, task_property
-from nivosync.core.identity import PROPERTY_KEY, epic_labels, task_labels
+from nivosync.core.identity import (
+    PROPERTY_KEY,
+    approval_labels,
+    approval_property,
+    epic_labels,
+    task_labels,
+)
 from nivosync.core.plan import Plan, PlannedTask
 from nivosync.jira.documents import Bullets, Document, Heading, Paragraph
 from nivosync.jira.flavor import JiraFlavor
@@ -195,3 +202,58 @@ def task_payload(
     if links:
         payload["update"] = {"issuelinks": links}
     return payload
+
+
+def approval_fields(approval: PlannedApproval) -> tuple[PlannedField, ...]:
+    """The fields `approval_payload` sets (its parent is sent whatever the screen)."""
+    planned = [
+        *_common_fields(),
+        PlannedField("parent", "parent (the approval task)"),
+        PlannedField("duedate", "due date"),
+    ]
+    if approval.person:
+        planned.append(PlannedField("assignee", "assignee (the approver)"))
+    return tuple(planned)
+
+
+def approval_document(plan: Plan, approval: PlannedApproval) -> Document:
+    return (
+        Paragraph(
+            f"The {approval.role} approval of the Change Advisory for {plan.release.title}. "
+            "Managed by nivosync: the Change Advisory page shows this decision."
+        ),
+        Heading("To decide"),
+        Bullets(
+            (
+                "Approve: move this sub-task to Done.",
+                "Reject: move it to Done with the resolution Won't Do (or Won't Fix, Declined, "
+                "Rejected), or to a Rejected status where the workflow has one; say why in a "
+                "comment.",
+            )
+        ),
+    )
+
+
+def approval_payload(
+    plan: Plan,
+    approval: PlannedApproval,
+    flavor: JiraFlavor,
+    facts: SiteFacts,
+    subtask_type: IssueTypeRef,
+    parent_key: str,
+    refs: Mapping[str, str],
+) -> dict[str, Any]:
+    """One approver's sub-task under the approval task, assigned to the role's person."""
+    fields: dict[str, Any] = {
+        "project": {"key": facts.project_key},
+        "issuetype": {"id": subtask_type.id},
+        "parent": {"key": parent_key},
+        "summary": approval.summary,
+        "description": flavor.description(approval_document(plan, approval)),
+        "duedate": approval.due.isoformat(),
+        "labels": list(approval_labels(plan.release, approval.role)),
+    }
+    if approval.person:
+        fields["assignee"] = flavor.user_field(refs[approval.person])
+    value = approval_property(plan.release, approval.role)
+    return {"fields": fields, "properties": [{"key": PROPERTY_KEY, "value": value}]}

@@ -9,7 +9,7 @@ from typing import Any
 
 import structlog
 
-from nivosync.app.ledger import EPIC, recorded_issues
+from nivosync.app.ledger import EPIC, approval_role, recorded_issues
 from nivosync.core.baseline import (
     Baseline,
     BaselineError,
@@ -22,6 +22,7 @@ from nivosync.core.identity import (
     EPIC_LABEL,
     PROPERTY_KEY,
     ReleaseIdentity,
+    approval_label,
     belongs_to,
     epics_jql,
     is_epic,
@@ -293,6 +294,14 @@ def _label_agrees(epic: IssueSnapshot, stored: StoredRelease) -> bool:
     return slug == stored.slug and release_label(slug) in epic.labels
 
 
+def _identity_label(name: str) -> str:
+    """The label that says what a ledger name is: the epic's, an approval's or a task's."""
+    role = approval_role(name)
+    if name == EPIC:
+        return EPIC_LABEL
+    return approval_label(role) if role is not None else task_label(name)
+
+
 def release_issues(
     jira: JiraGateway, identity: ReleaseIdentity, known: dict[str, tuple[str, str]]
 ) -> list[IssueSnapshot]:
@@ -306,8 +315,7 @@ def release_issues(
     found = list(jira.search(jql, properties=SEARCHED_PROPERTIES, reconcile=ids))
     by_key = {i.key: i for i in found}
     for name, (key, _id) in known.items():
-        expected = EPIC_LABEL if name == EPIC else task_label(name)
-        if key in by_key and expected in by_key[key].labels:
+        if key in by_key and _identity_label(name) in by_key[key].labels:
             continue
         # Not found, or found without its own label (someone removed it): a direct read
         # brings its property, which still says what it is.

@@ -24,7 +24,7 @@ from nivosync.app.remembered import InputUse
 from nivosync.app.screening import reading, settable_drift
 from nivosync.app.sites import jira_gateway, open_sites
 from nivosync.core.baseline import parse_baseline, read_stored_release, replanned_property
-from nivosync.core.identity import PROPERTY_KEY, ReleaseIdentity
+from nivosync.core.identity import PROPERTY_KEY, ReleaseIdentity, is_approval
 from nivosync.core.plan import Plan
 from nivosync.core.reconcile import Drift, diff_release
 from nivosync.errors import InvalidInput
@@ -194,7 +194,9 @@ def _move_open_tasks(
     diff = diff_release(plan, {}, [record.epic, *issues], facts.start_field is not None)
     moves = [d for d in settable_drift(diff, facts, reading(jira)) if d.field in DATE_FIELDS]
     outcome.moved = moves
-    outcome.kept_done = [i.key for i in issues if i.status_category == "done"]
+    outcome.kept_done = [
+        i.key for i in issues if i.status_category == "done" and not is_approval(i)
+    ]
     if outcome.dry_run:
         return
     by_key: dict[str, dict[str, Any]] = {}

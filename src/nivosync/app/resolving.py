@@ -15,6 +15,7 @@ from nivosync.app.permissions import (
     require_permissions,
 )
 from nivosync.app.screening import ScreenOf, UnsetField, check_screens, creations, reading
+from nivosync.core.approvals import PlannedApproval, planned_approvals
 from nivosync.core.plan import Plan, PlannedTask
 from nivosync.errors import InvalidInput
 from nivosync.http import HttpError
@@ -29,6 +30,8 @@ class Resolved:
     facts: SiteFacts
     epic_type: IssueTypeRef
     task_type: IssueTypeRef
+    # the project's sub-task type, of the approvers' sub-tasks (None: the project has none)
+    subtask_type: IssueTypeRef | None = None
     # configured person → Jira user ref; filled in by `find_people` (looked up, or remembered
     # on the release's epic from an earlier run)
     refs: dict[str, str] = field(default_factory=dict)
@@ -72,14 +75,17 @@ def resolve(jira: JiraGateway, plan: Plan, issue_type: str) -> Resolved:
     if problems:
         raise InvalidInput("; ".join(problems), [])
     assert epic_type is not None and task_type is not None
-    return Resolved(facts, epic_type, task_type, screen_of=reading(jira))
+    subtasks = facts.subtask_type()
+    return Resolved(facts, epic_type, task_type, subtasks, screen_of=reading(jira))
 
 
 def roles_of(plan: Plan) -> dict[str, list[str]]:
-    """Every person the plan's tasks name → the roles they play."""
+    """Every person the plan's tasks and approval sub-tasks name → the roles they play."""
+    approvers = {a.role for a in planned_approvals(plan)}
     roles: dict[str, list[str]] = {}
     for role in plan.roles:
-        if role.person and any(role.role in t.roles for t in plan.tasks):
+        named = role.role in approvers or any(role.role in t.roles for t in plan.tasks)
+        if role.person and named:
             roles.setdefault(role.person, []).append(role.role)
     return roles
 
@@ -118,9 +124,14 @@ def find_people(
         raise InvalidInput(
             "; ".join(not_assignable_text(jira, p, r) for p, r in missing.items()), []
         )
-    if isinstance(must_check, Writes) and (must_check.epic or must_check.tasks):
+    if isinstance(must_check, Writes) and must_check.creates:
         check_screens_of(
-            jira, resolved, must_check.epic, must_check.tasks, versions=resolved.versions
+            jira,
+            resolved,
+            must_check.epic,
+            must_check.tasks,
+            versions=resolved.versions,
+            approvals=must_check.approvals,
         )
 
 
@@ -146,9 +157,14 @@ class Writes:
     people: frozenset[str]
     epic: bool
     tasks: tuple[PlannedTask, ...]
+    approvals: tuple[PlannedApproval, ...] = ()
 
     def __iter__(self) -> Iterator[str]:
         return iter(sorted(self.people))
+
+    @property
+    def creates(self) -> bool:
+        return self.epic or bool(self.tasks) or bool(self.approvals)
 
 
 def check_screens_of(
@@ -157,9 +173,11 @@ def check_screens_of(
     epic: bool,
     tasks: Sequence[PlannedTask],
     versions: Collection[str],
+    approvals: Sequence[PlannedApproval] = (),
 ) -> list[UnsetField]:
-    """Check the create screens of the epic (if `epic`) and `tasks` (`versions`: milestones
-    whose tasks get a fix version); InvalidInput if a create could not succeed."""
+    """Check the create screens of the epic (if `epic`), `tasks` (`versions`: milestones
+    whose tasks get a fix version) and the approvers' sub-tasks `approvals`; InvalidInput if a
+    create could not succeed."""
     planned = creations(
         jira,
         resolved.facts,
@@ -167,6 +185,8 @@ def check_screens_of(
         resolved.task_type,
         tasks,
         versions,
+        approvals,
+        resolved.subtask_type,
     )
     found = [_why_unset(resolved.held, u) for u in check_screens(jira, planned)]
     resolved.unset[:] = list(dict.fromkeys([*resolved.unset, *found]))
@@ -208,4 +228,5 @@ def screens_up_front(
         return []
     permitted(jira, plan, resolved, milestone_versions)
     versions = [m.id for m in plan.milestones] if milestone_versions else []
-    return check_screens_of(jira, resolved, True, plan.tasks, versions)
+    approvals = planned_approvals(plan)
+    return check_screens_of(jira, resolved, True, plan.tasks, versions, approvals)

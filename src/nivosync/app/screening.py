@@ -18,9 +18,11 @@ from nivosync.app.payloads import (
     ALWAYS_SENT,
     IDENTITY_FIELDS,
     PlannedField,
+    approval_fields,
     epic_fields,
     task_fields,
 )
+from nivosync.core.approvals import PlannedApproval
 from nivosync.core.plan import PlannedTask
 from nivosync.core.reconcile import Drift, ReleaseDiff
 from nivosync.errors import InvalidInput
@@ -57,6 +59,7 @@ class Creation:
 
     issue_type: IssueTypeRef
     issues: tuple[tuple[str, tuple[PlannedField, ...]], ...]  # (what it is, its fields)
+    implied: frozenset[str] = frozenset()  # sent whatever the screen says (a sub-task's parent)
 
 
 def creations(
@@ -66,9 +69,11 @@ def creations(
     task_type: IssueTypeRef,
     tasks: Sequence[PlannedTask],
     versions: Collection[str],
+    approvals: Sequence[PlannedApproval] = (),
+    subtask_type: IssueTypeRef | None = None,
 ) -> list[Creation]:
-    """What a run creates: the epic (None: it exists) and `tasks`, with a fix version for
-    those whose milestone is in `versions`."""
+    """What a run creates: the epic (None: it exists), `tasks`, with a fix version for
+    those whose milestone is in `versions`, and the approvers' sub-tasks."""
     planned = []
     if epic_type is not None:
         planned.append(Creation(epic_type, (("the release epic", epic_fields(facts)),)))
@@ -78,6 +83,9 @@ def creations(
             for t in tasks
         )
         planned.append(Creation(task_type, issues))
+    if approvals and subtask_type is not None:
+        subtasks = tuple((f"approval of {a.role}", approval_fields(a)) for a in approvals)
+        planned.append(Creation(subtask_type, subtasks, frozenset({"parent"})))
     return planned
 
 
@@ -91,7 +99,7 @@ def check_screens(jira: JiraGateway, planned: Iterable[Creation]) -> list[UnsetF
         problems += _problems(jira.project_key, screen, creation)
         for _, fields in creation.issues:
             for planned_field in fields:
-                if planned_field.id in ALWAYS_SENT | set(IDENTITY_FIELDS):
+                if planned_field.id in ALWAYS_SENT | set(IDENTITY_FIELDS) | creation.implied:
                     continue
                 if not screen.has(planned_field.id):
                     key = (creation.issue_type.name, planned_field.id)

@@ -16,6 +16,7 @@ from typing import Any
 
 import structlog
 
+from nivosync.app.approval_reading import found_approvals
 from nivosync.app.mentions import Mentions
 from nivosync.app.notify import Notice, Notifier
 from nivosync.app.publisher import FileToAttach, PageIdentity, PageResult, PageSpec, Publisher
@@ -23,6 +24,7 @@ from nivosync.app.releases import ReleaseRecord, record_history, record_pages, t
 from nivosync.app.status_pages import unchanged_page
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Space
+from nivosync.core.approvals import with_approvals
 from nivosync.core.baseline import Baseline
 from nivosync.core.changes import PAST, UNCHANGED, Change, measurement_digest, read_history, tonight
 from nivosync.core.identity import task_issues
@@ -106,7 +108,8 @@ def is_active(record: ReleaseRecord, as_of: date, inactive_after_days: int) -> b
 
 
 def task_statuses(issues: Sequence[IssueSnapshot]) -> dict[str, TaskStatus]:
-    """The tasks' state as the slippage rules read it, keyed by template task id."""
+    """The tasks' state as the slippage rules read it, keyed by template task id (the approval
+    task's measured by its approvers' sub-tasks, where it has them: `core.approvals`)."""
     found: dict[str, TaskStatus] = {}
     for task_id, issue in task_issues(issues).items():
         assignee = issue.assignee.email or issue.assignee.display_name if issue.assignee else None
@@ -120,7 +123,8 @@ def task_statuses(issues: Sequence[IssueSnapshot]) -> dict[str, TaskStatus]:
             issue.due,
             issue.resolved,
         )
-    return found
+    # The approval task is done once every approver approved, whatever its own issue says.
+    return with_approvals(found, found_approvals(issues))
 
 
 def assignee_refs(issues: Sequence[IssueSnapshot]) -> dict[str, str]:

@@ -19,6 +19,11 @@ from nivosync.errors import InvalidInput
 LABEL_PREFIX = "nivosync"
 EPIC_LABEL = f"{LABEL_PREFIX}-epic"
 TASK_LABEL_PREFIX = f"{LABEL_PREFIX}-task-"
+# An approval sub-task (one per approver role, under the approval task) is no plan task: its
+# label names the role, never a task id, so that no task rule ever counts it.
+APPROVAL_LABEL_PREFIX = f"{LABEL_PREFIX}-approval-"
+APPROVAL_TASK = "change-advisory-approval"  # the template task whose approvers sign off
+APPROVAL_KIND = "approval"  # the `kind` in an approval sub-task's `nivosync` property
 WATCHERS_PENDING = f"{LABEL_PREFIX}-watchers-pending"
 DONE_LABEL = f"{LABEL_PREFIX}-done"  # on the epic of a finished release (see core/lifecycle.py)
 CANCELLED_LABEL = f"{LABEL_PREFIX}-cancelled"
@@ -140,6 +145,33 @@ def task_label(task_id: str) -> str:
     return f"{TASK_LABEL_PREFIX}{task_id}"
 
 
+def approval_slug(role: str) -> str:
+    """How an approver role is named in labels and the ledger (its slug, cut to fit a label)."""
+    return slugify(role)[: JIRA_LABEL_MAX - len(APPROVAL_LABEL_PREFIX)] or "role"
+
+
+def approval_label(role: str) -> str:
+    """The label of role `role`'s approval sub-task (`role` may be its slug already)."""
+    return f"{APPROVAL_LABEL_PREFIX}{approval_slug(role)}"
+
+
+def approval_labels(release: ReleaseIdentity, role: str) -> tuple[str, ...]:
+    return (LABEL_PREFIX, release.label, approval_label(role))
+
+
+def approval_summary(release: ReleaseIdentity, role: str) -> str:
+    """ "Approval: <role> — <release>", cut to what Jira takes (its label still names the role)."""
+    summary = f"Approval: {role} — {release.title}"
+    if len(summary) <= JIRA_SUMMARY_MAX:
+        return summary
+    return summary[: JIRA_SUMMARY_MAX - 1] + "…"
+
+
+def approval_property(release: ReleaseIdentity, role: str) -> dict[str, Any]:
+    """The `nivosync` property of an approval sub-task: its release and role (no task id)."""
+    return {"kind": APPROVAL_KIND, "slug": release.slug, "role": role, "of": APPROVAL_TASK}
+
+
 def epic_labels(release: ReleaseIdentity) -> tuple[str, ...]:
     return (LABEL_PREFIX, release.label, EPIC_LABEL)
 
@@ -177,8 +209,43 @@ def is_epic(issue: TrackedIssue) -> bool:
     return EPIC_LABEL in issue.labels or stored_property(issue).get("kind") == "epic"
 
 
+def is_approval(issue: TrackedIssue) -> bool:
+    """An approval sub-task (see `approval_labels`): never one of the plan's tasks."""
+    labelled = any(label.startswith(APPROVAL_LABEL_PREFIX) for label in issue.labels)
+    return labelled or stored_property(issue).get("kind") == APPROVAL_KIND
+
+
+def approval_slug_of(issue: TrackedIssue) -> str | None:
+    """The approver role (its slug) an approval sub-task stands for: its label, else its
+    property's role; None for any other issue."""
+    for label in issue.labels:
+        if label.startswith(APPROVAL_LABEL_PREFIX):
+            return label.removeprefix(APPROVAL_LABEL_PREFIX)
+    stored = stored_property(issue)
+    role = stored.get("role")
+    if stored.get("kind") == APPROVAL_KIND and isinstance(role, str) and role.strip():
+        return approval_slug(role)
+    return None
+
+
+def approval_role_name(issue: TrackedIssue, summary: str = "") -> str | None:
+    """The approver role of an approval sub-task as the template names it: its property's
+    role, else what its summary says ("Approval: <role> — …"), else its label's slug."""
+    slug = approval_slug_of(issue)
+    if slug is None:
+        return None
+    role = stored_property(issue).get("role")
+    if isinstance(role, str) and approval_slug(role) == slug:
+        return role
+    named = summary.removeprefix("Approval: ").split(" — ")[0] if " — " in summary else ""
+    return named if summary.startswith("Approval: ") and approval_slug(named) == slug else slug
+
+
 def task_id_of(issue: TrackedIssue) -> str | None:
-    """The template task an issue stands for: its task label, else its property's task_id."""
+    """The template task an issue stands for: its task label, else its property's task_id
+    (an approval sub-task stands for none)."""
+    if is_approval(issue):
+        return None
     for label in issue.labels:
         if label.startswith(TASK_LABEL_PREFIX):
             return label.removeprefix(TASK_LABEL_PREFIX)
@@ -195,8 +262,11 @@ def missing_labels(issue: TrackedIssue, slug: str) -> tuple[str, ...]:
     """The identity labels an issue of release `slug` lost (to put back): its release label,
     and its task / epic label where the property still says which it is."""
     wanted = [LABEL_PREFIX, release_label(slug)]
+    role = approval_slug_of(issue)
     if is_epic(issue):
         wanted.append(EPIC_LABEL)
+    elif role is not None:
+        wanted.append(approval_label(role))
     else:
         task_id = task_id_of(issue)
         if task_id is not None:
@@ -232,6 +302,17 @@ def task_issues(issues: Iterable[IssueT]) -> dict[str, IssueT]:
     return {task_id: found[0] for task_id, found in tasks_by_id(issues).items()}
 
 
+def approvals_by_slug(issues: Iterable[IssueT]) -> dict[str, list[IssueT]]:
+    """The approval sub-tasks of each approver role (its slug), oldest first (the first one
+    is the role's; any others are duplicates)."""
+    found: dict[str, list[IssueT]] = {}
+    for issue in oldest_first(issues):
+        slug = approval_slug_of(issue) if not is_epic(issue) else None
+        if slug is not None:
+            found.setdefault(slug, []).append(issue)
+    return found
+
+
 def jql_quote(value: str) -> str:
     """A JQL string literal: every value substituted into JQL goes through here."""
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
@@ -239,7 +320,7 @@ def jql_quote(value: str) -> str:
 
 
 def release_jql(project_key: str, label: str) -> str:
-    """Every issue of one release (epic and tasks), oldest first."""
+    """Every issue of one release (epic, tasks and approval sub-tasks), oldest first."""
     return f"project = {jql_quote(project_key)} AND labels = {jql_quote(label)} ORDER BY key ASC"
 
 
@@ -265,7 +346,7 @@ def epics_jql(
 
 
 def tasks_jql(project_key: str, labels: Sequence[str]) -> str:
-    """The task issues of several releases in one search."""
+    """The task issues (and approval sub-tasks) of several releases in one search."""
     listed = ", ".join(jql_quote(label) for label in labels)
     return (
         f"project = {jql_quote(project_key)} AND labels in ({listed}) "
@@ -278,6 +359,6 @@ def slug_from_labels(labels: Iterable[str]) -> str | None:
     reserved = {LABEL_PREFIX, EPIC_LABEL, WATCHERS_PENDING, DONE_LABEL, CANCELLED_LABEL}
     for label in labels:
         ours = label.startswith(f"{LABEL_PREFIX}-") and label not in reserved
-        if ours and not label.startswith(TASK_LABEL_PREFIX):
+        if ours and not label.startswith((TASK_LABEL_PREFIX, APPROVAL_LABEL_PREFIX)):
             return label.removeprefix(f"{LABEL_PREFIX}-")
     return None

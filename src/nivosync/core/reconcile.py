@@ -10,6 +10,7 @@ from typing import Protocol
 from nivosync.core.identity import (
     WATCHERS_PENDING,
     TrackedIssue,
+    is_approval,
     is_epic,
     oldest_first,
     task_id_of,
@@ -73,7 +74,9 @@ class ReleaseDiff:
     missing: tuple[str, ...]  # task ids to create, in template order
     watchers_pending: tuple[str, ...]  # task ids whose watchers were not all added yet
     drift: tuple[Drift, ...]
-    strangers: tuple[ExistingIssue, ...]  # carry the release label, but no task of the plan
+    # carry the release label, but are no task of the plan (approval sub-tasks are not
+    # strangers: `core.approvals` reconciles them)
+    strangers: tuple[ExistingIssue, ...]
     duplicates: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
 
     @property
@@ -165,6 +168,8 @@ def _classify(
         task_id = task_id_of(issue)
         if is_epic(issue):
             epics.append(issue)
+        elif is_approval(issue):
+            continue
         elif task_id in task_ids:
             tasks.setdefault(task_id, []).append(issue)
         else:

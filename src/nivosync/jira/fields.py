@@ -25,7 +25,10 @@ def on_screen(payload: Mapping[str, Any], screen: CreateScreen | None) -> Mappin
         return payload
     fields = payload.get("fields") or {}
     updates = payload.get("update") or {}
-    kept = {k: v for k, v in fields.items() if k in ALWAYS_SENT or screen.has(k)}
+    # A sub-task's parent is sent whatever the screen: Data Center's createmeta leaves this
+    # implied field out (JRA-47377), and no sub-task is created without it.
+    sent = (*ALWAYS_SENT, "parent") if screen.issue_type.subtask else ALWAYS_SENT
+    kept = {k: v for k, v in fields.items() if k in sent or screen.has(k)}
     update = {k: v for k, v in updates.items() if screen.has(k)}
     dropped = sorted((set(fields) - set(kept)) | (set(updates) - set(update)))
     if not dropped:

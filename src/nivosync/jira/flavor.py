@@ -79,9 +79,13 @@ class JiraFlavor:
         fields: list[str],
         properties: list[str],
         reconcile: list[int] | None = None,
+        expand: tuple[str, ...] = (),
     ) -> Iterator[Mapping[str, Any]]:
-        """Every issue matching `jql`, page by page, with the flavour's pagination."""
+        """Every issue matching `jql`, page by page, with the flavour's pagination. `expand`
+        (e.g. changelog) is a comma-separated string on Cloud's search/jql, a list on DC."""
         body: dict[str, Any] = {"jql": jql, "fields": fields, "maxResults": self.page_size}
+        if expand:
+            body["expand"] = ",".join(expand) if self.cloud else list(expand)
         if self.cloud:
             if properties:
                 body["properties"] = properties

@@ -80,7 +80,12 @@ class JiraGateway:
         project = self._json("GET", f"{api}/project/{self.project_key}", what="project")
         project_id = str(project["id"])
         types = tuple(
-            IssueTypeRef(str(t["id"]), str(t["name"]), int_or_none(t.get("hierarchyLevel")))
+            IssueTypeRef(
+                str(t["id"]),
+                str(t["name"]),
+                int_or_none(t.get("hierarchyLevel")),
+                subtask=t.get("subtask") is True,
+            )
             for t in project.get("issueTypes", [])
         )
         fields = self._screen_fields(types, create_type) if self.flavor.cloud else []
@@ -254,6 +259,7 @@ class JiraGateway:
             epic_key=self.flavor.epic_of(fields, epic_field),
             blocked_by=blocked_by,
             properties=dict(raw.get("properties") or {}),
+            resolution=(fields.get("resolution") or {}).get("name"),
         )
 
     def my_permissions(self, keys: Sequence[str]) -> dict[str, bool]:
@@ -453,6 +459,7 @@ SNAPSHOT_FIELDS = (
     "status",
     "assignee",
     "duedate",
+    "resolution",
     "resolutiondate",
     "labels",
     "issuelinks",

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 EPIC_LEVEL = 1  # Cloud's hierarchyLevel of epics (0: standard types, -1: sub-tasks)
+SUBTASK_LEVEL = -1
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,7 @@ class IssueTypeRef:
     id: str
     name: str
     hierarchy_level: int | None = None  # Cloud only
+    subtask: bool = False  # a sub-task type ("Subtask" on Cloud, "Sub-task" on DC by default)
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,15 @@ class SiteFacts:
         named = [t for t in epics if t.name.casefold() == "epic"]
         chosen = named or epics
         return chosen[0] if chosen else self.issue_type("Epic")
+
+    def subtask_type(self) -> IssueTypeRef | None:
+        """The project's sub-task type, whatever the site calls it: Cloud says so by hierarchy
+        level -1 ("Subtask" by default), Data Center by its `subtask` flag ("Sub-task"); the
+        default names are preferred where a project has several."""
+        found = [t for t in self.issue_types if t.subtask or t.hierarchy_level == SUBTASK_LEVEL]
+        named = [t for t in found if t.name.casefold() in ("subtask", "sub-task")]
+        chosen = named or found
+        return chosen[0] if chosen else None
 
 
 @dataclass(frozen=True)
@@ -100,6 +111,17 @@ class IssueSnapshot:
     epic_key: str | None
     blocked_by: frozenset[str]
     properties: dict[str, Any] = field(default_factory=dict)  # those the search asked for
+    resolution: str | None = None  # its name ("Done", "Won't Do" …), None while unresolved
+
+
+@dataclass(frozen=True)
+class StatusMove:
+    """The latest change of an issue's status, from its changelog: by whom, when, to what."""
+
+    key: str
+    by: JiraUser | None
+    at: datetime
+    to_status: str
 
 
 @dataclass(frozen=True)

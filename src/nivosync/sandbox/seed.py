@@ -111,6 +111,9 @@ class SiteSeed:
     project_style: ProjectStyle = "company-managed"
     screens: tuple[ScreenSeed, ...] = ()
     custom_fields: tuple[FieldSeed, ...] = ()
+    # The Done transition shows a screen with the Resolution field (as an admin adds to a
+    # workflow): whoever closes an issue picks Done, Won't Do …; else Jira sets Done itself.
+    resolution_screen: bool = False
 
     def __post_init__(self) -> None:
         if self.flavor not in ("cloud", "datacenter"):

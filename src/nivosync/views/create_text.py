@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from nivosync.app.approval_tasks import ApprovalOutcome
 from nivosync.app.creation import CreateOutcome, IssueOutcome
 from nivosync.core.reconcile import Drift
 from nivosync.views.table import text_table
@@ -20,8 +21,14 @@ def create_text(outcome: CreateOutcome, url: Callable[[str], str], names: Mappin
         lines += [f"  {action}" for action in outcome.actions]
     else:
         rows = [_row(outcome.epic, "(epic)")] + [_row(i, i.task_id or "") for i in outcome.issues]
+        rows += [_approval_row(a) for a in outcome.approvals]
         lines += ["", text_table(["Task", "Key", "Assignee", "Start", "Due", "Action"], rows)]
-        created = sum(i.action == "created" for i in [outcome.epic, *outcome.issues])
+        made: list[IssueOutcome | ApprovalOutcome] = [
+            outcome.epic,
+            *outcome.issues,
+            *outcome.approvals,
+        ]
+        created = sum(i.action == "created" for i in made)
         lines += ["", f"{created} created" if created else "Nothing to create: all issues exist."]
     if outcome.epic.key:
         lines.append(f"Epic: {url(outcome.epic.key)}")
@@ -46,6 +53,24 @@ def create_text(outcome: CreateOutcome, url: Callable[[str], str], names: Mappin
 
 def _row(item: IssueOutcome, task: str) -> list[object]:
     return [task, item.key, item.assignee, item.start, item.due, item.action]
+
+
+def _approval_row(item: ApprovalOutcome) -> list[object]:
+    """An approver's sub-task (no start: it is due with the approval task)."""
+    return [f"approval: {item.role}", item.key, item.person, "", item.due, item.action]
+
+
+def _approval_json(item: ApprovalOutcome, url: Callable[[str], str]) -> dict[str, Any]:
+    """An approver's sub-task in `create --json` (`assignee`: the role's configured person)."""
+    return {
+        "role": item.role,
+        "key": item.key,
+        "url": url(item.key) if item.key else None,
+        "summary": item.summary,
+        "assignee": item.person,
+        "due": item.due,
+        "action": item.action,
+    }
 
 
 def _drift_text(drift: Drift, names: Mapping[str, str]) -> str:
@@ -88,6 +113,7 @@ def create_json(
             }
             for i in outcome.issues
         ],
+        "approvals": [_approval_json(a, url) for a in outcome.approvals],
         "actions": outcome.actions if outcome.dry_run else [],
         "drift": [
             {

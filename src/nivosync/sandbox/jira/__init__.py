@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nivosync.sandbox.jira.changelog import register_changelog
 from nivosync.sandbox.jira.comments import register_comments
 from nivosync.sandbox.jira.createmeta import register_createmeta
 from nivosync.sandbox.jira.errors import error_shapes
@@ -42,6 +43,7 @@ def register(router: Router, seed: SiteSeed) -> None:
     register_issue_extras(routes)
     register_comments(routes)
     register_transitions(routes)
+    register_changelog(routes)
     register_links(routes)
     register_search(routes)
     routes.get("project", list_projects)

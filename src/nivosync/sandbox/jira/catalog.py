@@ -140,6 +140,43 @@ RESOLUTION_DONE = {"id": "10000", "name": "Done", "description": "Work has been 
 
 
 @dataclass(frozen=True)
+class Resolution:
+    id: str
+    name: str
+    description: str
+
+
+# A new site's resolutions: Cloud's four; Data Center's classic five plus Done and Won't Do.
+CLOUD_RESOLUTIONS = (
+    Resolution("10000", "Done", "Work has been completed."),
+    Resolution("10001", "Won't Do", "This will not be worked on."),
+    Resolution("10002", "Duplicate", "The problem is a duplicate of an existing issue."),
+    Resolution("10003", "Cannot Reproduce", "This is not reproducible."),
+)
+DC_RESOLUTIONS = (
+    Resolution("1", "Fixed", "A fix for this issue is checked into the tree and tested."),
+    Resolution("2", "Won't Fix", "The problem described is an issue which will never be fixed."),
+    Resolution("3", "Duplicate", "The problem is a duplicate of an existing issue."),
+    Resolution("4", "Incomplete", "The problem is not completely described."),
+    Resolution("5", "Cannot Reproduce", "All attempts at reproducing this issue failed."),
+    Resolution("10000", "Done", "Work has been completed."),
+    Resolution("10001", "Won't Do", "This will not be worked on."),
+)
+
+
+def resolutions_for(flavor: Flavor) -> tuple[Resolution, ...]:
+    return CLOUD_RESOLUTIONS if flavor == "cloud" else DC_RESOLUTIONS
+
+
+def resolution_by(flavor: Flavor, ref: str) -> Resolution | None:
+    """The resolution with id or name `ref` (names case-insensitively)."""
+    found = resolutions_for(flavor)
+    return next((r for r in found if r.id == ref), None) or next(
+        (r for r in found if r.name.casefold() == ref.casefold()), None
+    )
+
+
+@dataclass(frozen=True)
 class LinkType:
     id: str
     name: str

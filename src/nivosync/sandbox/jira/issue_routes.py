@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from nivosync.sandbox.context import RequestContext
 from nivosync.sandbox.directory import User, user_by
+from nivosync.sandbox.jira.changelog import field_changes, record_change
 from nivosync.sandbox.jira.errors import FieldErrors, JiraError
 from nivosync.sandbox.jira.payload import PayloadParser
 from nivosync.sandbox.jira.permissions import (
@@ -106,14 +107,16 @@ def get_issue(ctx: RequestContext, api: str, key: str) -> Response:
     expand = parse_list_param(args.getlist("expand"))
     with ctx.store.read() as conn:
         issue = require_issue(conn, ctx, key)
-        loaded = load_issues(conn, [issue["id"]], properties or None)
+        history = "changelog" in expand
+        loaded = load_issues(conn, [issue["id"]], properties or None, with_changelog=history)
     body = IssueRenderer(view, loaded, selection).issue(
         loaded.issues[0], expand, with_properties=bool(properties)
     )
-    if "transitions" in expand:
+    if {"transitions", "transitions.fields"} & set(expand):
         from nivosync.sandbox.jira.transitions import transitions_json
 
-        body["transitions"] = transitions_json(ctx, view, loaded.issues[0].row)
+        with_fields = "transitions.fields" in expand
+        body["transitions"] = transitions_json(ctx, view, loaded.issues[0].row, with_fields)
     return json_response(body)
 
 
@@ -135,6 +138,8 @@ def _edit(
             parser = PayloadParser(conn, view, Screens.of(ctx), issue, screened=screened)
             changes = parser.parse(body)
             update_issue(conn, issue["id"], changes, ctx.clock.now())
+            items = field_changes(conn, ctx.flavor, issue, changes.columns)
+            record_change(conn, issue["id"], caller(conn, ctx).id, ctx.clock.now(), items)
     except FieldErrors as exc:
         raise JiraError(400, exc.messages, exc.errors) from exc
     return empty_response()

@@ -481,7 +481,8 @@ class PayloadParser:
             )
 
 
-_IDENTITY = ("summary", "issuetype", "project")  # checked above, in Jira's own words
+# Checked above, in Jira's own words (a sub-task's missing parent: "Issue type is a sub-task …").
+_IDENTITY = ("summary", "issuetype", "project", "parent")
 
 
 def _is_date(value: Any) -> bool:

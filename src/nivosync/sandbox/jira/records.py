@@ -11,6 +11,7 @@ from typing import Any
 
 from nivosync.sandbox.directory import User
 from nivosync.sandbox.jira import catalog
+from nivosync.sandbox.jira.changelog import author_ids, histories_of
 
 
 @dataclass
@@ -25,6 +26,7 @@ class IssueRecord:
     watcher_ids: list[int] = field(default_factory=list)
     properties: dict[str, Any] = field(default_factory=dict)
     custom_values: dict[str, Any] = field(default_factory=dict)  # the seed's custom fields
+    histories: list[sqlite3.Row] = field(default_factory=list)  # its changelog, oldest first
 
     @property
     def id(self) -> int:
@@ -59,9 +61,13 @@ def find_issue_id(conn: sqlite3.Connection, id_or_key: str) -> int | None:
 
 
 def load_issues(
-    conn: sqlite3.Connection, ids: Sequence[int], property_keys: Sequence[str] | None = None
+    conn: sqlite3.Connection,
+    ids: Sequence[int],
+    property_keys: Sequence[str] | None = None,
+    with_changelog: bool = False,
 ) -> Loaded:
-    """Load `ids` in that order; `property_keys` None = no properties, ["*all"] = all."""
+    """Load `ids` in that order; `property_keys` None = no properties, ["*all"] = all;
+    `with_changelog`: their histories too (and the users who made them)."""
     if not ids:
         return Loaded([], {}, {})
     ids = list(ids)
@@ -75,6 +81,9 @@ def load_issues(
     _attach_side_tables(conn, by_id, present)
     if property_keys:
         _attach_properties(conn, by_id, present, property_keys)
+    if with_changelog:
+        for issue_id, rows in histories_of(conn, present).items():
+            by_id[issue_id].histories = rows
     records = [by_id[i] for i in ids if i in by_id]
     return Loaded(records, _users_of(conn, records), _related_of(conn, records))
 
@@ -134,7 +143,7 @@ def _attach_properties(
 
 
 def _users_of(conn: sqlite3.Connection, records: list[IssueRecord]) -> dict[int, User]:
-    wanted: set[int] = set()
+    wanted: set[int] = author_ids(rec.histories for rec in records)
     for rec in records:
         wanted.update(
             uid

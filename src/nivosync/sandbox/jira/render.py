@@ -10,6 +10,7 @@ from typing import Any
 
 from nivosync.sandbox.jira import catalog
 from nivosync.sandbox.jira.adf import adf_to_text
+from nivosync.sandbox.jira.changelog import changelog_json
 from nivosync.sandbox.jira.records import IssueRecord, Loaded
 from nivosync.sandbox.jira.versions import version_json
 from nivosync.sandbox.jira.view import JiraView
@@ -45,10 +46,16 @@ def parse_list_param(values: Iterable[str] | None) -> list[str]:
 
 
 class IssueRenderer:
-    def __init__(self, view: JiraView, loaded: Loaded, selection: FieldSelection) -> None:
+    """Issues as one request shows them; `search`: in search results (whose changelog
+    expansion differs from GET issue's on Cloud)."""
+
+    def __init__(
+        self, view: JiraView, loaded: Loaded, selection: FieldSelection, search: bool = False
+    ) -> None:
         self.view = view
         self.loaded = loaded
         self.selection = selection
+        self.search = search
         known = (*catalog.fields_for(view.flavor), catalog.TEAM_START_FIELD)
         self.fields = {f.id: f for f in known}
 
@@ -76,6 +83,10 @@ class IssueRenderer:
             }
         if with_properties:
             body["properties"] = rec.properties
+        if "changelog" in expand:
+            body["changelog"] = changelog_json(
+                self.view, rec.histories, self.loaded.users, self.search
+            )
         return body
 
     def _field_values(self, rec: IssueRecord) -> dict[str, Any]:

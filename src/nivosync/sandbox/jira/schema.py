@@ -128,4 +128,15 @@ MIGRATIONS = (
     );
     CREATE INDEX jira_comments_issue ON jira_comments (issue_id, id);
     """,
+    # The change history (changelog): one row per change, its items as Jira lists them (JSON).
+    """
+    CREATE TABLE jira_changelog (
+        id INTEGER PRIMARY KEY,
+        issue_id INTEGER NOT NULL REFERENCES jira_issues (id) ON DELETE CASCADE,
+        author_id INTEGER REFERENCES users (id),
+        created TEXT NOT NULL,
+        items TEXT NOT NULL
+    );
+    CREATE INDEX jira_changelog_issue ON jira_changelog (issue_id, id);
+    """,
 )

@@ -133,6 +133,8 @@ class Screens:
         required = set(_REQUIRED)
         if self.seed.flavor == "datacenter" and issue_type.name == "Epic":
             required.add(catalog.DC_EPIC_NAME)  # Jira Software's epics need their Epic Name
+        if issue_type.subtask:
+            required.add("parent")  # no sub-task without the issue it belongs to
         tailored = self._seeded(project, issue_type)
         if tailored is not None:
             hidden = self._ids(tailored.hidden, known) - _ALWAYS_ON

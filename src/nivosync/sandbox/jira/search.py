@@ -140,9 +140,10 @@ def _render(
     ids: list[int],
     default_fields: str,
 ) -> list[dict[str, Any]]:
-    loaded = load_issues(conn, ids, search.properties or None)
+    history = "changelog" in search.expand
+    loaded = load_issues(conn, ids, search.properties or None, with_changelog=history)
     selection = FieldSelection.parse(search.fields, default=default_fields)
-    renderer = IssueRenderer(view, loaded, selection)
+    renderer = IssueRenderer(view, loaded, selection, search=True)
     return [
         renderer.issue(rec, search.expand, with_properties=bool(search.properties))
         for rec in loaded.issues

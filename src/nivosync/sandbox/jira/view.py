@@ -123,7 +123,15 @@ class JiraView:
     def resolution(self, resolution_id: str | None) -> dict[str, Any] | None:
         if resolution_id is None:
             return None
-        return {"self": self.url(f"resolution/{resolution_id}"), **catalog.RESOLUTION_DONE}
+        found = catalog.resolution_by(self.flavor, resolution_id)
+        if found is None:
+            return {"self": self.url(f"resolution/{resolution_id}"), **catalog.RESOLUTION_DONE}
+        return {
+            "self": self.url(f"resolution/{found.id}"),
+            "id": found.id,
+            "name": found.name,
+            "description": found.description,
+        }
 
     def link_type(self, link_type: catalog.LinkType) -> dict[str, Any]:
         return {

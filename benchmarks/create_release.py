@@ -17,7 +17,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-import yaml
+from _site import TOKEN, configure
 
 from nivosync.app.creation import create_release, resolve
 from nivosync.app.planning import compute_plan
@@ -26,23 +26,6 @@ from nivosync.inputs.config import load_config
 from nivosync.inputs.templates import load_template, shipped_templates_dir
 from nivosync.log_setup import configure_logging
 from nivosync.sandbox import Sandbox
-
-REPO = Path(__file__).resolve().parents[1]
-TOKEN = "benchmark-token"
-
-
-def configure(folder: Path, flavor: str) -> Path:
-    data = yaml.safe_load((REPO / "config.example.yaml").read_text())
-    data["jira"]["flavor"] = data["confluence"]["flavor"] = flavor
-    if flavor == "datacenter":
-        names = {u["email"]: u["username"] for u in data["sandbox"]["users"]}
-        data["jira"]["user"] = data["confluence"]["user"] = "admin"
-        data["roles"] = {k: names.get(v, v) if v else v for k, v in data["roles"].items()}
-        for customer in data["customers"].values():
-            customer["roles"] = {k: names.get(v, v) for k, v in customer["roles"].items()}
-    path = folder / f"{flavor}.yaml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    return path
 
 
 def one_run(config_path: Path, release: str) -> None:
@@ -61,15 +44,7 @@ def bench(flavor: str, releases: int, latency_ms: int) -> None:
         path = configure(folder, flavor)
         seed = site_seed(load_config(path), TOKEN)
         with Sandbox.start(folder / "site.db", seed) as sandbox:
-            data = yaml.safe_load(path.read_text())
-            data["jira"]["url"], data["confluence"]["url"] = (
-                sandbox.jira_url,
-                sandbox.confluence_url,
-            )
-            path.write_text(yaml.safe_dump(data, sort_keys=False))
-            import os
-
-            os.environ["NIVOSYNC_JIRA_TOKEN"] = os.environ["NIVOSYNC_CONFLUENCE_TOKEN"] = TOKEN
+            path = configure(folder, flavor, sandbox.base_url)
             sandbox.faults.configure({"latency_ms": latency_ms})
             rows = {"fresh": [], "re-run": []}
             for n in range(releases):

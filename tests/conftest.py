@@ -31,6 +31,7 @@ def _no_network_no_home(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytes
     monkeypatch.setenv("HOME", str(home))
     for var in ("NIVOSYNC_CONFIG", "NIVOSYNC_JIRA_TOKEN", "NIVOSYNC_CONFLUENCE_TOKEN"):
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.delenv("COLUMNS", raising=False)  # piped output is unwrapped unless a test says
     yield
     written = sorted(p.relative_to(home) for p in home.rglob("*"))
     assert not written, f"test wrote to the home directory: {written}"

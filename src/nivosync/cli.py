@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import click
 
 from nivosync import __version__
-from nivosync.cli_support import (
-    ISO_DATE,
-    GlobalOptions,
-    OneLineErrors,
-    as_date,
-    at_terminal,
-    run,
+from nivosync.cli_options import (
+    ADVISORY_OPTION,
+    NOTES_OPTION,
+    TEMPLATE_OPTION,
+    chosen_format,
+    format_options,
+    page_write_options,
 )
+from nivosync.cli_output import global_options
+from nivosync.cli_reports import releases, status
+from nivosync.cli_support import ISO_DATE, GlobalOptions, OneLineErrors, as_date, at_terminal, run
 from nivosync.core.pages import RELEASE_PAGE_KINDS
 from nivosync.log_setup import LogFormat, configure_logging
 
@@ -52,68 +54,34 @@ from nivosync.log_setup import LogFormat, configure_logging
 def main(ctx: click.Context, config: Path | None, log_format: LogFormat, verbose: bool) -> None:
     """Turn a customer release plan into Jira and Confluence, and keep it honest."""
     configure_logging(log_format, verbose)
-    ctx.obj = GlobalOptions(config=config, verbose=verbose)
+    ctx.obj = global_options(config, verbose, log_format)  # the terminal, read once
 
 
-NOTES_OPTION = click.option(
-    "--notes",
-    "notes_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Release notes file (YAML or Markdown).",
-)
-ADVISORY_OPTION = click.option(
-    "--change-advisory",
-    "advisory_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Change Advisory details file (YAML).",
-)
-
-
-def page_write_options(command: Callable[..., None]) -> Callable[..., None]:
-    """--dry-run, --force KIND and --json, as every command that writes pages takes them."""
-    options = (
-        click.option("--dry-run", is_flag=True, help="Say what would change; write nothing."),
-        click.option(
-            "--force",
-            multiple=True,
-            type=click.Choice([*RELEASE_PAGE_KINDS, "all"]),
-            metavar="KIND",
-            help="Rewrite nivosync's part of this page kind though a person edited it (what "
-            "people wrote in the page's regions is kept); repeatable, or `all`.",
-        ),
-        click.option("--json", "as_json", is_flag=True, help="Print the result as JSON."),
-    )
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-TEMPLATE_OPTION = click.option(
-    "--template",
-    "template",
-    metavar="NAME_OR_PATH",
-    help="Plan template: a name from `nivosync templates` or a .yaml path "
-    "(default: the config's default_template).",
-)
+main.add_command(releases)
+main.add_command(status)
 
 
 @main.command()
 @TEMPLATE_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (shape: README).")
 @click.pass_obj
-def validate(opts: GlobalOptions, template: str | None) -> None:
+def validate(opts: GlobalOptions, template: str | None, as_json: bool) -> None:
     """Check the config and the template(s); list every problem as FILE:LINE: message."""
     from nivosync.commands.validate import run_validate
 
-    run(lambda: run_validate(opts.config, template, sys.stdout), opts.verbose)
+    args = (opts.config, template, sys.stdout)
+    run(lambda: run_validate(*args, as_json=as_json, style=opts.style), opts.verbose)
 
 
 @main.command()
+@format_options
 @click.pass_obj
-def templates(opts: GlobalOptions) -> None:
+def templates(opts: GlobalOptions, format: str | None, as_json: bool) -> None:
     """List the shipped plan templates and those in the configured templates_dir."""
     from nivosync.commands.templates import run_templates
 
-    run(lambda: run_templates(opts.config, sys.stdout), opts.verbose)
+    chosen = chosen_format(format, as_json)
+    run(lambda: run_templates(opts.config, sys.stdout, chosen, opts.style), opts.verbose)
 
 
 @main.command()
@@ -121,7 +89,7 @@ def templates(opts: GlobalOptions) -> None:
 @click.option("--release", required=True, help="Release version, e.g. 2.4.0.")
 @click.option("--start", required=True, type=ISO_DATE, help="Release start date, YYYY-MM-DD.")
 @TEMPLATE_OPTION
-@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON (shape: README).")
+@format_options
 @click.pass_obj
 def plan(
     opts: GlobalOptions,
@@ -129,6 +97,7 @@ def plan(
     release: str,
     start: datetime,
     template: str | None,
+    format: str | None,
     as_json: bool,
 ) -> None:
     """Show the complete plan of a release: tasks, people, dates. No network, no writes."""
@@ -136,16 +105,9 @@ def plan(
 
     start_date = as_date(start)
     assert start_date is not None  # required option
-    run(
-        lambda: run_plan(opts.config, template, customer, release, start_date, as_json, sys.stdout),
-        opts.verbose,
-    )
-
-
-def _progress(message: str) -> None:
-    """Progress lines for people watching a terminal; schedulers' logs stay clean."""
-    if sys.stderr.isatty():
-        click.echo(message, err=True)
+    fmt, style = chosen_format(format, as_json), opts.style
+    args = (opts.config, template, customer, release, start_date, sys.stdout)
+    run(lambda: run_plan(*args, fmt=fmt, style=style), opts.verbose)
 
 
 @main.command()
@@ -187,7 +149,8 @@ def create(
             publish=not no_publish,
             as_json=as_json,
             out=sys.stdout,
-            progress=_progress,
+            progress=opts.progress,
+            style=opts.style,
         ),
         opts.verbose,
     )
@@ -283,12 +246,31 @@ def sandbox_reset(opts: GlobalOptions, db: Path | None, yes: bool) -> None:
     run(lambda: run_reset(opts.config, db, sys.stdout, confirm), opts.verbose)
 
 
+LATE_HELP = "This task finishes that many working days late (default 3); repeatable."
+
+
+@sandbox.command("advance")
+@click.option("--to", required=True, type=ISO_DATE, help="The day to play to, YYYY-MM-DD.")
+@click.option("--late", multiple=True, metavar="TASK_ID[:WORKING_DAYS]", help=LATE_HELP)
+@click.option("--customer", help="Customer of the one release to play (default: every one).")
+@click.option("--release", help="Release version of the one release to play.")
+@click.pass_obj
+def sandbox_advance(
+    opts: GlobalOptions, to: datetime, late: tuple[str, ...], customer: str, release: str
+) -> None:
+    """Move the embedded sandbox's clock to a day, doing the tasks due by then as people would."""
+    from nivosync.commands.sandbox import run_advance
+
+    day = to.date()
+    run(lambda: run_advance(opts.config, day, late, customer, release, sys.stdout), opts.verbose)
+
+
 @main.command()
 @click.option("--customer", help="Customer of the one release to sync.")
 @click.option("--release", help="Release version of the one release to sync.")
 @click.option("--all", "everything", is_flag=True, help="Every active release in the project.")
 @click.option("--as-of", type=ISO_DATE, help="Measure as of this date (default: today).")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (shape: README).")
+@format_options
 @click.option("--no-publish", is_flag=True, help="Report only; write nothing to Confluence/Jira.")
 @click.option("--fail-on-slip", is_flag=True, help="Exit 3 when any release slips.")
 @click.option("--no-notify", is_flag=True, help="Publish, but notify nobody (manual runs).")
@@ -310,6 +292,7 @@ def sync(
     release: str | None,
     everything: bool,
     as_of: datetime | None,
+    format: str | None,
     as_json: bool,
     no_publish: bool,
     fail_on_slip: bool,
@@ -320,6 +303,7 @@ def sync(
     """Poll the releases' issues, measure milestone slippage, publish status pages."""
     from nivosync.commands.sync import run_sync
 
+    fmt = chosen_format(format, as_json)
     run(
         lambda: run_sync(
             opts.config,
@@ -327,13 +311,15 @@ def sync(
             release,
             everything=everything,
             as_of=as_date(as_of),
-            as_json=as_json,
+            fmt=fmt,
             publish=not no_publish,
             fail_on_slip=fail_on_slip,
             out=sys.stdout,
             notify=not no_notify,
             publish_past=publish_past,
             force=force,
+            progress=opts.progress,
+            style=opts.style,
         ),
         opts.verbose,
     )
@@ -371,7 +357,11 @@ def replan(
     request = ReplanRequest(
         customer, release, start_date, reason, template, notes_path, advisory_path, dry_run, force
     )
-    run(lambda: run_replan(opts.config, request, as_json=as_json, out=sys.stdout), opts.verbose)
+    out, style = sys.stdout, opts.style
+    run(
+        lambda: run_replan(opts.config, request, as_json=as_json, out=out, style=style),
+        opts.verbose,
+    )
 
 
 @main.command()
@@ -396,6 +386,7 @@ def cancel(
             dry_run=dry_run,
             as_json=as_json,
             out=sys.stdout,
+            style=opts.style,
         ),
         opts.verbose,
     )
@@ -463,6 +454,8 @@ def publish(
             out=sys.stdout,
             forget_notes=forget_notes,
             forget_change_advisory=forget_change_advisory,
+            progress=opts.progress,
+            style=opts.style,
         ),
         opts.verbose,
     )
@@ -477,4 +470,5 @@ def doctor(opts: GlobalOptions, template: str | None, as_json: bool) -> None:
     sync would work, 2 when something blocks them."""
     from nivosync.commands.doctor import run_doctor_command
 
-    run(lambda: run_doctor_command(opts.config, template, as_json, sys.stdout), opts.verbose)
+    args = (opts.config, template, as_json, sys.stdout, opts.style)
+    run(lambda: run_doctor_command(*args), opts.verbose)

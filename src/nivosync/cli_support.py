@@ -13,14 +13,22 @@ from typing import Any
 
 import click
 
+from nivosync.app.progress import SILENT, Progress
 from nivosync.crash_report import crash_message
 from nivosync.errors import EXIT_OPERATIONAL, InvalidInput, NivosyncError
+from nivosync.views.style import PLAIN, OutputStyle
 
 
 @dataclass(frozen=True)
 class GlobalOptions:
+    """The global options, and the terminal as read once from the environment (`cli_output`):
+    how output looks, and whether long work shows its progress."""
+
     config: Path | None
     verbose: bool
+    log_format: str = "console"
+    style: OutputStyle = PLAIN
+    progress: Progress = SILENT
 
 
 def run(action: Callable[[], int], verbose: bool) -> None:

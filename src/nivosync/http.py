@@ -20,16 +20,17 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
 import structlog
-from atlassian.rest_client import AtlassianRestAPI
-from tenacity import RetryCallState, Retrying, retry_if_exception_type
-from tenacity.wait import wait_exponential
-from urllib3.exceptions import NewConnectionError
 
 from nivosync.errors import NivosyncError
+
+if TYPE_CHECKING:
+    # requests, the atlassian client and tenacity cost more to import than most commands take
+    # to run: they are imported when a site is opened (Transport), not by `plan` or `--help`.
+    import requests
+    from tenacity import RetryCallState
 
 log = structlog.get_logger(__name__)
 # The library logs curl lines with headers at DEBUG; a bearer token must never reach a log.
@@ -211,6 +212,8 @@ class RetryPolicy:
         error = outcome.exception() if outcome else None
         if isinstance(error, _Retry) and error.retry_after is not None:
             return max(error.retry_after, self.initial_wait) + random.uniform(0, self.jitter)
+        from tenacity.wait import wait_exponential
+
         backoff = wait_exponential(multiplier=self.initial_wait, max=self.backoff_cap)(state)
         return min(self.backoff_cap, backoff + random.uniform(0, self.initial_wait))
 
@@ -237,6 +240,8 @@ class Transport:
         self.retry = retry or RetryPolicy()
         self._near_limit = threading.Event()  # the last answer said X-RateLimit-NearLimit
         self.rate = RateSeen()  # what the site's answers said about its rate limit
+        from atlassian.rest_client import AtlassianRestAPI
+
         auth: dict[str, Any] = (
             {"token": credentials.secret}
             if credentials.bearer
@@ -270,6 +275,8 @@ class Transport:
         RetryWaitTooLong when the site asks for a wait over the cap, and HttpError when the
         retry budget is spent or the site cannot be reached.
         """
+        from tenacity import Retrying, retry_if_exception_type
+
         method = method.upper()
         safe = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
         retrying = Retrying(
@@ -321,6 +328,8 @@ class Transport:
         files: Mapping[str, Any] | None,
         safe: bool,
     ) -> requests.Response:
+        import requests
+
         self._ease_off()
         all_headers = {} if files else dict(JSON_HEADERS)
         all_headers.update(headers or {})
@@ -413,6 +422,8 @@ def _seconds_until(moment: datetime, now: float) -> float:
 
 def _never_sent(exc: requests.ConnectionError) -> bool:
     """True when the connection failed before the request could reach the server."""
+    from urllib3.exceptions import NewConnectionError
+
     inner = exc.args[0] if exc.args else None
     reason = getattr(inner, "reason", inner)
     return isinstance(reason, NewConnectionError)

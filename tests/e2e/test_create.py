@@ -384,7 +384,10 @@ def test_fields_off_the_task_screen_are_reported_and_not_sent(no_start_on_tasks:
 
     first = run(site, "create", *ACME)
     assert first.exit_code == 0, first.output
-    assert "19 created" in first.stdout and "(fixVersions): not on the Task create" in first.stdout
+    assert (
+        "Applied: 19 issues created" in first.stdout
+        and "(fixVersions): not on the Task create" in first.stdout
+    )
     if site.flavor == "cloud":
         assert f"start date ({start}): not on the Task create screen" in first.stdout
     creates = [r for r in site.requests() if r["path"].endswith(("/issue", "/issue/bulk"))]

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from nivosync.cli import main
 
-from .conftest import E2ESite, reader
+from .conftest import E2ESite, reader, start_site
 
 ACME = ["--customer", "Acme Health", "--release", "2.4.0"]
 WEEK_ONE = [
@@ -311,3 +311,26 @@ def test_dollars_in_a_summary_are_text_and_a_broken_release_stops_only_itself(
     assert "cannot draw this one" in by_customer["Globex"]["publish_error"]
     assert by_customer["Acme Health"].get("publish_error") is None
     assert report["portfolio_page"]["id"]  # the portfolio is still published
+
+
+@pytest.fixture
+def dc_site(tmp_path, monkeypatch):
+    yield from start_site(tmp_path, "datacenter", monkeypatch)
+
+
+def test_data_center_reads_each_epic_once_beyond_the_searches(dc_site: E2ESite):
+    """Issue 15: Data Center's search returns no issue properties, so each epic is read once
+    with all of nivosync's properties (it was one read per property: 3 per release)."""
+    seed_releases(dc_site, 20)
+    dc_site.sandbox.faults.configure({"index_lag_seconds": 0})  # the nightly run finds them
+    dc_site.clear()
+    code, report = sync(dc_site, "--all", "--as-of", "2026-12-16", "--no-publish")
+    assert code == 0
+    assert len(report["releases"]) == 20
+    assert all(r["status"] != "error" and len(r["tasks"]) == 15 for r in report["releases"])
+    log = dc_site.requests()
+    searches = [r for r in log if r["path"].endswith("/search")]
+    others = [f"{r['method']} {r['path']}" for r in log if r not in searches]
+    assert not [r for r in others if "/properties/" in r], others
+    assert len(others) <= 20 + 2, others  # one epic read per release; the project and fields
+    print(f"Data Center, 20 releases: {len(searches)} searches, {len(others)} other requests")

@@ -335,3 +335,36 @@ def test_a_crash_after_the_comment_does_not_comment_twice(
     assert report(night(site, monkeypatch, SLIP_NIGHT))["releases"][0]["change"]["kind"] == (
         "unchanged"
     )
+
+
+def test_a_change_the_chart_does_not_show_updates_the_page_without_drawing_it(
+    nightly: E2ESite, charts: list[str], monkeypatch
+):
+    """Issue 15: a chart is drawn only when what it shows changed (its digest, recorded with
+    the page, says so). A new owner of the next milestone changes the page, not its bars: the
+    page is updated, no chart drawn or uploaded; then a night with no change in Jira draws no
+    chart and writes nothing."""
+    site = nightly
+    first = night(site, monkeypatch, FIRST_NIGHT)
+    assert report(first)["releases"][0]["status_page"]["action"] == "created"
+    assert charts == ["Acme Health 2.4.0"]
+    tasks = report(first)["releases"][0]["tasks"]
+    last_of_kickoff = next(t["key"] for t in tasks if t["task_id"] == "environment-review")
+    cloud = site.flavor == "cloud"
+    support = {"accountId": account_id_for("support@example.com")} if cloud else {"name": "support"}
+    reader(site).issue(last_of_kickoff).update(fields={"assignee": support})
+    charts.clear()
+    site.clear()
+    moved = night(site, monkeypatch, FIRST_NIGHT + timedelta(days=1))
+    assert moved.exit_code == 0, moved.output
+    assert report(moved)["releases"][0]["status_page"]["action"] == "updated"
+    assert charts == []
+    written = confluence_writes(site)
+    assert written and not [w for w in written if "attachment" in w], written
+    charts.clear()
+    site.clear()
+    quiet = night(site, monkeypatch, FIRST_NIGHT + timedelta(days=2))
+    assert quiet.exit_code == 0, quiet.output
+    assert report(quiet)["releases"][0]["status_page"]["action"] == "unchanged"
+    assert charts == []
+    assert confluence_writes(site) == []

@@ -6,9 +6,6 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from matplotlib.colors import to_rgba
-from matplotlib.patches import Rectangle
-
 from nivosync.core.baseline import epic_property
 from nivosync.core.calendar import WorkCalendar
 from nivosync.core.identity import ReleaseIdentity
@@ -27,7 +24,8 @@ from nivosync.render.slip_chart import (
     LATE,
     ON_TIME,
     PROJECTED,
-    slip_chart_figure,
+    chart_digest,
+    slip_chart_layout,
     slip_chart_png,
     task_bar,
 )
@@ -115,18 +113,41 @@ def test_critical_tasks_are_marked_and_the_legend_says_so():
     data = slippage()
     critical = [t for t in data.tasks if t.critical]
     assert 0 < len(critical) < len(data.tasks)
-    (ax,) = slip_chart_figure(data, "Acme 1").axes
-    red = to_rgba(CRITICAL)
-    labels = {t.get_text(): t for t in ax.get_yticklabels()}
+    layout = slip_chart_layout(data, "Acme 1")
+    labels = {label.text: label for label in layout.labels()}
     for task in data.tasks:
         label = labels[task_bar(task, "Acme 1").label]
-        assert (label.get_fontweight() == "bold") is task.critical
-        assert (label.get_color() == CRITICAL) is task.critical
-    edged = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_edgecolor() == red]
+        assert label.bold is task.critical
+        assert (label.colour == CRITICAL) is task.critical
+    edged = [box for box in layout.boxes() if box.edge == CRITICAL and box.fill != "#FFFFFF"]
     assert len(edged) == len(critical)  # one red-edged forecast bar per critical task
-    legend = ax.get_legend()
-    assert legend is not None and "critical path" in [t.get_text() for t in legend.get_texts()]
-    assert ax.get_title() == "Acme 1 — planned vs forecast / actual"
+    assert "critical path" in labels and "Acme 1 — planned vs forecast / actual" in labels
+
+
+def test_the_digest_names_the_chart_without_drawing_it():
+    """Issue 15: a sync compares digests; the same digest is the same PNG, another one not."""
+    same, later = slippage(), slippage()
+    assert chart_digest(same, "Acme 1") == chart_digest(later, "Acme 1")
+    done = status("upgrade-release-kickoff", "NVX-2", "done", D(2026, 12, 9))
+    other = slippage(NIGHT, done)
+    assert chart_digest(other, "Acme 1") != chart_digest(same, "Acme 1")
+    assert slip_chart_png(other, "Acme 1") != slip_chart_png(same, "Acme 1")
+    assert chart_digest(same, "Acme 2") != chart_digest(same, "Acme 1")  # the title is drawn
+
+
+def test_every_bar_lies_inside_the_plot_and_long_labels_are_cut():
+    data = slippage()
+    long = replace(data.tasks[0], summary="A" * 90)
+    layout = slip_chart_layout(replace(data, tasks=(long, *data.tasks[1:])), "Acme 1")
+    width, height = layout.size
+    for box in layout.boxes():
+        left, top, right, bottom = box.box
+        assert 0 <= left < right <= width and 0 <= top < bottom <= height
+    rows = [label.text for label in layout.labels() if label.anchor == "rm"]
+    assert len(rows) == len(data.tasks) + len(data.milestones)
+    assert max(len(text) for text in rows) <= 64
+    assert rows[0].startswith("AAAA") and "…" in rows[0]
+    assert rows[0].endswith(task_bar(long, "Acme 1").label.removeprefix("A" * 90))  # slip kept
 
 
 def test_text_with_dollars_is_plain_text_not_mathtext():

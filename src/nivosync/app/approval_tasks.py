@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 import structlog
 
+from nivosync.app.actions import CREATE_SUBTASK, Action
 from nivosync.app.ledger import ReleaseLedger, approval_name
 from nivosync.app.payloads import approval_payload
 from nivosync.app.resolving import Resolved
@@ -93,10 +94,19 @@ def mark_existing(outcomes: list[ApprovalOutcome], diff: Approvals) -> None:
                 item.action = "existing" if item.action == "pending" else "created"
 
 
-def dry_run_actions(diff: Approvals, parent: str | None) -> list[str]:
+def dry_run_actions(diff: Approvals, parent: str | None) -> list[Action]:
+    """The approval sub-tasks a run would create (`key`: the approval task, once it exists)."""
     under = parent or f"the {APPROVAL_TASK} task (created first)"
     return [
-        f'create sub-task "{a.summary}" under {under} assignee {a.person or "(none)"} due {a.due}'
+        Action(
+            CREATE_SUBTASK,
+            f'create sub-task "{a.summary}" under {under} assignee {a.person or "(none)"} '
+            f"due {a.due}",
+            key=parent,
+            task_id=APPROVAL_TASK,
+            field="summary",
+            new=a.summary,
+        )
         for a in diff.missing
     ]
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nivosync.app import actions as act
+from nivosync.app.actions import Action
 from nivosync.app.lifecycle import close_epic, close_open_tasks, publish_cancelled, record_finish
 from nivosync.app.publisher import PageResult
 from nivosync.app.releases import ReleaseRecord, existing_release, find_release
@@ -29,7 +31,7 @@ class CancelOutcome:
     finish: Finish
     already: bool  # it was cancelled before this run
     dry_run: bool
-    actions: list[str] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     page: PageResult | None = None
 
@@ -82,16 +84,27 @@ def _cancellable(
     return record
 
 
-def _planned(config: Config, record: ReleaseRecord, open_tasks: list[IssueSnapshot]) -> list[str]:
+def _planned(
+    config: Config, record: ReleaseRecord, open_tasks: list[IssueSnapshot]
+) -> list[Action]:
     settings = config.spec.lifecycle
     key = record.epic.key
-    actions = [f"record the cancellation on {key} (property nivosync.lifecycle, label)"]
+    text = f"record the cancellation on {key} (property nivosync.lifecycle, label)"
+    actions = [Action(act.RECORD_CANCELLATION, text, key, field="nivosync.lifecycle")]
     if settings.close_epic and record.epic.status_category != DONE:
-        actions.append(f"move {key} to Done")
+        actions.append(_to_done(record.epic))
     if settings.cancel_open_tasks == "close":
-        actions += [f"move {i.key} to Done" for i in open_tasks]
+        actions += [_to_done(i) for i in open_tasks]
     elif open_tasks:
-        actions.append(f"leave {len(open_tasks)} open tasks as they are")
+        many = len(open_tasks) != 1
+        text = f"leave {len(open_tasks)} open task{'s' * many} as {'they are' if many else 'it is'}"
+        actions.append(Action(act.LEAVE_OPEN, text))
     if config.spec.confluence is not None:
-        actions.append("publish the status page as CANCELLED")
+        text = "publish the status page as CANCELLED"
+        actions.append(Action(act.PUBLISH_PAGE, text, field="status page", new="CANCELLED"))
     return actions
+
+
+def _to_done(issue: IssueSnapshot) -> Action:
+    text = f"move {issue.key} to Done"
+    return Action(act.TRANSITION, text, issue.key, field="status", old=issue.status, new="Done")

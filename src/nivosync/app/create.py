@@ -9,9 +9,10 @@ from pathlib import Path
 
 import structlog
 
-from nivosync.app.creation import CreateOutcome, Progress, create_release, resolve
+from nivosync.app.creation import CreateOutcome, create_release, resolve
 from nivosync.app.ledger import LedgerTiming
 from nivosync.app.planning import compute_plan
+from nivosync.app.progress import SILENT, Progress
 from nivosync.app.publish import prepare, publish_release
 from nivosync.app.publisher import PageResult
 from nivosync.app.release_template import with_absolute_source
@@ -53,7 +54,7 @@ def create_and_publish(
     dry_run: bool,
     update: bool,
     publish: bool,
-    progress: Progress,
+    progress: Progress = SILENT,
 ) -> CreateRun:
     """Load, resolve, reconcile in Jira, then create the pages that do not exist yet."""
     config = load_settings(config_path)
@@ -61,6 +62,7 @@ def create_and_publish(
     plan = compute_plan(config, template, customer, release, start)
     with open_sites(config) as sites:
         jira = jira_gateway(sites, config)
+        progress.stage("checking Jira: project, fields, people")
         resolved = resolve(jira, plan, config.spec.jira.issue_type)
         outcome = create_release(
             jira,
@@ -79,7 +81,7 @@ def create_and_publish(
         run = CreateRun(outcome, names, jira.browse_url)
         if publish and config.spec.confluence is not None and outcome.ok:
             try:
-                run.pages = _publish_pages(sites, config, jira, plan, outcome, dry_run)
+                run.pages = _publish_pages(sites, config, jira, plan, outcome, dry_run, progress)
             except (HttpError, NivosyncError) as exc:
                 run.page_error = f"Jira is done, but the pages were not published: {exc}"
                 log.error("pages not published", release=plan.release.slug, error=str(exc))
@@ -93,6 +95,7 @@ def _publish_pages(
     plan: Plan,
     outcome: CreateOutcome,
     dry_run: bool,
+    progress: Progress = SILENT,
 ) -> list[PageResult]:
     """Create the release's pages that do not exist yet (`publish` updates existing ones)."""
     if dry_run and outcome.epic.key is None:
@@ -111,6 +114,6 @@ def _publish_pages(
     found = split_release(jira, issues)
     new_epic = outcome.epic.action == "created"
     published = publish_release(
-        sites, config, jira, request, found, create_only=True, new_epic=new_epic
+        sites, config, jira, request, found, create_only=True, new_epic=new_epic, progress=progress
     )
     return published.pages

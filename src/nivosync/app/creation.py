@@ -17,11 +17,14 @@ from datetime import UTC, datetime
 
 import structlog
 
+from nivosync.app import actions as act
 from nivosync.app import approval_tasks as approvals
+from nivosync.app.actions import Action
 from nivosync.app.approval_tasks import ApprovalOutcome, Approvals
 from nivosync.app.ledger import EPIC, LedgerTiming, ReleaseLedger
 from nivosync.app.milestone_versions import resolve_versions
 from nivosync.app.payloads import epic_payload, task_payload
+from nivosync.app.progress import SILENT, Progress
 from nivosync.app.releases import prove_identity, prove_start, release_issues, stored_value
 from nivosync.app.repairs import damaged_labels, fix_drift, relink_orphans, repair_labels
 from nivosync.app.resolving import Resolved, Writes, permitted, screens_up_front
@@ -50,7 +53,6 @@ log = structlog.get_logger(__name__)
 # only when that many rounds in a row made no progress, or after the time budget.
 MAX_STALLED_ROUNDS = 5
 ROUNDS_BUDGET_SECONDS = 900.0
-Progress = Callable[[str], None]
 
 
 @dataclass
@@ -74,7 +76,7 @@ class CreateOutcome:
     fixed: list[Drift] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    actions: list[str] = field(default_factory=list)  # what a dry run would do
+    actions: list[Action] = field(default_factory=list)  # what a dry run would do
     unset: list[UnsetField] = field(default_factory=list)  # planned, but off the create screen
     found: list[IssueSnapshot] = field(default_factory=list)  # the last search's issues
     known: dict[str, tuple[str, str]] = field(default_factory=dict)  # recorded: name → key, id
@@ -126,7 +128,7 @@ def create_release(
     dry_run: bool = False,
     update: bool = False,
     milestone_versions: bool = False,
-    progress: Progress = lambda _msg: None,
+    progress: Progress = SILENT,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     timing: LedgerTiming | None = None,
 ) -> CreateOutcome:
@@ -160,7 +162,8 @@ def _reconcile(
     began, stalled, round_number, made = time.monotonic(), 0, -1, 0
     while stalled < MAX_STALLED_ROUNDS and time.monotonic() - began < ROUNDS_BUDGET_SECONDS:
         round_number += 1
-        ledger.wait_for_pending(progress)
+        ledger.wait_for_pending(progress.note)
+        progress.stage("reading the release in Jira")
         diff, found, remembered = _search(jira, plan, resolved, ledger, outcome)
         damaged = damaged_labels(plan, diff, found.existing.values())
         idle = diff.complete and not found.missing and not damaged
@@ -173,15 +176,14 @@ def _reconcile(
         _take_stock(jira, plan, resolved, (diff, found), outcome, first=round_number == 0)
         if dry_run:
             outcome.actions += _dry_run_actions(plan, (diff, found), resolved, update, ledger)
-            outcome.actions += [f"put back labels {', '.join(m)} on {k}" for k, m in damaged]
-            outcome.actions = outcome.actions or ["nothing to do"]
+            outcome.actions += [_put_back(k, m) for k, m in damaged]
             outcome.unset = list(resolved.unset)
             return outcome
         if idle and not (update and diff.drift):
             ledger.release()
             return outcome
         creating = [*([] if diff.epic else [EPIC]), *diff.missing, *approvals.missing_names(found)]
-        if ledger.acquire(creating, progress):
+        if ledger.acquire(creating, progress.note):
             continue  # another run wrote meanwhile: look again before writing
         try:
             outcome.notes += repair_labels(jira, damaged)
@@ -195,7 +197,7 @@ def _reconcile(
             made, stalled = len(ledger.state.created), 0 if progressed else stalled + 1
             log.warning("write outcome unknown; searching again", error=str(exc))
             ledger.unsure()
-            progress(f"{exc}; checking what Jira has before going on")
+            progress.note(f"{exc}; checking what Jira has before going on")
     outcome.failures.append(
         f"gave up after {round_number + 1} rounds whose writes' outcome was unknown "
         f"({stalled} in a row without progress); run `nivosync create` again to finish"
@@ -314,8 +316,10 @@ def _apply(
 ) -> None:
     diff, found = diffs
     outcome.unset = list(resolved.unset)  # checked before the first write (`find_people`)
+    progress.stage("creating issues", (diff.epic is None) + len(diff.missing) + len(found.missing))
     if diff.epic is None:
         epic_key = _create_epic(jira, plan, resolved, outcome, now, ledger)
+        progress.advance()
         outcome.notes += relink_orphans(jira, resolved.facts, diff, epic_key)
     else:
         epic_key = diff.epic.key
@@ -329,6 +333,7 @@ def _apply(
     outcome.failures += approvals.create_approvals(
         jira, plan, resolved, found, parent, outcome.approvals, ledger
     )
+    progress.advance(len(found.missing))
     if update:
         outcome.fixed = fix_drift(jira, plan, resolved, diff)
 
@@ -375,7 +380,7 @@ def _create_tasks(
     items = {i.task_id: i for i in outcome.issues}
     failed: set[str] = set()
     layers = creation_layers(plan, diff.missing, list(diff.existing))
-    for number, layer in enumerate(layers, start=1):
+    for layer in layers:
         blocked = [t for t in layer if set(by_id[t].depends_on) & failed]
         for task_id in blocked:
             failed.add(task_id)
@@ -385,7 +390,6 @@ def _create_tasks(
         ready = [by_id[t] for t in layer if t not in failed]
         for start in range(0, len(ready), BULK_LIMIT):
             chunk = ready[start : start + BULK_LIMIT]
-            progress(f"creating issues: batch {number} of {len(layers)} ({len(chunk)} issues)")
             payloads = [
                 task_payload(
                     plan,
@@ -403,6 +407,7 @@ def _create_tasks(
                 for task in chunk
             ]
             result = jira.bulk_create(payloads)
+            progress.advance(len(chunk))
             for index, key, issue_id in result.created:
                 ledger.created(chunk[index].id, key, issue_id)
                 keys[chunk[index].id] = key
@@ -444,30 +449,50 @@ def _dry_run_actions(
     resolved: Resolved,
     update: bool,
     ledger: ReleaseLedger,
-) -> list[str]:
+) -> list[Action]:
     diff, found = diffs
     actions = []
     if diff.epic is None:
-        actions.append(f'create epic "{plan.epic_summary}" due {plan.end}')
+        text = f'create epic "{plan.epic_summary}" due {plan.end}'
+        actions.append(Action(act.CREATE_EPIC, text, field="summary", new=plan.epic_summary))
     by_id = {t.id: t for t in plan.tasks}
     layers = creation_layers(plan, diff.missing, list(diff.existing))
     for number, layer in enumerate(layers, start=1):
         for task_id in layer:
             task = by_id[task_id]
             deps = ", ".join(task.depends_on) or "none"
-            actions.append(
+            text = (
                 f'create (batch {number}/{len(layers)}) "{task.summary}" assignee '
                 f"{task.assignee or '(none)'} {task.start}..{task.due} blocked by: {deps}"
+            )
+            actions.append(
+                Action(act.CREATE_ISSUE, text, task_id=task.id, field="summary", new=task.summary)
             )
     due = {t.id for t in _watchers_due(plan, diff, ledger)}
     for task in plan.tasks:
         pending = task.id in due or task.id in diff.missing
         for person in task.watchers if pending else ():
-            actions.append(f'add watcher {person} to "{task.name}"')
+            text = f'add watcher {person} to "{task.name}"'
+            key = diff.key_of(task.id)
+            actions.append(Action(act.ADD_WATCHER, text, key, task.id, "watchers", new=person))
     actions += approvals.dry_run_actions(found, diff.key_of(APPROVAL_TASK))
     if update:
         drift = settable_drift(diff, resolved.facts, resolved.screen_of)
         actions += [
-            f"update {d.key} {d.field}: {d.actual or '(empty)'} → {d.planned}" for d in drift
+            Action(
+                act.UPDATE_FIELD,
+                f"update {d.key} {d.field}: {d.actual or '(empty)'} → {d.planned}",
+                d.key,
+                d.task_id,
+                d.field,
+                d.actual,
+                d.planned,
+            )
+            for d in drift
         ]
     return actions
+
+
+def _put_back(key: str, labels: Sequence[str]) -> Action:
+    text = f"put back labels {', '.join(labels)} on {key}"
+    return Action(act.PUT_BACK_LABELS, text, key, field="labels", new=", ".join(labels))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nivosync.app.actions import CREATE_VERSION, Action
 from nivosync.app.permissions import VERSIONS, need_named
 from nivosync.app.resolving import Resolved
 from nivosync.app.screening import UnsetField
@@ -39,7 +40,9 @@ def ensure_milestone_versions(
     return found
 
 
-def resolve_versions(jira: JiraGateway, plan: Plan, resolved: Resolved, dry_run: bool) -> list[str]:
+def resolve_versions(
+    jira: JiraGateway, plan: Plan, resolved: Resolved, dry_run: bool
+) -> list[Action]:
     """The milestone versions: found, else created — unless the account may not administer
     the project, when the missing ones are reported as unset. What a dry run would create."""
     may_create = not (resolved.held and resolved.held.lacks(VERSIONS))
@@ -48,8 +51,10 @@ def resolve_versions(jira: JiraGateway, plan: Plan, resolved: Resolved, dry_run:
     )
     missing = [m for m in plan.milestones if m.id not in resolved.versions]
     if may_create:
+        names = [milestone_version_name(plan, m.id) for m in missing]
         return [
-            f'create version "{milestone_version_name(plan, m.id)}" due {m.end}' for m in missing
+            Action(CREATE_VERSION, f'create version "{name}" due {m.end}', field="name", new=name)
+            for name, m in zip(names, missing, strict=True)
         ]
     resolved.unset.extend(_no_version(jira, plan, resolved, m.id) for m in missing)
     return []

@@ -20,6 +20,7 @@ from nivosync.app.page_sources import (
     uat_evidence,
 )
 from nivosync.app.planning import compute_plan
+from nivosync.app.progress import SILENT, Progress
 from nivosync.app.publisher import PageIdentity, PageResult, PageSpec, Publisher, publish_all
 from nivosync.app.release_template import release_template
 from nivosync.app.releases import ReleaseRecord, find_release, record_pages
@@ -112,6 +113,7 @@ def publish_release(
     found: tuple[ReleaseRecord | None, list[IssueSnapshot]] | None = None,
     create_only: bool = False,
     new_epic: bool = False,
+    progress: Progress = SILENT,
 ) -> PublishOutcome:
     """Render and publish the requested pages; `found` reuses a search `create` just made.
 
@@ -120,6 +122,7 @@ def publish_release(
     that exist are left as they are — only `publish` updates them. `new_epic`: this run
     created the epic, so its page ids are nobody else's yet (no re-read before recording them).
     """
+    progress.stage("reading the release in Jira and Confluence")
     record, issues = found or find_release(jira, request.identity)
     if record is None:
         raise InvalidInput(
@@ -151,7 +154,9 @@ def publish_release(
         config, jira, record, issues, plan, inputs, request.advisory, kinds, people, evidence
     )
     specs = [page_spec(p, inputs.on_page if p.kind == "notes" else ()) for p in rendered]
-    results = _publish_specs(confluence, jira, space, root_id, record, specs, request, new_epic)
+    progress.stage("publishing pages", len(specs))
+    publisher = _publisher(confluence, space, record, request, progress)
+    results = _publish_specs(jira, publisher, root_id, record, specs, request, new_epic)
     uses = remember(confluence, request.inputs, inputs, results, request.dry_run)
     order: dict[str, int] = {kind: n for n, kind in enumerate(RELEASE_PAGE_KINDS)}
     pages = sorted([*kept, *results], key=lambda r: order.get(r.kind, 99))
@@ -163,18 +168,33 @@ def _kept(kind: str, request: PublishRequest, inputs: PageInputs) -> bool:
     return kind in request.also_if_kept and kind in inputs.kept
 
 
-def _publish_specs(
+def _publisher(
     confluence: ConfluenceGateway,
-    jira: JiraGateway,
     space: Space,
+    record: ReleaseRecord,
+    request: PublishRequest,
+    progress: Progress,
+) -> Publisher:
+    identity = PageIdentity(record.slug, record.customer, record.release)
+    return Publisher(
+        confluence,
+        space,
+        identity,
+        force=request.force,
+        dry_run=request.dry_run,
+        published=lambda _result: progress.advance(),
+    )
+
+
+def _publish_specs(
+    jira: JiraGateway,
+    publisher: Publisher,
     root_id: str,
     record: ReleaseRecord,
     specs: Sequence[PageSpec],
     request: PublishRequest,
     new_epic: bool,
 ) -> list[PageResult]:
-    identity = PageIdentity(record.slug, record.customer, record.release)
-    publisher = Publisher(confluence, space, identity, force=request.force, dry_run=request.dry_run)
     if specs[0].kind == "plan":
         results = publish_all(publisher, specs, root_id, record.pages)
     else:  # the release page exists: publish the others under it
@@ -301,6 +321,7 @@ def publish_pages(
     dry_run: bool,
     force: Collection[str],
     forget: Collection[InputKind] = (),
+    progress: Progress = SILENT,
 ) -> PublishOutcome:
     """`nivosync publish`: every input checked first, then the pages written (or not)."""
     config = load_settings(config_path)
@@ -312,4 +333,4 @@ def publish_pages(
     with open_sites(config) as sites:
         jira = jira_gateway(sites, config)
         jira.site_facts()
-        return publish_release(sites, config, jira, request)
+        return publish_release(sites, config, jira, request, progress=progress)

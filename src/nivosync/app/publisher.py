@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from xml.sax.saxutils import escape
@@ -47,13 +47,21 @@ Action = Literal[
 
 @dataclass(frozen=True)
 class FileToAttach:
+    """A page's attachment. `digest` is what the page's property records for it: by default
+    the sha256 of its bytes; a chart gives the hash of what it shows, so that it is compared
+    without drawing it, and `data` may then be how to draw it (called only to upload it)."""
+
     name: str
-    data: bytes
+    data: bytes | Callable[[], bytes]
     content_type: str
+    digest: str | None = None
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        return self.digest or hashlib.sha256(self.content()).hexdigest()
+
+    def content(self) -> bytes:
+        return self.data() if callable(self.data) else self.data
 
 
 @dataclass(frozen=True)
@@ -104,9 +112,15 @@ class Publisher:
     force: Collection[str] = ()  # page kinds written over a person's edit of nivosync's part
     dry_run: bool = False
     minor: bool = False  # a routine update (the nightly status page): no watcher notifications
+    published: Callable[[PageResult], None] = lambda _result: None  # after each page (progress)
     _claimed: dict[str, frozenset[str]] | None = field(default=None, init=False, repr=False)
 
     def publish(self, spec: PageSpec, parent_id: str, known_id: str | None) -> PageResult:
+        result = self._publish(spec, parent_id, known_id)
+        self.published(result)
+        return result
+
+    def _publish(self, spec: PageSpec, parent_id: str, known_id: str | None) -> PageResult:
         body = with_anchor(spec.body, self.identity.anchor(spec.kind))
         digest = hashlib.sha256(body.encode()).hexdigest()
         located = self._locate(spec, known_id)
@@ -326,7 +340,7 @@ class Publisher:
             self.confluence.upload_attachment(
                 page.id,
                 item.name,
-                item.data,
+                item.content(),
                 item.content_type,
                 f"nivosync sha256:{item.sha256}",
                 existing.get(item.name),

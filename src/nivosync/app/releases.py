@@ -168,10 +168,13 @@ def split_release(
     return read_record(jira, epics[0]), others
 
 
-def epics(jira: JiraGateway, finished_since: date | None = None) -> Iterator[ReleaseRecord]:
+def epics(
+    jira: JiraGateway, finished_since: date | None = None, every: bool = False
+) -> Iterator[ReleaseRecord]:
     """The releases still running in the project, and those finished (done or cancelled)
-    whose epic changed on or after `finished_since` (one paginated search)."""
-    jql = epics_jql(jira.project_key, FINISHED_LABELS, finished_since)
+    whose epic changed on or after `finished_since` — or, `every`, all of them, however
+    long ago they finished (one paginated search)."""
+    jql = epics_jql(jira.project_key, () if every else FINISHED_LABELS, finished_since)
     for epic in jira.search(jql, properties=SEARCHED_PROPERTIES):
         record = read_record(jira, epic)
         if _listed(record.finish, finished_since):
@@ -203,9 +206,11 @@ def tasks_by_release(
 
 def read_record(jira: JiraGateway, epic: IssueSnapshot) -> ReleaseRecord:
     """The epic's stored properties, parsed once; a damaged one is recorded, never raised."""
+    if not jira.flavor.cloud and not epic.properties:
+        # Data Center's search cannot return issue properties (JRASERVER-62898): one read of
+        # the epic brings them all, where one read per property cost 3 requests a release.
+        epic = jira.issue(epic.key, properties=SEARCHED_PROPERTIES) or epic
     values = {name: epic.properties.get(name) for name in EPIC_PROPERTIES}
-    if not jira.flavor.cloud:  # Data Center's search cannot return issue properties
-        values = {name: jira.issue_property(epic.key, name) for name in EPIC_PROPERTIES}
     stored_value, pages, history = (values[name] for name in EPIC_PROPERTIES)
     stored: StoredRelease | None = None
     baseline: Baseline | None = None

@@ -36,7 +36,8 @@ def repair_labels(jira: JiraGateway, damaged: Damage) -> list[str]:
     notes = []
     for key, labels in damaged:
         jira.edit_issue(key, {}, {"labels": [{"add": label} for label in labels]})
-        notes.append(f"{key} had lost its label(s) {', '.join(labels)}: put back")
+        which = "label" if len(labels) == 1 else "labels"
+        notes.append(f"{key} had lost its {which} {', '.join(labels)}: put back")
     return notes
 
 
@@ -50,9 +51,14 @@ def relink_orphans(
         jira.edit_issue(key, jira.flavor.epic_link(epic_key, facts.epic_link_field), {})
     if not orphans:
         return []
+    tasks = (
+        f"{len(orphans)} existing task was"
+        if len(orphans) == 1
+        else f"{len(orphans)} existing tasks were"
+    )
     return [
-        f"the release epic was gone: {epic_key} replaces it, and {len(orphans)} existing "
-        f"task(s) were linked to it ({', '.join(orphans)})"
+        f"the release epic was gone: {epic_key} replaces it, and {tasks} linked to it "
+        f"({', '.join(orphans)})"
     ]
 
 

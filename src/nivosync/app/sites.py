@@ -7,7 +7,8 @@ import secrets
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from nivosync.confluence.dialects import confluence_gateway
@@ -27,11 +28,14 @@ from nivosync.sandbox import (
     MEMBER_PERMISSIONS,
     PROJECT_ADMIN,
     AdminCredential,
-    Sandbox,
     SiteSeed,
     UserSeed,
     private_dir,
+    stored_moment,
 )
+
+if TYPE_CHECKING:
+    from nivosync.sandbox import Sandbox  # started (werkzeug imported) only by open_sites
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ def open_sites(config: Config, environ: Mapping[str, str] | None = None) -> Iter
     jira, confluence = config.spec.jira, config.spec.confluence
     port = config.spec.sandbox.port
     if config.uses_sandbox:
+        from nivosync.sandbox import Sandbox
+
         private_dir(config.sandbox_db.parent)
         embedded = Sandbox.start(config.sandbox_db, site_seed(config, token))
     try:
@@ -221,6 +227,18 @@ def confluence_gateway_for(
     return confluence_gateway(transport, endpoint.flavor, settings.space, endpoint.public_url)
 
 
+def site_now(config: Config) -> datetime:
+    """Now where the releases are run, in the config's timezone. The one rule for "now":
+
+    - a config on the embedded sandbox (`jira.url: sandbox`): the sandbox's clock, kept in its
+      database, so every command — and `nivosync sandbox serve` on the same file — is on the
+      day `nivosync sandbox advance` (or ``POST /_sandbox/clock``) moved it to (real time
+      until someone does);
+    - a real site: the machine's clock."""
+    frozen = stored_moment(config.sandbox_db) if config.spec.jira.url == SANDBOX else None
+    return (frozen or datetime.now(UTC)).astimezone(ZoneInfo(config.spec.timezone))
+
+
 def today_in(config: Config) -> date:
-    """Today where the releases are run (the config's timezone)."""
-    return datetime.now(ZoneInfo(config.spec.timezone)).date()
+    """Today where the releases are run (the config's timezone; see `site_now`)."""
+    return site_now(config).date()

@@ -1,16 +1,21 @@
 """Whether a status page already shows tonight's measurement, decided before its chart is drawn.
 
 The publisher decides "unchanged" by comparing hashes of the body *and* of the attachments it
-would write, so it needs the chart; a quiet night must not even draw it (issue 12, item 7). The
-body depends only on what was measured, so it is rendered (cheap) and compared with the hash the
-page's `nivosync` property recorded at the last write; a chart recorded with that write is the
-chart of the same measurement. Anything else — no page, someone else's, a human's edit since,
-a missing chart, another title — goes to the publisher, which handles each case.
+would write; a quiet night must not even draw the chart (issue 12, item 7). The body depends
+only on what was measured, so it is rendered (cheap) and compared with the hash the page's
+`nivosync` property recorded at the last write; a chart recorded with that write is the chart
+of the same measurement. Anything else — no page, someone else's, a human's edit since, a
+missing chart, another title — goes to the publisher, which handles each case; what the
+property recorded for each attachment comes along, so that a chart showing what the page's
+chart already shows is not drawn either (issue 15: a changed body, e.g. a new history row,
+with the same bars).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from nivosync.app.publisher import PROPERTY_KEY, PageIdentity, PageResult, with_anchor
 from nivosync.confluence.gateway import ConfluenceGateway
@@ -19,22 +24,32 @@ from nivosync.render.status_page import CHART_FILE
 KIND = "status"
 
 
-def unchanged_page(
+@dataclass(frozen=True)
+class Shown:
+    """A status page as nivosync's last write of it left it."""
+
+    unchanged: PageResult | None = None  # it shows exactly tonight's body and its chart
+    files: Mapping[str, str] = field(default_factory=dict)  # attachment → digest recorded
+
+
+def shown_page(
     confluence: ConfluenceGateway,
     identity: PageIdentity,
     title: str,
     body: str,
     known_id: str | None,
-) -> PageResult | None:
-    """The page `known_id` as an "unchanged" result when nivosync's last write of it holds
-    exactly `body` (and its chart); None when it must be published. Two reads, no write."""
+) -> Shown:
+    """The page `known_id`: "unchanged" when nivosync's last write of it holds exactly `body`
+    (and its chart), and the attachments that write recorded. Two reads, no write."""
     if not known_id:
-        return None
+        return Shown()
     page = confluence.page(known_id)
     if page is None or page.title != title:
-        return None
+        return Shown()
     prop = confluence.page_property(page.id, PROPERTY_KEY)
     recorded = prop.value if prop is not None and isinstance(prop.value, dict) else {}
+    files = recorded.get("attachments")
+    files = {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
     digest = hashlib.sha256(with_anchor(body, identity.anchor(KIND)).encode()).hexdigest()
     expected = {
         "slug": identity.slug,
@@ -43,8 +58,10 @@ def unchanged_page(
         "version": page.version,  # nobody wrote the page since (else: the publisher's checks)
         "labels": list(identity.labels(KIND)),
     }
+    if (recorded.get("slug"), recorded.get("kind")) != (identity.slug, KIND):
+        return Shown()  # not nivosync's record of this page: the publisher finds out whose
     if any(recorded.get(key) != value for key, value in expected.items()):
-        return None
-    if CHART_FILE not in (recorded.get("attachments") or {}):
-        return None
-    return PageResult(KIND, title, "unchanged", page.id, page.url)
+        return Shown(files=files)
+    if CHART_FILE not in files:
+        return Shown(files=files)
+    return Shown(PageResult(KIND, title, "unchanged", page.id, page.url), files)

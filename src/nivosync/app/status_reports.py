@@ -19,9 +19,10 @@ import structlog
 from nivosync.app.approval_reading import found_approvals
 from nivosync.app.mentions import Mentions
 from nivosync.app.notify import Notice, Notifier
+from nivosync.app.progress import SILENT, Progress
 from nivosync.app.publisher import FileToAttach, PageIdentity, PageResult, PageSpec, Publisher
 from nivosync.app.releases import ReleaseRecord, record_history, record_pages, tasks_by_release
-from nivosync.app.status_pages import unchanged_page
+from nivosync.app.status_pages import shown_page
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Space
 from nivosync.core.approvals import with_approvals
@@ -39,7 +40,7 @@ from nivosync.errors import NivosyncError
 from nivosync.http import HttpError
 from nivosync.jira.gateway import JiraGateway
 from nivosync.jira.models import IssueSnapshot
-from nivosync.render.slip_chart import slip_chart_png
+from nivosync.render.slip_chart import chart_digest, slip_chart_png
 from nivosync.render.status_page import (
     CHART_FILE,
     PAGE_LAYOUT,
@@ -151,9 +152,13 @@ def milestone_owners(baseline: Baseline, slippage: ReleaseSlippage) -> dict[str,
 
 
 def measure(
-    jira: JiraGateway, records: Sequence[ReleaseRecord], as_of: date
+    jira: JiraGateway,
+    records: Sequence[ReleaseRecord],
+    as_of: date,
+    progress: Progress = SILENT,
 ) -> Iterator[ReleaseSync]:
     """Slippage of every release, batch by batch; a failure marks its releases, not the run."""
+    progress.stage("reading the releases' tasks", len(records))
     for start in range(0, len(records), BATCH):
         batch = records[start : start + BATCH]
         began = time.monotonic()
@@ -165,6 +170,7 @@ def measure(
                     record, error=f"could not read its issues: {exc}", history=history_of(record)
                 )
             continue
+        progress.advance(len(batch))
         for record in batch:
             yield _measured(record, tasks.get(record.slug, []), as_of)
         log.info(
@@ -223,6 +229,7 @@ class StatusPublisher:
     workers: int = 4
     force: bool = False
     notifier: Notifier | None = None
+    progress: Progress = SILENT
     mentions: Mentions = field(init=False)
 
     def __post_init__(self) -> None:
@@ -232,11 +239,14 @@ class StatusPublisher:
         """Pages in parallel (Confluence), then the Jira bookkeeping in this thread."""
         for item in results:
             self._guarded(item, self._place)
+        self.progress.stage("publishing status pages", len(results))
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="pages") as pool:
             list(pool.map(self._publish_page, results))
+        self.progress.stage("recording the releases' history in Jira", len(results))
         for item in results:
             if item.publish_error is None:
                 self._guarded(item, self._record_in_jira)
+            self.progress.advance()
 
     def _place(self, item: ReleaseSync) -> None:
         """Tonight's measurement against the release's history (pure; nothing is read)."""
@@ -249,6 +259,7 @@ class StatusPublisher:
 
     def _publish_page(self, item: ReleaseSync) -> None:
         self._guarded(item, self._write_page)
+        self.progress.advance()
 
     @staticmethod
     def _guarded(item: ReleaseSync, step: Callable[[ReleaseSync], None]) -> None:
@@ -309,11 +320,11 @@ class StatusPublisher:
                     title, item.slippage, item.earlier, browse, item.state, shown
                 )
                 known = None if self.force else item.record.pages.get("status")
-                item.page = unchanged_page(confluence, identity, title, body, known)
+                page = shown_page(confluence, identity, title, body, known)
+                item.page = page.unchanged
                 if item.page is not None:
                     return None
-                chart = slip_chart_png(item.slippage, item.title)
-                files = (FileToAttach(CHART_FILE, chart, "image/png"),)
+                files = (_chart(item.slippage, item.title, page.files.get(CHART_FILE)),)
                 return PageSpec("status", title, body, attachments=files, message=_said(item))
             except (HttpError, NivosyncError):
                 raise
@@ -357,6 +368,16 @@ class StatusPublisher:
         if item.notified:
             log.info("change told", release=item.record.slug, kind=kind, channels=item.notified)
         return tuple(owed)
+
+
+def _chart(slippage: ReleaseSlippage, title: str, recorded: str | None) -> FileToAttach:
+    """The chart, drawn now (a failure is this release's) unless the page's chart already
+    shows the same: then it is drawn only if the publisher finds it must upload it after all."""
+    digest = chart_digest(slippage, title)
+    if recorded == digest:
+        later = lambda: slip_chart_png(slippage, title)  # noqa: E731
+        return FileToAttach(CHART_FILE, later, "image/png", digest)
+    return FileToAttach(CHART_FILE, slip_chart_png(slippage, title), "image/png", digest)
 
 
 def _said(item: ReleaseSync) -> str:

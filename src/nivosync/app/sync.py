@@ -11,6 +11,7 @@ import structlog
 
 from nivosync.app.lifecycle import Finishing, finish_releases, publish_cancelled
 from nivosync.app.notify import Notifier, webhook_from
+from nivosync.app.progress import SILENT, Progress
 from nivosync.app.publish import space_and_root
 from nivosync.app.publisher import PageIdentity, PageResult, PageSpec, Publisher
 from nivosync.app.releases import ReleaseRecord, epics, existing_release, find_release
@@ -68,6 +69,7 @@ def sync_releases(
     notify: bool = True,
     publish_past: bool = False,
     force: bool = False,
+    progress: Progress = SILENT,
 ) -> SyncRun:
     if everything == bool(customer or release) or (not everything and not (customer and release)):
         raise InvalidInput("give either --all, or both --customer and --release")
@@ -77,21 +79,21 @@ def sync_releases(
     began = time.monotonic()
     with open_sites(config) as sites:
         jira = jira_gateway(sites, config)
+        progress.stage("finding the releases in Jira" if everything else "reading the release")
         jira.site_facts()
         records = _records(jira, config, customer, release, as_of, everything)
         # A cancelled release is no longer measured; a done one only when asked for by name.
         finished = [r for r in records if r.finish and (everything or r.finish.state != "done")]
         running = [r for r in records if r not in finished]
-        run = SyncRun(as_of, list(measure(jira, running, as_of)), None, finished)
+        run = SyncRun(as_of, list(measure(jira, running, as_of, progress)), None, finished)
         past = run.past
         current = [r for r in run.results if r.record.slug not in past]
         run.finishing = finish_releases(jira, config.spec.lifecycle, current, finished, as_of)
         published = run.results if publish_past else current
         if publish and (published or everything):
             notifier = Notifier(jira, config, webhook, enabled=notify)
-            run.portfolio = _publish(
-                sites, config, jira, run, published, everything, notifier, force
-            )
+            publisher = _StatusPages(notifier, force, progress)
+            run.portfolio = _publish(sites, config, jira, run, published, everything, publisher)
     _log_run(run.results, began)
     return run
 
@@ -135,6 +137,15 @@ def _records(
     return [existing_release(jira, identity, record, "create it first with `nivosync create`")]
 
 
+@dataclass(frozen=True)
+class _StatusPages:
+    """How tonight's status pages are written: who is told, over edits or not, and shown."""
+
+    notifier: Notifier | None
+    force: bool
+    progress: Progress
+
+
 def _publish(
     sites: Sites,
     config: Config,
@@ -142,8 +153,7 @@ def _publish(
     run: SyncRun,
     published: list[ReleaseSync],
     everything: bool,
-    notifier: Notifier | None = None,
-    force: bool = False,
+    how: _StatusPages,
 ) -> PageResult | None:
     """Status pages of `published`; then, with --all and no look-back left out, the
     portfolio (a look back must not replace tonight's view of every release)."""
@@ -157,14 +167,16 @@ def _publish(
         space,
         root_id,
         workers=config.spec.sync.page_workers,
-        force=force,
-        notifier=notifier,
+        force=how.force,
+        notifier=how.notifier,
+        progress=how.progress,
     ).publish(published)
     for record in run.finished:
         if record.finish and record.finish.state == "cancelled":
             _republish_cancelled(sites, config, jira, record, run)
     if not everything or len(published) < len(run.results):
         return None
+    how.progress.stage("publishing the portfolio page")
     rows = [_portfolio_row(item) for item in run.results]
     rows += [finished_row(record) for record in run.finished]
     identity = PageIdentity(f"portfolio-{jira.project_key.lower()}")

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import TextIO
 
 from nivosync.app.create import create_and_publish
-from nivosync.app.creation import Progress
+from nivosync.app.progress import SILENT, Progress
 from nivosync.errors import EXIT_OK, EXIT_OPERATIONAL
-from nivosync.views.create_text import create_json, create_text
+from nivosync.views.create_text import create_json, create_summary, create_text
+from nivosync.views.documents import json_text
 from nivosync.views.publish_text import pages_json, pages_text
+from nivosync.views.style import PLAIN, OutputStyle
 
 
 def run_create(
@@ -26,30 +27,32 @@ def run_create(
     publish: bool = True,
     as_json: bool,
     out: TextIO,
-    progress: Progress,
+    progress: Progress = SILENT,
+    style: OutputStyle = PLAIN,
 ) -> int:
     """Exit 0 when the release is complete, 1 when not."""
-    run = create_and_publish(
-        config_path,
-        template_name,
-        customer,
-        release,
-        start,
-        dry_run=dry_run,
-        update=update,
-        publish=publish,
-        progress=progress,
-    )
+    with progress:  # on a terminal while Jira and Confluence work; gone before the output
+        run = create_and_publish(
+            config_path,
+            template_name,
+            customer,
+            release,
+            start,
+            dry_run=dry_run,
+            update=update,
+            publish=publish,
+            progress=progress,
+        )
     if as_json:
         document = create_json(run.outcome, run.browse_url, run.names)
         document["pages"] = [pages_json(p) for p in run.pages]
         document["failures"] += [run.page_error] if run.page_error else []
-        json.dump(document, out, indent=2)
-        out.write("\n")
+        out.write(json_text(document))
     else:
-        out.write(create_text(run.outcome, run.browse_url, run.names))
+        out.write(create_text(run.outcome, run.browse_url, run.names, style))
         if run.pages:
-            out.write("\n" + pages_text(run.pages))
+            out.write("\n" + pages_text(run.pages, style))
         if run.page_error:
             out.write(f"\n{run.page_error}\n")
+        out.write("\n" + create_summary(run.outcome, run.pages))
     return EXIT_OK if run.ok else EXIT_OPERATIONAL

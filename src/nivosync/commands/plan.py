@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -11,7 +10,9 @@ from typing import TextIO
 from nivosync.app.planning import plan_release
 from nivosync.core.plan import late_start, plan_to_json
 from nivosync.errors import EXIT_OK
+from nivosync.views.documents import json_text
 from nivosync.views.plan_text import plan_text
+from nivosync.views.style import Format, OutputStyle
 from nivosync.views.words import late_start_text
 
 
@@ -21,16 +22,17 @@ def run_plan(
     customer: str,
     release: str,
     start: date,
-    as_json: bool,
     out: TextIO,
+    *,
+    fmt: Format,
+    style: OutputStyle,
 ) -> int:
     plan, today = plan_release(config_path, template_name, customer, release, start)
     late = late_start(plan, today)
     if late is not None:
         print(late_start_text(plan.start, today, late), file=sys.stderr)
-    if as_json:
-        json.dump(plan_to_json(plan), out, indent=2, ensure_ascii=False)
-        out.write("\n")
+    if fmt == "json":
+        out.write(json_text(plan_to_json(plan)))
     else:
-        out.write(plan_text(plan))
+        out.write(plan_text(plan, style, fmt))
     return EXIT_OK

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from nivosync.app.progress import SILENT, Progress
 from nivosync.app.publish import publish_pages
 from nivosync.app.publisher import PageResult
 from nivosync.app.remembered import InputKind
 from nivosync.errors import EXIT_OK, EXIT_OPERATIONAL
-from nivosync.views.publish_text import outcome_text, pages_text, publish_json
+from nivosync.views.documents import json_text
+from nivosync.views.publish_text import outcome_text, pages_text, publish_json, publish_summary
+from nivosync.views.style import PLAIN, OutputStyle
 
 
 def run_publish(
@@ -29,27 +31,31 @@ def run_publish(
     out: TextIO,
     forget_notes: bool = False,
     forget_change_advisory: bool = False,
+    progress: Progress = SILENT,
+    style: OutputStyle = PLAIN,
 ) -> int:
     """Exit 0 when every page says what was asked, 1 when one was not written (a conflict)."""
     forget: list[InputKind] = ["notes"] if forget_notes else []
     forget += ["change-advisory"] if forget_change_advisory else []
-    outcome = publish_pages(
-        config_path,
-        customer,
-        release,
-        kinds=kinds,
-        notes_path=notes_path,
-        advisory_path=advisory_path,
-        template_name=template_name,
-        dry_run=dry_run,
-        force=force,
-        forget=forget,
-    )
+    with progress:  # on a terminal while the pages are written; gone before the output
+        outcome = publish_pages(
+            config_path,
+            customer,
+            release,
+            kinds=kinds,
+            notes_path=notes_path,
+            advisory_path=advisory_path,
+            template_name=template_name,
+            dry_run=dry_run,
+            force=force,
+            forget=forget,
+            progress=progress,
+        )
     if as_json:
-        json.dump(publish_json(outcome.pages, dry_run, outcome), out, indent=2)
-        out.write("\n")
+        out.write(json_text(publish_json(outcome.pages, dry_run, outcome)))
     else:
-        out.write(pages_text(outcome.pages) + outcome_text(outcome))
+        out.write(pages_text(outcome.pages, style) + outcome_text(outcome, style))
+        out.write("\n" + publish_summary(outcome.pages, dry_run))
     return exit_code(outcome.pages)
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from nivosync.app.progress import SILENT, Progress
 from nivosync.app.sync import sync_releases
 from nivosync.errors import EXIT_OK, EXIT_OPERATIONAL
+from nivosync.views.documents import json_text
+from nivosync.views.style import PLAIN, Format, OutputStyle
 from nivosync.views.sync_text import sync_json, sync_text
 
 EXIT_SLIPPING = 3
@@ -21,30 +23,33 @@ def run_sync(
     *,
     everything: bool,
     as_of: date | None,
-    as_json: bool,
+    fmt: Format,
     publish: bool,
     fail_on_slip: bool,
     out: TextIO,
     notify: bool = True,
     publish_past: bool = False,
     force: bool = False,
+    progress: Progress = SILENT,
+    style: OutputStyle = PLAIN,
 ) -> int:
-    run = sync_releases(
-        config_path,
-        customer,
-        release,
-        everything=everything,
-        as_of=as_of,
-        publish=publish,
-        notify=notify,
-        publish_past=publish_past,
-        force=force,
-    )
-    if as_json:
-        json.dump(sync_json(run), out, indent=2)
-        out.write("\n")
+    with progress:  # on a terminal while releases are read and pages written
+        run = sync_releases(
+            config_path,
+            customer,
+            release,
+            everything=everything,
+            as_of=as_of,
+            publish=publish,
+            notify=notify,
+            publish_past=publish_past,
+            force=force,
+            progress=progress,
+        )
+    if fmt == "json":
+        out.write(json_text(sync_json(run)))
     else:
-        out.write(sync_text(run))
+        out.write(sync_text(run, style, fmt))
     if run.failed:
         return EXIT_OPERATIONAL
     return EXIT_SLIPPING if fail_on_slip and run.slipping else EXIT_OK

@@ -10,9 +10,7 @@ provides the session: its page helpers call v1 content endpoints Cloud no longer
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
-
-import requests
+from typing import TYPE_CHECKING, Any
 
 from nivosync.confluence.errors import ADD_ATTACHMENT, ADD_PAGE, explain
 from nivosync.confluence.models import (
@@ -24,6 +22,9 @@ from nivosync.confluence.models import (
     StaleVersion,
 )
 from nivosync.http import HttpError, SiteWords, Transport, json_body
+
+if TYPE_CHECKING:
+    import requests  # only its types: the transport imports it with a site
 
 NO_CHECK = {"X-Atlassian-Token": "no-check"}  # required for multipart uploads (XSRF guard)
 SEARCH_LIMIT = 50  # results per CQL search page

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-import holidays as holidays_lib
+if TYPE_CHECKING:
+    import holidays as holidays_lib
 
 DAYS_PER_WEEK = 5
 ENGLISH = "en_US"  # holiday names on pages must not depend on the machine's locale
@@ -111,16 +113,20 @@ def _days(first: date, last: date) -> Iterator[date]:
 
 
 def regional_holidays(country: str, subdivision: str | None) -> Mapping[date, str]:
-    """Public holidays of a country (and subdivision) from the `holidays` package."""
-    supported = holidays_lib.list_supported_countries()
+    """Public holidays of a country (and subdivision) from the `holidays` package (imported
+    here, and only the one country's module: a config without `country` never pays for it)."""
+    import holidays as holidays_lib
+    from holidays.registry import EntityLoader
+
     code = country.upper()
-    if code not in supported:
+    if code not in EntityLoader.get_country_codes():
         raise CalendarError(
             f"unknown country '{country}': use an ISO 3166-1 alpha-2 code the `holidays` "
             "package supports (e.g. US, DE, GB)"
         )
-    if subdivision is not None and subdivision not in supported[code]:
-        choices = ", ".join(supported[code][:12]) or "none"
+    subdivisions = list(getattr(holidays_lib, code).subdivisions)
+    if subdivision is not None and subdivision not in subdivisions:
+        choices = ", ".join(subdivisions[:12]) or "none"
         raise CalendarError(
             f"unknown subdivision '{subdivision}' for {code}: choose one of {choices}"
         )

@@ -13,7 +13,7 @@ from yaml.constructor import SafeConstructor
 from nivosync.core.identity import control_message, escaped, first_control
 from nivosync.errors import InvalidInput, Problem, display_path
 from nivosync.inputs.files import read_text_file
-from nivosync.inputs.yaml_limits import LimitedLoader, YamlLimitExceeded
+from nivosync.inputs.yaml_limits import YamlLimitExceeded, compose
 
 __all__ = ["Location", "YamlDocument", "dotted", "load_yaml_mapping", "read_text_file"]
 
@@ -80,7 +80,7 @@ class _Builder:
         try:
             value = self._constructor.construct_object(node, deep=True)
         except (ValueError, OverflowError) as exc:
-            plain = isinstance(node, yaml.ScalarNode) and node.style is None
+            plain = isinstance(node, yaml.ScalarNode) and not node.style  # libyaml: ''
             if plain and node.tag == TIMESTAMP_TAG:
                 # Looks like a date but is none (2026-02-30): kept as the text written, so the
                 # schema reports it at its key, with its line, or takes it where text is meant.
@@ -128,9 +128,8 @@ def load_yaml_mapping(path: Path, what: str, text: str | None = None) -> YamlDoc
     `text`: the file's text already read (or remembered), parsed as if read from `path`."""
     name = display_path(path)
     text = read_text_file(path, what) if text is None else text
-    loader = LimitedLoader(text)
     try:
-        node = loader.get_single_node()
+        node = compose(text)
     except YamlLimitExceeded as exc:
         raise InvalidInput(f"{name}: {exc}", [Problem(name, exc.line, str(exc))]) from None
     except yaml.MarkedYAMLError as exc:
@@ -142,8 +141,6 @@ def load_yaml_mapping(path: Path, what: str, text: str | None = None) -> YamlDoc
         ) from None
     except yaml.YAMLError as exc:
         raise InvalidInput(f"{name}: invalid YAML: {exc}") from None
-    finally:
-        loader.dispose()
     if node is None:
         raise InvalidInput(f"{name}: {what} is empty")
     if not isinstance(node, yaml.MappingNode):

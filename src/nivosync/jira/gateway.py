@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
 import structlog
 
 from nivosync.http import HttpError, SiteWords, Transport, json_body
@@ -23,6 +22,9 @@ from nivosync.jira.models import (
     JiraUser,
     SiteFacts,
 )
+
+if TYPE_CHECKING:
+    import requests  # only its types: the transport imports it with a site
 
 log = structlog.get_logger(__name__)
 RECONCILE_LIMIT = 50  # ids Cloud's search reconciles per request

@@ -5,24 +5,30 @@ reads `as_of` (an unchanged measurement must give the same bytes, or its attachm
 rewritten). Each task has two bars: its planned start → due, and under it its forecast start →
 forecast finish (open) or actual finish (done), coloured by whether it is late; tasks on the
 critical path (float 0) have a red edge and a bold red label.
+
+What is drawn is laid out first as plain shapes (`slip_chart_layout`: pure, tested, and what
+`chart_digest` hashes, so a sync knows the chart is unchanged without drawing it), then painted
+with Pillow: a few milliseconds where matplotlib took ~300 ms a chart, most of it laying out
+and rasterising text one glyph at a time. Pillow is imported only when a chart is painted.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
-
-import matplotlib.dates as mdates
-from matplotlib.artist import Artist
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nivosync.core.slippage import MilestoneSlippage, ReleaseSlippage, TaskSlippage
 from nivosync.render.status_page import short_name
+
+if TYPE_CHECKING:
+    from PIL.ImageDraw import ImageDraw
+    from PIL.ImageFont import FreeTypeFont, ImageFont
 
 PLANNED = "#B3D4FF"
 FORECAST = "#4C9AFF"  # open, forecast to finish by its due
@@ -31,7 +37,14 @@ ON_TIME = "#36B37E"  # done by its due
 LATE = "#FF5630"  # done after its due
 CRITICAL = "#BF2600"
 MILESTONE = "#6554C0"
-BAR = 0.34  # each of a task's two bars, in rows
+INK, GRID, FRAME = "#172B4D", "#DFE1E6", "#6B778C"
+# What a chart digest covers besides the layout: a new look draws every chart once again.
+RENDERER = "nivosync-slip-chart/2"
+WIDTH, LEFT, RIGHT = 1000, 360, 980  # the plot spans LEFT..RIGHT
+TOP, ROW, BAR = 40, 30, 10  # rows of ROW px; each of a task's two bars is BAR px high
+LABEL_CHARS = 64  # a longer row label is cut (with …, its slip kept) left of the plot
+# Month names are never the locale's.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -43,6 +56,64 @@ class TaskBar:
     forecast: tuple[date, date]  # forecast start → forecast finish, or actual finish if done
     colour: str
     critical: bool
+
+
+@dataclass(frozen=True)
+class Box:
+    """A filled rectangle (left, top, right, bottom), with an edge when `edge` is set."""
+
+    box: tuple[int, int, int, int]
+    fill: str
+    edge: str | None = None
+    edge_width: int = 0
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A straight line."""
+
+    start: tuple[int, int]
+    end: tuple[int, int]
+    colour: str
+    width: int = 1
+
+
+@dataclass(frozen=True)
+class Diamond:
+    """A milestone marker centred on `at`."""
+
+    at: tuple[int, int]
+    colour: str
+    radius: int = 6
+
+
+@dataclass(frozen=True)
+class Label:
+    """Text anchored at `at` (Pillow anchors: "rm" right-middle, "mm" centre, "lm" left)."""
+
+    at: tuple[int, int]
+    text: str
+    colour: str = INK
+    bold: bool = False
+    size: int = 10
+    anchor: str = "rm"
+
+
+Shape = Box | Rule | Diamond | Label
+
+
+@dataclass(frozen=True)
+class ChartLayout:
+    """Everything the chart shows, in painting order."""
+
+    size: tuple[int, int]
+    shapes: tuple[Shape, ...]
+
+    def labels(self) -> list[Label]:
+        return [s for s in self.shapes if isinstance(s, Label)]
+
+    def boxes(self) -> list[Box]:
+        return [s for s in self.shapes if isinstance(s, Box)]
 
 
 def task_bar(task: TaskSlippage, release_title: str) -> TaskBar:
@@ -66,86 +137,173 @@ def task_bar(task: TaskSlippage, release_title: str) -> TaskBar:
 
 def slip_chart_png(slippage: ReleaseSlippage, title: str) -> bytes:
     """The chart as PNG bytes: the same measurement always gives the same bytes."""
-    out = io.BytesIO()
-    slip_chart_figure(slippage, title).savefig(out, format="png", metadata={"Software": None})
-    return out.getvalue()
+    return paint(slip_chart_layout(slippage, title))
 
 
-def slip_chart_figure(slippage: ReleaseSlippage, title: str) -> Figure:
+def chart_digest(slippage: ReleaseSlippage, title: str) -> str:
+    """What identifies the chart without drawing it: equal digests, equal PNGs."""
+    layout = slip_chart_layout(slippage, title)
+    return hashlib.sha256(f"{RENDERER}|{layout!r}".encode()).hexdigest()
+
+
+def slip_chart_layout(slippage: ReleaseSlippage, title: str) -> ChartLayout:
     """A Gantt-like chart: per milestone its tasks' two bars, then its planned (and, when
-    later, projected) end as diamonds."""
-    tasks = list(slippage.tasks)
-    rows = len(tasks) + len(slippage.milestones)
-    # A bare Figure (no pyplot): no global state, so status pages can render in parallel.
-    height = 0.36 * rows + 1.6
-    fig = Figure(figsize=(10, height), dpi=100)
-    ax = fig.subplots()
-    labels: list[tuple[str, bool]] = []
+    later, projected) end as diamonds; Monday grid lines, a title and a legend."""
+    rows: list[TaskBar | MilestoneSlippage] = []
     for milestone in slippage.milestones:
-        for task in (t for t in tasks if t.milestone == milestone.id):
-            bar = task_bar(task, title)
-            _draw_task(ax, len(labels), bar)
-            labels.append((bar.label, bar.critical))
-        _draw_milestone(ax, len(labels), milestone)
-        labels.append((f"◆ {milestone.name}" + ("  (missed)" if milestone.missed else ""), False))
-    _decorate(ax, labels, f"{title} — planned vs forecast / actual")
-    # Fixed margins: tight_layout measures every label and costs more than the drawing.
-    fig.subplots_adjust(left=0.36, right=0.98, top=1 - 0.45 / height, bottom=0.45 / height)
-    return fig
+        rows += [task_bar(t, title) for t in slippage.tasks if t.milestone == milestone.id]
+        rows.append(milestone)
+    scale = _Scale.of(rows)
+    bottom = TOP + ROW * len(rows)
+    shapes: list[Shape] = [*_grid(scale, bottom)]
+    for n, row in enumerate(rows):
+        middle = TOP + ROW * n + ROW // 2
+        if isinstance(row, TaskBar):
+            shapes += _task_shapes(scale, middle, row)
+        else:
+            shapes += _milestone_shapes(scale, middle, row)
+    shapes.append(Box((LEFT, TOP - 6, RIGHT, bottom + 6), "", FRAME, 1))  # the plot's frame
+    heading = f"{title} — planned vs forecast / actual"
+    shapes.append(Label(((LEFT + RIGHT) // 2, 18), heading, size=12, anchor="mm"))
+    shapes += _legend(bottom + 40)
+    return ChartLayout((WIDTH, bottom + 86), tuple(shapes))
 
 
-def _draw_task(ax: Axes, y: int, bar: TaskBar) -> None:
-    (start, end), (f_start, f_end) = bar.planned, bar.forecast
-    ax.barh(y - BAR / 2, _width(start, end), left=_x(start), height=BAR, color=PLANNED)
-    edge = {"edgecolor": CRITICAL, "linewidth": 1.6} if bar.critical else {"edgecolor": "none"}
-    ax.barh(
-        y + BAR / 2, _width(f_start, f_end), left=_x(f_start), height=BAR, color=bar.colour, **edge
-    )
+@dataclass(frozen=True)
+class _Scale:
+    """Dates → x pixels over the plot (a day is a column; both ends of a bar included)."""
+
+    first: date
+    days: int
+
+    @classmethod
+    def of(cls, rows: Sequence[TaskBar | MilestoneSlippage]) -> _Scale:
+        dates: list[date] = []
+        for row in rows:
+            if isinstance(row, TaskBar):
+                dates += [*row.planned, *row.forecast]
+            else:
+                dates += [row.planned_end, row.projected_end]
+        first, last = min(dates), max(dates)
+        return cls(first, (last - first).days + 1)
+
+    def x(self, day: date) -> int:
+        return LEFT + round((day - self.first).days * (RIGHT - LEFT) / self.days)
+
+    def span(self, start: date, end: date) -> tuple[int, int]:
+        return self.x(start), max(self.x(end + timedelta(days=1)) - 1, self.x(start) + 1)
 
 
-def _draw_milestone(ax: Axes, y: int, milestone: MilestoneSlippage) -> None:
-    planned, projected = _x(milestone.planned_end) + 0.5, _x(milestone.projected_end) + 0.5
-    ax.scatter([planned], [y], marker="D", color=MILESTONE, zorder=3)
-    if milestone.projected_end != milestone.planned_end:
-        ax.plot([planned, projected], [y, y], color=LATE, lw=1)
-        ax.scatter([projected], [y], marker="D", color=LATE, zorder=3)
+def _grid(scale: _Scale, bottom: int) -> list[Shape]:
+    """A line and a date under each Monday."""
+    shapes: list[Shape] = []
+    monday = scale.first + timedelta(days=-scale.first.weekday() % 7)
+    while (monday - scale.first).days < scale.days:
+        x = scale.x(monday)
+        shapes.append(Rule((x, TOP - 6), (x, bottom + 6), GRID))
+        text = f"{_MONTHS[monday.month - 1]} {monday.day:02d}"
+        shapes.append(Label((x, bottom + 18), text, FRAME, anchor="mm"))
+        monday += timedelta(days=7)
+    return shapes
 
 
-def _decorate(ax: Axes, labels: Sequence[tuple[str, bool]], title: str) -> None:
-    # People's text is plain text: `$^$` in a summary is no matplotlib mathtext.
-    ax.set_yticks(range(len(labels)), [text for text, _ in labels], fontsize=7, parse_math=False)
-    for tick, (_text, critical) in zip(ax.get_yticklabels(), labels, strict=True):
-        if critical:
-            tick.set_fontweight("bold")
-            tick.set_color(CRITICAL)
-    ax.invert_yaxis()
-    # matplotlib.dates ships without annotations: the calls are untyped, not wrong.
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %d"))  # type: ignore[no-untyped-call]
-    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO))  # type: ignore[no-untyped-call]
-    ax.tick_params(axis="x", labelsize=7)
-    ax.grid(axis="x", color="#DFE1E6", lw=0.5)
-    ax.set_title(title, fontsize=9, parse_math=False)
-    ax.legend(handles=_legend(), loc="upper right", fontsize=6, framealpha=0.9)
-
-
-def _legend() -> list[Artist]:
-    """Every entry always, whatever the data: the legend never moves the drawing."""
+def _task_shapes(scale: _Scale, middle: int, bar: TaskBar) -> list[Shape]:
+    (left, right), (f_left, f_right) = scale.span(*bar.planned), scale.span(*bar.forecast)
+    edge = (CRITICAL, 2) if bar.critical else (None, 0)
+    text = _fitted(bar.label)
     return [
-        Patch(color=PLANNED, label="planned"),
-        Patch(color=FORECAST, label="forecast, on time"),
-        Patch(color=PROJECTED, label="forecast, late"),
-        Patch(color=ON_TIME, label="done on time"),
-        Patch(color=LATE, label="done late"),
-        Patch(facecolor="white", edgecolor=CRITICAL, linewidth=1.6, label="critical path"),
-        Line2D([], [], marker="D", color=MILESTONE, ls="none", label="milestone planned"),
-        Line2D([], [], marker="D", color=LATE, ls="none", label="milestone projected"),
+        Box((left, middle - BAR, right, middle - 1), PLANNED),
+        Box((f_left, middle, f_right, middle + BAR - 1), bar.colour, *edge),
+        Label((LEFT - 8, middle), text, CRITICAL if bar.critical else INK, bar.critical),
     ]
 
 
-def _width(start: date, end: date) -> int:
-    return (end - start).days + 1  # x is in days (matplotlib date numbers); both days included
+def _milestone_shapes(scale: _Scale, middle: int, milestone: MilestoneSlippage) -> list[Shape]:
+    planned = sum(scale.span(milestone.planned_end, milestone.planned_end)) // 2
+    projected = sum(scale.span(milestone.projected_end, milestone.projected_end)) // 2
+    shapes: list[Shape] = []
+    if milestone.projected_end != milestone.planned_end:
+        shapes.append(Rule((planned, middle), (projected, middle), LATE))
+        shapes.append(Diamond((projected, middle), LATE))
+    shapes.append(Diamond((planned, middle), MILESTONE))
+    name = f"◆ {milestone.name}" + ("  (missed)" if milestone.missed else "")
+    return [*shapes, Label((LEFT - 8, middle), _fitted(name))]
 
 
-def _x(day: date) -> float:
-    """A date as matplotlib's x value (days since its epoch), which the date formatter reads."""
-    return float(mdates.date2num(day))  # type: ignore[no-untyped-call]
+def _fitted(label: str) -> str:
+    """`label` cut to LABEL_CHARS, keeping what follows the name ("  (missing in Jira)  (+3)")."""
+    if len(label) <= LABEL_CHARS:
+        return label
+    name, cut, rest = label.partition("  (")
+    tail = cut + rest
+    return name[: max(LABEL_CHARS - len(tail) - 1, 8)] + "…" + tail
+
+
+LEGEND: tuple[tuple[str, str, str | None], ...] = (
+    # (text, fill, edge); a diamond for the milestones
+    ("planned", PLANNED, None),
+    ("forecast, on time", FORECAST, None),
+    ("forecast, late", PROJECTED, None),
+    ("done on time", ON_TIME, None),
+    ("done late", LATE, None),
+    ("critical path", "#FFFFFF", CRITICAL),
+    ("milestone planned", MILESTONE, "diamond"),
+    ("milestone projected", LATE, "diamond"),
+)
+
+
+def _legend(top: int) -> list[Shape]:
+    """Every entry always, whatever the data (the legend never moves the drawing): two rows
+    of four under the plot."""
+    shapes: list[Shape] = []
+    for n, (text, fill, edge) in enumerate(LEGEND):
+        x, y = LEFT + (n % 4) * 155, top + (n // 4) * 18
+        if edge == "diamond":
+            shapes.append(Diamond((x + 9, y), fill, 5))
+        else:
+            shapes.append(Box((x, y - 5, x + 18, y + 5), fill, edge, 2 if edge else 0))
+        shapes.append(Label((x + 24, y), text, size=9, anchor="lm"))
+    return shapes
+
+
+def paint(layout: ChartLayout) -> bytes:
+    """The layout as PNG bytes (deterministic: no metadata, no time stamp)."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", layout.size, "#FFFFFF")
+    draw = ImageDraw.Draw(image)
+    fonts: dict[tuple[bool, int], FreeTypeFont | ImageFont] = {}  # per chart: thread-safe
+    for shape in layout.shapes:
+        if isinstance(shape, Box):
+            _paint_box(draw, shape)
+        elif isinstance(shape, Rule):
+            draw.line([shape.start, shape.end], fill=shape.colour, width=shape.width)
+        elif isinstance(shape, Diamond):
+            (x, y), r = shape.at, shape.radius
+            draw.polygon([(x, y - r), (x + r, y), (x, y + r), (x - r, y)], fill=shape.colour)
+        else:
+            key = (shape.bold, shape.size)
+            font = fonts.get(key) or fonts.setdefault(key, _font(*key))
+            draw.text(shape.at, shape.text, fill=shape.colour, font=font, anchor=shape.anchor)
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=3)  # 6+ costs more CPU than it saves bytes
+    return out.getvalue()
+
+
+def _paint_box(draw: ImageDraw, box: Box) -> None:
+    left, top, right, bottom = box.box
+    fill = box.fill or None
+    draw.rectangle((left, top, right, bottom), fill=fill, outline=box.edge, width=box.edge_width)
+
+
+def _font(bold: bool, size: int) -> FreeTypeFont | ImageFont:
+    """DejaVu Sans (it has ◆, — and accented letters), as matplotlib ships it — found without
+    importing matplotlib — else Pillow's own font."""
+    from PIL import ImageFont
+
+    spec = importlib.util.find_spec("matplotlib")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder, "mpl-data", "fonts", "ttf", f"DejaVuSans{'-Bold' if bold else ''}.ttf")
+        if path.is_file():
+            return ImageFont.truetype(str(path), size)
+    return ImageFont.load_default(size)

@@ -70,7 +70,8 @@ class SandboxApp:
         except MethodNotAllowed:
             return self._api(request, errors, None, {}, not_found=405)
         if route is not None and not route.api:
-            return self._dispatch(request, route.errors or errors, route.handler, args)
+            forms = route.own_forgery_check
+            return self._dispatch(request, route.errors or errors, route.handler, args, forms)
         return self._api(request, errors, route.handler if route else None, args)
 
     def _api(
@@ -107,7 +108,12 @@ class SandboxApp:
         return response
 
     def _dispatch(
-        self, request: Request, errors: ErrorShapes, handler: Any, args: dict[str, Any]
+        self,
+        request: Request,
+        errors: ErrorShapes,
+        handler: Any,
+        args: dict[str, Any],
+        own_forgery_check: bool = False,
     ) -> Response:
         header = request.headers.get("Authorization")
         address = request.remote_addr or ""
@@ -119,7 +125,7 @@ class SandboxApp:
             if header:
                 self.logins.failed(address)
             return errors.unauthorized()
-        refusal = xsrf_refusal(request)
+        refusal = None if own_forgery_check else xsrf_refusal(request)
         if refusal is not None:
             return refusal
         ctx = RequestContext(

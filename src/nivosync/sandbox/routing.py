@@ -39,6 +39,7 @@ class Route:
     handler: Handler
     api: bool
     errors: ErrorShapes | None = None
+    own_forgery_check: bool = False  # the route checks forged requests itself (web/forms.py)
 
 
 class Router:
@@ -55,10 +56,14 @@ class Router:
         *,
         api: bool = True,
         errors: ErrorShapes | None = None,
+        own_forgery_check: bool = False,
     ) -> None:
         """`errors` overrides the product's shapes for this one non-API route (the HTML view
-        answers a browser's Basic-auth challenge wherever it lives)."""
-        self._map.add(Rule(rule, methods=list(methods), endpoint=Route(handler, api, errors)))
+        answers a browser's Basic-auth challenge wherever it lives). `own_forgery_check`: a
+        non-API route that takes a browser's form and checks it against forgery itself (the
+        browsing view's actions), instead of the API's XSRF check, which refuses every form."""
+        route = Route(handler, api, errors, own_forgery_check and not api)
+        self._map.add(Rule(rule, methods=list(methods), endpoint=route))
 
     def product(self, prefix: str, errors: ErrorShapes) -> None:
         """Use `errors` for every path under `prefix` (the longest matching prefix wins)."""

@@ -15,8 +15,9 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from nivosync.sandbox import clock as site_clock
 from nivosync.sandbox.app import SandboxApp
-from nivosync.sandbox.clock import Clock
+from nivosync.sandbox.clock import Clock, StoredClock
 from nivosync.sandbox.faults import Faults
 from nivosync.sandbox.request_log import RequestLog
 from nivosync.sandbox.seed import Flavor, SiteSeed
@@ -34,9 +35,11 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 def open_site(db_path: Path, seed: SiteSeed, clock: Clock | None = None) -> SandboxApp:
-    """Open (creating, migrating and seeding as needed) the site stored in `db_path`."""
+    """Open (creating, migrating and seeding as needed) the site stored in `db_path`; its
+    clock is the one kept in that file unless `clock` is given."""
     store = Store(db_path)
-    clock = clock or Clock()
+    store.migrate(site_clock.NAMESPACE, site_clock.MIGRATIONS)
+    clock = clock or StoredClock(store)
     sides = load_sides()
     for side in sides:
         store.migrate(side.namespace, side.migrations)

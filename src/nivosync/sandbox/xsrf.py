@@ -28,7 +28,7 @@ def xsrf_refusal(request: Request) -> Response | None:
     if request.method not in WRITES:
         return None
     origin = request.headers.get("Origin")
-    if origin is not None and not _same_origin(origin, request.host_url):
+    if origin is not None and not same_origin(origin, request.host_url):
         return _refused()
     if not _has_body(request) or _json_typed(request.mimetype):
         return None
@@ -42,7 +42,8 @@ def _refused() -> Response:
     return text_response("XSRF check failed", 403)
 
 
-def _same_origin(origin: str, host_url: str) -> bool:
+def same_origin(origin: str, host_url: str) -> bool:
+    """Whether an ``Origin`` value names the site at `host_url` ("null" never does)."""
     return origin.strip().rstrip("/").lower() == host_url.rstrip("/").lower()
 
 

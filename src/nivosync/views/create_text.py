@@ -2,34 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from nivosync.app.actions import ISSUE_CREATES, UPDATE_FIELD
 from nivosync.app.approval_tasks import ApprovalOutcome
 from nivosync.app.creation import CreateOutcome, IssueOutcome
+from nivosync.app.publisher import PageResult
 from nivosync.core.reconcile import Drift
-from nivosync.views.table import text_table
+from nivosync.views.style import OutputStyle
+from nivosync.views.summary import Tally, page_tally, summary_line
+from nivosync.views.table import fit, key_order, text_table
 
 CREATE_JSON_SCHEMA = "nivosync.create/1"
 
 
-def create_text(outcome: CreateOutcome, url: Callable[[str], str], names: Mapping[str, str]) -> str:
+def create_text(
+    outcome: CreateOutcome, url: Callable[[str], str], names: Mapping[str, str], style: OutputStyle
+) -> str:
     plan = outcome.plan
     lines = [f"Release {plan.release.title} (label {plan.release.label})"]
     if outcome.dry_run:
         lines += ["", "Dry run — nothing was written. Would do:"]
-        lines += [f"  {action}" for action in outcome.actions]
+        lines += [f"  {action.text}" for action in outcome.actions] or ["  nothing to do"]
     else:
-        rows = [_row(outcome.epic, "(epic)")] + [_row(i, i.task_id or "") for i in outcome.issues]
-        rows += [_approval_row(a) for a in outcome.approvals]
-        lines += ["", text_table(["Task", "Key", "Assignee", "Start", "Due", "Action"], rows)]
-        made: list[IssueOutcome | ApprovalOutcome] = [
-            outcome.epic,
-            *outcome.issues,
-            *outcome.approvals,
+        lines += [
+            "",
+            text_table(
+                ["Task", "Key", "Assignee", "Start", "Due", "Action"], _rows(outcome), style
+            ),
         ]
-        created = sum(i.action == "created" for i in made)
-        lines += ["", f"{created} created" if created else "Nothing to create: all issues exist."]
+        if not outcome.wrote_issues:
+            lines += ["", "Nothing to create: all issues exist."]
     if outcome.epic.key:
         lines.append(f"Epic: {url(outcome.epic.key)}")
     if outcome.drift:
@@ -48,7 +52,42 @@ def create_text(outcome: CreateOutcome, url: Callable[[str], str], names: Mappin
     if outcome.failures:
         lines += ["", "Failed (run `nivosync create` again to finish):"]
         lines += [f"  {failure}" for failure in outcome.failures]
-    return "\n".join(lines) + "\n"
+    return "\n".join(fit(line, style) for line in lines) + "\n"
+
+
+def _rows(outcome: CreateOutcome) -> list[list[object]]:
+    """The epic first, then every issue and approval sub-task in key order (those without a
+    key — not created — last, in plan order)."""
+    items: list[tuple[str | None, list[object]]] = [
+        (i.key, _row(i, i.task_id or "")) for i in outcome.issues
+    ]
+    items += [(a.key, _approval_row(a)) for a in outcome.approvals]
+    items.sort(key=lambda item: key_order(item[0]))
+    return [_row(outcome.epic, "(epic)"), *(row for _key, row in items)]
+
+
+def create_summary(outcome: CreateOutcome, pages: Sequence[PageResult]) -> str:
+    """'Plan: 19 issues to create, 0 to update, 0 unchanged; 4 pages to create, …'."""
+    made: list[IssueOutcome | ApprovalOutcome] = [outcome.epic, *outcome.issues, *outcome.approvals]
+    if outcome.dry_run:
+        kinds = [a.kind for a in outcome.actions]
+        creating = sum(k in ISSUE_CREATES for k in kinds)
+        issues = Tally(
+            "issue",
+            created=creating,
+            updated=kinds.count(UPDATE_FIELD),
+            unchanged=sum(i.action == "existing" for i in made),
+        )
+    else:
+        issues = Tally(
+            "issue",
+            created=sum(i.action == "created" for i in made),
+            updated=len({d.key for d in outcome.fixed}),
+            unchanged=sum(i.action == "existing" for i in made),
+            failed=sum(i.action in ("failed", "skipped") for i in made),
+        )
+    tallies = [issues, page_tally(pages)] if pages else [issues]
+    return summary_line(outcome.dry_run, tallies) + "\n"
 
 
 def _row(item: IssueOutcome, task: str) -> list[object]:
@@ -114,7 +153,7 @@ def create_json(
             for i in outcome.issues
         ],
         "approvals": [_approval_json(a, url) for a in outcome.approvals],
-        "actions": outcome.actions if outcome.dry_run else [],
+        "actions": [a.to_json() for a in outcome.actions] if outcome.dry_run else [],
         "drift": [
             {
                 "key": d.key,

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from nivosync.app.doctor import Check, DoctorReport
-from nivosync.views.table import text_table
+from nivosync.views.style import OutputStyle, Painted
+from nivosync.views.table import fit, text_table
+from nivosync.views.words import count
 
-MARKS = {"ok": "✓", "warn": "!", "fail": "✗"}
+MARKS = {"ok": Painted("✓", "good"), "warn": Painted("!", "warn"), "fail": Painted("✗", "bad")}
 
 
-def doctor_text(report: DoctorReport) -> str:
+def doctor_text(report: DoctorReport, style: OutputStyle) -> str:
     rows: list[list[object]] = []
     for check in report.checks:
         rows.append([MARKS[check.status], check.area, check.name, check.detail])
@@ -18,14 +20,15 @@ def doctor_text(report: DoctorReport) -> str:
             rows.append(["", "", "", f"fix: {check.fix}"])
     flavor = "Cloud" if report.flavor == "cloud" else "Data Center"
     title = f"nivosync doctor — Jira {flavor}, {report.site} (read only: nothing was written)"
-    lines = [title, "", text_table(["", "site", "check", "result"], rows), "", _summary(report)]
+    table = text_table(["", "site", "check", "result"], rows, style)
+    lines = [fit(title, style), "", table, "", fit(_summary(report), style)]
     return "\n".join(lines) + "\n"
 
 
 def _summary(report: DoctorReport) -> str:
     failures = _count(report.checks, "fail")
     warnings = _count(report.checks, "warn")
-    counts = f"{failures} failure{'s' * (failures != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    counts = f"{count(failures, 'failure')}, {count(warnings, 'warning')}"
     if report.blocked:
         return f"{counts}: create, publish and sync would stop — fix the ✗ lines, then run again."
     if warnings:

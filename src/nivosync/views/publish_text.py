@@ -8,7 +8,9 @@ from typing import Any
 from nivosync.app.publish import PublishOutcome
 from nivosync.app.publisher import PageResult
 from nivosync.app.remembered import FORGET_OPTION, OPTION, PAGE_NAME, InputUse
-from nivosync.views.table import text_table
+from nivosync.views.style import OutputStyle
+from nivosync.views.summary import page_tally, summary_line
+from nivosync.views.table import fit, text_table
 
 PUBLISH_JSON_SCHEMA = "nivosync.publish/1"
 
@@ -49,18 +51,23 @@ def pages_json(result: PageResult) -> dict[str, Any]:
     }
 
 
-def pages_text(results: Sequence[PageResult]) -> str:
+def pages_text(results: Sequence[PageResult], style: OutputStyle) -> str:
     rows = [[r.title, r.action, r.url or ""] for r in results]
-    lines = [text_table(["Page", "Action", "URL"], rows)]
-    lines += [f"{r.action}: {r.message}" for r in results if r.message]
+    lines = [text_table(["Page", "Action", "URL"], rows, style)]
+    lines += [fit(f"{r.action}: {r.message}", style) for r in results if r.message]
     return "\n".join(lines) + "\n"
 
 
-def outcome_text(outcome: PublishOutcome) -> str:
+def outcome_text(outcome: PublishOutcome, style: OutputStyle) -> str:
     """What became of the input files, and the notes (e.g. a template changed since)."""
     lines = [line for use in outcome.inputs if (line := input_text(use))]
     lines += [f"note: {note}" for note in outcome.notes]
-    return "".join(f"{line}\n" for line in lines)
+    return "".join(f"{fit(line, style)}\n" for line in lines)
+
+
+def publish_summary(results: Sequence[PageResult], dry_run: bool) -> str:
+    """'Applied: 0 pages created, 2 updated, 2 unchanged.' ('Plan: …' for a dry run)."""
+    return summary_line(dry_run, [page_tally(results)]) + "\n"
 
 
 def input_text(use: InputUse) -> str | None:

@@ -9,42 +9,91 @@ from nivosync.app.status_reports import ReleaseSync
 from nivosync.app.sync import SyncRun
 from nivosync.core.lifecycle import Finish
 from nivosync.core.slippage import SYNC_JSON_SCHEMA, ReleaseSlippage
-from nivosync.views.table import text_table
+from nivosync.views.style import Format, OutputStyle, status_cell
+from nivosync.views.table import fit, key_order, paint, rows_output, text_table
 from nivosync.views.words import count
 
+SYNC_ROW_HEADERS = [
+    "Customer",
+    "Release",
+    "Epic",
+    "Status",
+    "Slip (working days)",
+    "Planned go-live",
+    "Forecast go-live",
+    "Actual go-live",
+    "Status page",
+]
 
-def sync_text(run: SyncRun) -> str:
+
+def sync_text(run: SyncRun, style: OutputStyle, fmt: Format = "table") -> str:
+    """`table`: a block per release; `plain` / `csv`: one row per release (finished too)."""
+    if fmt != "table":
+        return rows_output(SYNC_ROW_HEADERS, sync_rows(run), fmt, style)
     results, portfolio = run.results, run.portfolio
-    head = f"Sync as of {run.as_of.isoformat()}: {len(results)} active release(s)"
+    head = f"Sync as of {run.as_of.isoformat()}: {count(len(results), 'active release')}"
     if run.past:
         head += f" ({len(run.past)} measured before their last record: a look back, not recorded)"
-    blocks = [head]
+    blocks = [fit(head, style)]
     for item in results:
-        blocks.append(_release_block(item))
-    blocks += _lifecycle_lines(run)
+        blocks.append(release_block(item, style))
+    blocks += [fit(block, style) for block in _lifecycle_lines(run, style)]
     if portfolio is not None:
         blocks.append(
-            f"Portfolio page: {portfolio.title} — {portfolio.action}"
-            + (f" {portfolio.url}" if portfolio.url else "")
+            fit(
+                f"Portfolio page: {portfolio.title} — {portfolio.action}"
+                + (f" {portfolio.url}" if portfolio.url else ""),
+                style,
+            )
         )
     return "\n\n".join(blocks) + "\n"
 
 
-def _release_block(item: ReleaseSync) -> str:
+def sync_rows(run: SyncRun) -> list[list[object]]:
+    """Each release measured tonight, then those finished lately (not measured)."""
+    rows: list[list[object]] = []
+    for item in run.results:
+        slip, page = item.slippage, item.page
+        status = slip.status.value if slip else "error"
+        rows.append(
+            [
+                item.record.customer,
+                item.record.release,
+                item.record.epic.key,
+                status,
+                slip.slip_days if slip else "",
+                slip.planned_go_live if slip else "",
+                slip.projected_go_live if slip else "",
+                (slip.actual_go_live or "") if slip else "",
+                page.action if page else "",
+            ]
+        )
+    for record in run.finished:
+        finish = record.finish
+        assert finish is not None
+        planned = record.baseline.go_live if record.baseline else ""
+        actual = finish.actual_go_live or ""
+        row = [record.customer, record.release, record.epic.key, finish.state, "", planned]
+        rows.append([*row, actual, actual, ""])
+    return rows
+
+
+def release_block(item: ReleaseSync, style: OutputStyle, late_tasks: bool = True) -> str:
+    """One measured release: its status (in colour), dates, milestones and late tasks."""
     head = f"== {item.title} ({item.record.epic.key})"
     if item.slippage is None:
-        return f"{head}\nERROR: {item.error}"
+        return fit(f"{head}\nERROR: {item.error}", style)
     slip = item.slippage
     lines = [
-        f"{head}: {slip.status.upper().replace('_', ' ')}",
-        *_dates(slip),
+        f"{head}: {paint(status_cell(slip.status), style)}",
+        *(fit(line, style) for line in _dates(slip)),
         "",
         text_table(
             ["Milestone", "Status", "Planned end", "Projected end", "Slip", "Done"],
             [
                 [
                     m.name,
-                    m.status,
+                    status_cell(m.status, m.status.value),
                     m.planned_end,
                     m.projected_end,
                     m.slip_days,
@@ -52,10 +101,12 @@ def _release_block(item: ReleaseSync) -> str:
                 ]
                 for m in slip.milestones
             ],
+            style,
         ),
     ]
     late = [t for t in slip.tasks if t.late or t.missing or (t.slip_days > 0 and not t.done)]
-    if late:
+    late.sort(key=lambda t: key_order(t.key))
+    if late and late_tasks:
         lines += [
             "",
             "Late tasks (critical: its slip moves the release end):",
@@ -64,7 +115,7 @@ def _release_block(item: ReleaseSync) -> str:
                 [
                     [
                         t.key or "(missing)",
-                        t.summary or t.task_id,
+                        task_name(item, t.summary or t.task_id),
                         t.assignee or "unassigned",
                         t.planned_end,
                         t.projected_finish,
@@ -73,10 +124,16 @@ def _release_block(item: ReleaseSync) -> str:
                     ]
                     for t in late
                 ],
+                style,
             ),
         ]
-    lines += _outcome_lines(item)
+    lines += [fit(line, style) for line in _outcome_lines(item)]
     return "\n".join(lines)
+
+
+def task_name(item: ReleaseSync, summary: str) -> str:
+    """A task's summary without the release's name before it (the block's head says it)."""
+    return summary.removeprefix(f"{item.title}: ")
 
 
 def _outcome_lines(item: ReleaseSync) -> list[str]:
@@ -124,7 +181,7 @@ def _dates(slip: ReleaseSlippage) -> list[str]:
     return lines
 
 
-def _lifecycle_lines(run: SyncRun) -> list[str]:
+def _lifecycle_lines(run: SyncRun, style: OutputStyle) -> list[str]:
     blocks = []
     for item in run.results:
         finish = run.finishing.became.get(item.record.slug)
@@ -132,12 +189,17 @@ def _lifecycle_lines(run: SyncRun) -> list[str]:
             blocks.append(f"{item.title} is DONE: {_actuals(finish)}")
     if run.finished:
         rows = [
-            [r.title, r.finish.state if r.finish else "", _finish_day(r), _finish_note(r)]
+            [
+                r.title,
+                status_cell(r.finish.state, r.finish.state) if r.finish else "",
+                _finish_day(r),
+                _finish_note(r),
+            ]
             for r in run.finished
         ]
         blocks.append(
             "Finished lately (no longer measured):\n"
-            + text_table(["Release", "State", "On", "Actual go-live / reason"], rows)
+            + text_table(["Release", "State", "On", "Actual go-live / reason"], rows, style)
         )
     blocks += [f"Note: {n}" for n in run.finishing.notes]
     blocks += [f"ERROR: {e}" for e in run.finishing.errors]

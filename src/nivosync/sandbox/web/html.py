@@ -8,10 +8,11 @@ from werkzeug.wrappers import Response
 
 from nivosync.sandbox.routing import ErrorShapes
 
-# Nothing inline runs (no script source at all); styles and images only from the sandbox.
+# Nothing inline runs (no script source at all); styles and images only from the sandbox;
+# forms post only to it.
 CSP = (
     "default-src 'none'; img-src 'self'; style-src 'self'; base-uri 'none'; "
-    "form-action 'none'; frame-ancestors 'none'"
+    "form-action 'self'; frame-ancestors 'none'"
 )
 STYLESHEET = "/_browse/style.css"
 
@@ -20,7 +21,8 @@ def secure(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # Not no-referrer: a form's POST must carry the page's Origin (no-referrer sends "null").
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Cache-Control"] = "no-store"
     return response
 

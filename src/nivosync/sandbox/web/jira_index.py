@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
 
-from nivosync.sandbox.jira.catalog import ISSUE_TYPES_BY_ID, STATUSES_BY_ID
+from nivosync.sandbox.jira.catalog import ISSUE_TYPES_BY_ID, LINK_TYPES, STATUSES_BY_ID
 
 EPIC_TYPE = "10000"
 MAX_EPICS = 100
@@ -97,48 +95,87 @@ def _project(conn: sqlite3.Connection, project_id: int, key: str, name: str) -> 
     return ProjectIndex(key, name, grouped, [_line(r) for r in loose], count)
 
 
-def issue_by_key(conn: sqlite3.Connection, key: str) -> tuple[IssueLine, dict[str, Any]] | None:
-    """An issue's line plus the extra facts of its page (description, parent, epic, labels)."""
+def issue_line(conn: sqlite3.Connection, key: str) -> IssueLine | None:
+    """One issue's line (a Jira macro on a page shows it)."""
+    if not has_jira(conn):
+        return None
+    row = conn.execute(_SELECT + " WHERE i.key = ?", (key.upper(),)).fetchone()
+    return _line(row) if row is not None else None
+
+
+@dataclass(frozen=True)
+class IssuePage:
+    """What an issue's page shows besides its line."""
+
+    id: int
+    description: str | None  # as stored: ADF JSON (Cloud), a JSON string (wiki markup)
+    labels: list[str]
+    parent: IssueLine | None
+    epic: IssueLine | None
+    links: list[tuple[str, IssueLine]]  # ("blocks" / "is blocked by" …, the other issue)
+    watchers: list[str]  # display names
+    subtasks: list[IssueLine]
+    children: list[IssueLine]  # an epic's issues (sub-tasks excluded)
+
+
+def issue_by_key(conn: sqlite3.Connection, key: str) -> tuple[IssueLine, IssuePage] | None:
+    """An issue's line plus the extra facts of its page."""
     if not has_jira(conn):
         return None
     row = conn.execute(_SELECT + " WHERE i.key = ?", (key.upper(),)).fetchone()
     if row is None:
         return None
-    extra: dict[str, Any] = {"description": description_text(row["description"])}
-    for name in ("parent_id", "epic_id"):
-        if row[name] is not None:
-            other = conn.execute("SELECT key, summary FROM jira_issues WHERE id = ?", (row[name],))
-            extra[name] = other.fetchone()
-    extra["labels"] = [
-        r[0]
-        for r in conn.execute(
-            "SELECT label FROM jira_labels WHERE issue_id = ? ORDER BY label", (row["id"],)
-        )
-    ]
-    return _line(row), extra
+    related = {
+        name: conn.execute(_SELECT + " WHERE i.id = ?", (row[name],)).fetchone()
+        for name in ("parent_id", "epic_id")
+        if row[name] is not None
+    }
+    rows = conn.execute(
+        _SELECT + " WHERE i.parent_id = ? OR i.epic_id = ? ORDER BY i.num LIMIT ?",
+        (row["id"], row["id"], MAX_CHILDREN),
+    )
+    children = [_line(c) for c in rows]
+    subtasks = {t.name for t in ISSUE_TYPES_BY_ID.values() if t.subtask}
+    labels = conn.execute(
+        "SELECT label FROM jira_labels WHERE issue_id = ? ORDER BY label", (row["id"],)
+    )
+    return _line(row), IssuePage(
+        id=row["id"],
+        description=row["description"],
+        labels=[r[0] for r in labels],
+        parent=_line(related["parent_id"]) if "parent_id" in related else None,
+        epic=_line(related["epic_id"]) if "epic_id" in related else None,
+        links=issue_links(conn, row["id"]),
+        watchers=watcher_names(conn, row["id"]),
+        subtasks=[c for c in children if c.type_name in subtasks],
+        children=[c for c in children if c.type_name not in subtasks],
+    )
 
 
-def description_text(raw: str | None) -> str:
-    """Plain text of a description: ADF (Cloud v3) is reduced to its text, wiki markup kept."""
-    if not raw:
-        return ""
-    try:
-        document = json.loads(raw)
-    except ValueError:
-        return raw
-    if isinstance(document, str):  # wiki markup / plain text, stored as a JSON string
-        return document
-    if not isinstance(document, dict) or document.get("type") != "doc":
-        return raw
-    return "\n\n".join(_adf_text(block) for block in document.get("content") or []).strip()
+def issue_links(conn: sqlite3.Connection, issue_id: int) -> list[tuple[str, IssueLine]]:
+    """Each link as this issue reads it: "blocks X" from its source, "is blocked by Y" at its
+    destination (the source of a link is its inward issue, the one that blocks)."""
+    types = {t.id: t for t in LINK_TYPES}
+    found = []
+    rows = conn.execute(
+        "SELECT * FROM jira_links WHERE source_id = ? OR dest_id = ? ORDER BY id LIMIT ?",
+        (issue_id, issue_id, MAX_CHILDREN),
+    ).fetchall()
+    for link in rows:
+        link_type = types.get(link["type_id"])
+        outward = link["source_id"] == issue_id
+        other = conn.execute(
+            _SELECT + " WHERE i.id = ?", (link["dest_id"] if outward else link["source_id"],)
+        ).fetchone()
+        if link_type is not None and other is not None:
+            found.append((link_type.outward if outward else link_type.inward, _line(other)))
+    return found
 
 
-def _adf_text(node: Any) -> str:
-    if not isinstance(node, dict):
-        return ""
-    if node.get("type") == "text":
-        return str(node.get("text", ""))
-    if node.get("type") == "hardBreak":
-        return "\n"
-    joiner = "\n" if node.get("type") in ("bulletList", "orderedList", "listItem") else ""
-    return joiner.join(_adf_text(child) for child in node.get("content") or [])
+def watcher_names(conn: sqlite3.Connection, issue_id: int) -> list[str]:
+    rows = conn.execute(
+        "SELECT u.display_name FROM jira_watchers w JOIN users u ON u.id = w.user_id"
+        " WHERE w.issue_id = ? ORDER BY u.display_name COLLATE NOCASE",
+        (issue_id,),
+    )
+    return [r[0] for r in rows]

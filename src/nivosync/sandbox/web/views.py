@@ -1,4 +1,5 @@
-"""The browsing view's pages: the index, a Confluence page, a Jira issue, attachment images."""
+"""The browsing view's pages: the index, a Confluence page, attachment images (a Jira issue's page
+is `issue_page`)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def page_url(ctx: RequestContext, page_id: int, space_key: str) -> str:
     return f"/confluence/pages/viewpage.action?pageId={page_id}"
 
 
-def _issue_table(lines: list[jira_index.IssueLine]) -> str:
+def issue_table(lines: list[jira_index.IssueLine]) -> str:
     head = (
         "<tr><th>Key</th><th>Summary</th><th>Type</th><th>Status</th><th>Assignee</th>"
         "<th>Start</th><th>Due</th><th>Resolved</th></tr>"
@@ -62,9 +63,9 @@ def _jira_section(conn: sqlite3.Connection) -> str:
                 f"{escape(epic.summary)} {lozenge(epic.status, epic.colour)}"
                 f"{_dates(epic)}</h4>"
             )
-            parts.append(_issue_table(children) if children else "<p>No issues.</p>")
+            parts.append(issue_table(children) if children else "<p>No issues.</p>")
         if project.loose:
-            parts.append("<h4>Issues outside epics</h4>" + _issue_table(project.loose))
+            parts.append("<h4>Issues outside epics</h4>" + issue_table(project.loose))
         if not project.epics and not project.loose:
             parts.append("<p>No issues yet.</p>")
     return "".join(parts)
@@ -79,9 +80,20 @@ def _tree(ctx: RequestContext, nodes: list[confluence_tree.TreeNode], space_key:
     return f'<ul class="tree">{items}</ul>'
 
 
+def _clock(ctx: RequestContext) -> str:
+    frozen = ctx.clock.frozen_at
+    if frozen is None:
+        return ""
+    return (
+        f'<p class="meta">The sandbox\'s clock stands at {frozen:%Y-%m-%d %H:%M} UTC '
+        "(moved by <code>nivosync sandbox advance</code> or <code>POST /_sandbox/clock</code>)."
+        "</p>"
+    )
+
+
 def index(ctx: RequestContext) -> Response:
     with ctx.store.read() as conn:
-        body = _jira_section(conn)
+        body = _clock(ctx) + _jira_section(conn)
         body += "<h2>Confluence</h2>"
         for space in confluence_tree.space_trees(conn):
             body += f"<h3>{escape(space.key)} — {escape(space.name)}</h3>"
@@ -110,11 +122,8 @@ def _render_context(ctx: RequestContext, conn: sqlite3.Connection, doc: page_sto
         return user.display_name if user else None
 
     def issue(key: str) -> tuple[str, str, str] | None:
-        found = jira_index.issue_by_key(conn, key)
-        if found is None:
-            return None
-        line = found[0]
-        return line.summary, line.status, line.colour
+        line = jira_index.issue_line(conn, key)
+        return (line.summary, line.status, line.colour) if line is not None else None
 
     return Context(attachment_url, linked_page, user_name, issue)
 
@@ -149,36 +158,6 @@ def dc_page(ctx: RequestContext) -> Response:
     if not raw.isdigit():
         raise HttpError(WEB_ERRORS.error(404, "No such page"))
     return _page_view(ctx, int(raw))
-
-
-def issue_view(ctx: RequestContext, key: str) -> Response:
-    with ctx.store.read() as conn:
-        found = jira_index.issue_by_key(conn, key)
-    if found is None:
-        raise HttpError(WEB_ERRORS.error(404, f"No issue {key}"))
-    line, extra = found
-    facts = [
-        ("Type", escape(line.type_name)),
-        ("Status", lozenge(line.status, line.colour)),
-        ("Assignee", escape(line.assignee)),
-        ("Start", escape(line.start)),
-        ("Due", escape(line.due)),
-        ("Resolved", escape(line.resolved)),
-        ("Labels", escape(", ".join(extra["labels"]))),
-    ]
-    for name, label in (("epic_id", "Epic"), ("parent_id", "Parent")):
-        if extra.get(name) is not None:
-            other = extra[name]
-            facts.append(
-                (
-                    label,
-                    f'<a href="/browse/{quote(other["key"])}">{escape(other["key"])}</a> '
-                    f"{escape(other['summary'])}",
-                )
-            )
-    rows = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in facts)
-    description = f"<h2>Description</h2><pre>{escape(extra['description'])}</pre>"
-    return page(f"{line.key}: {line.summary}", f"<table>{rows}</table>{description}")
 
 
 def attachment_image(ctx: RequestContext, page_id: int, filename: str) -> Response:

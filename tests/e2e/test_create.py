@@ -499,3 +499,13 @@ def test_a_template_given_by_path_is_recorded_with_its_file_and_hash(
     assert stored["template"]["name"] == "acme-5-week"
     assert stored["template"]["source"] == str(tmp_path / "acme-plan.yaml")
     assert len(stored["template"]["sha256"]) == 64
+
+
+def test_a_release_made_with_a_start_in_the_past_is_warned_once(site: E2ESite):
+    past = ["--customer", "Acme Health", "--release", "2.3.9", "--start", "2020-01-06"]
+    first = run(site, "create", *past, "--no-publish")
+    assert first.exit_code == 0, first.output
+    warning = first.stderr.strip().splitlines()[-1]
+    assert warning.startswith("warning: the release starts 2020-01-06, ") and "day one" in warning
+    again = run(site, "create", *past, "--no-publish")
+    assert again.exit_code == 0 and "warning" not in again.stderr  # said when it was made

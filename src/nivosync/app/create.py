@@ -17,9 +17,9 @@ from nivosync.app.publish import prepare, publish_release
 from nivosync.app.publisher import PageResult
 from nivosync.app.release_template import with_absolute_source
 from nivosync.app.releases import release_issues, split_release
-from nivosync.app.sites import Sites, jira_gateway, open_sites
+from nivosync.app.sites import Sites, jira_gateway, open_sites, today_in
 from nivosync.core.pages import RELEASE_PAGE_KINDS, page_title
-from nivosync.core.plan import Plan
+from nivosync.core.plan import LateStart, Plan, late_start
 from nivosync.errors import NivosyncError
 from nivosync.http import HttpError
 from nivosync.inputs.config import Config, load_settings
@@ -37,6 +37,7 @@ class CreateRun:
     browse_url: Callable[[str], str]  # an issue key → where people open it
     pages: list[PageResult] = field(default_factory=list)
     page_error: str | None = None
+    late: tuple[date, LateStart] | None = None  # a new release planned to start before today
 
     @property
     def ok(self) -> bool:
@@ -79,6 +80,10 @@ def create_and_publish(
         )
         names = {ref: person for person, ref in resolved.refs.items()}
         run = CreateRun(outcome, names, jira.browse_url)
+        if outcome.epic.action != "existing":  # said once, when the release is made
+            today = today_in(config)
+            late = late_start(plan, today)
+            run.late = (today, late) if late else None
         if publish and config.spec.confluence is not None and outcome.ok:
             try:
                 run.pages = _publish_pages(sites, config, jira, plan, outcome, dry_run, progress)

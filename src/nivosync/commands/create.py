@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 from typing import TextIO
@@ -13,6 +14,7 @@ from nivosync.views.create_text import create_json, create_summary, create_text
 from nivosync.views.documents import json_text
 from nivosync.views.publish_text import pages_json, pages_text
 from nivosync.views.style import PLAIN, OutputStyle
+from nivosync.views.words import late_start_text
 
 
 def run_create(
@@ -43,6 +45,9 @@ def run_create(
             publish=publish,
             progress=progress,
         )
+    if run.late is not None:
+        today, late = run.late
+        print(late_start_text(start, today, late), file=sys.stderr)
     if as_json:
         document = create_json(run.outcome, run.browse_url, run.names)
         document["pages"] = [pages_json(p) for p in run.pages]

@@ -18,7 +18,7 @@ from nivosync.cli_options import (
     page_write_options,
 )
 from nivosync.cli_output import global_options
-from nivosync.cli_reports import releases, status
+from nivosync.cli_reports import calendar, releases, status
 from nivosync.cli_support import ISO_DATE, GlobalOptions, OneLineErrors, as_date, at_terminal, run
 from nivosync.core.pages import RELEASE_PAGE_KINDS
 from nivosync.log_setup import LogFormat, configure_logging
@@ -59,6 +59,7 @@ def main(ctx: click.Context, config: Path | None, log_format: LogFormat, verbose
 
 main.add_command(releases)
 main.add_command(status)
+main.add_command(calendar)
 
 
 @main.command()
@@ -89,6 +90,7 @@ def templates(opts: GlobalOptions, format: str | None, as_json: bool) -> None:
 @click.option("--release", required=True, help="Release version, e.g. 2.4.0.")
 @click.option("--start", required=True, type=ISO_DATE, help="Release start date, YYYY-MM-DD.")
 @TEMPLATE_OPTION
+@click.option("--what-if", "with_what_if", is_flag=True, help="Also the live portfolio effect.")
 @format_options
 @click.pass_obj
 def plan(
@@ -97,17 +99,19 @@ def plan(
     release: str,
     start: datetime,
     template: str | None,
+    with_what_if: bool,
     format: str | None,
     as_json: bool,
 ) -> None:
-    """Show the complete plan of a release: tasks, people, dates. No network, no writes."""
+    """Show the complete plan of a release: tasks, people, dates. No writes; no network unless
+    --what-if (which reads the live releases to show the new conflicts)."""
     from nivosync.commands.plan import run_plan
 
     start_date = as_date(start)
     assert start_date is not None  # required option
     fmt, style = chosen_format(format, as_json), opts.style
     args = (opts.config, template, customer, release, start_date, sys.stdout)
-    run(lambda: run_plan(*args, fmt=fmt, style=style), opts.verbose)
+    run(lambda: run_plan(*args, fmt=fmt, style=style, with_what_if=with_what_if), opts.verbose)
 
 
 @main.command()
@@ -118,6 +122,7 @@ def plan(
 @click.option("--dry-run", is_flag=True, help="Print the exact actions; write nothing.")
 @click.option("--update", is_flag=True, help="Reset fields changed in Jira back to the plan.")
 @click.option("--no-publish", is_flag=True, help="Jira only: create no Confluence pages.")
+@click.option("--allow-conflict", is_flag=True, help="Create though its go-live conflicts.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (shape: README).")
 @click.pass_obj
 def create(
@@ -129,6 +134,7 @@ def create(
     dry_run: bool,
     update: bool,
     no_publish: bool,
+    allow_conflict: bool,
     as_json: bool,
 ) -> None:
     """Create the release in Jira (one epic, one issue per task) and its Confluence pages.
@@ -151,6 +157,7 @@ def create(
             out=sys.stdout,
             progress=opts.progress,
             style=opts.style,
+            allow_conflict=allow_conflict,
         ),
         opts.verbose,
     )

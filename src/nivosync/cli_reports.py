@@ -1,10 +1,11 @@
-"""The read-only report commands, `releases` and `status` (cli.py registers them; thin, as
-every command: parse the options, call one command function, exit with its code)."""
+"""The read-only report commands, `releases`, `status` and `calendar` (cli.py registers them;
+thin, as every command: parse the options, call one command function, exit with its code)."""
 
 from __future__ import annotations
 
 import sys
 from datetime import datetime
+from pathlib import Path
 
 import click
 
@@ -68,6 +69,29 @@ def status(
             out=sys.stdout,
             progress=opts.progress,
             style=opts.style,
+        ),
+        opts.verbose,
+    )
+
+
+@click.command()
+@click.option(
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False, writable=True),
+    help="The iCalendar file to write, e.g. releases.ics.",
+)
+@click.option("--as-of", type=ISO_DATE, help="Forecast as of this date (default: today).")
+@click.pass_obj
+def calendar(opts: GlobalOptions, out_path: Path, as_of: datetime | None) -> None:
+    """Write the running releases' milestones and go-lives, planned and forecast, as an
+    iCalendar file; each event keeps its UID when its date moves. Reads Jira only."""
+    from nivosync.commands.calendar import run_calendar
+
+    run(
+        lambda: run_calendar(
+            opts.config, out_path, as_of=as_date(as_of), out=sys.stdout, progress=opts.progress
         ),
         opts.verbose,
     )

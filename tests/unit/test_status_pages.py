@@ -12,11 +12,14 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from tests.unit.test_portfolio_load import LIMITS as LOAD_LIMITS
+from tests.unit.test_portfolio_load import RELEASES as LOAD_RELEASES
 
 from nivosync.core.baseline import epic_property, replanned_property
 from nivosync.core.calendar import WorkCalendar
 from nivosync.core.identity import ReleaseIdentity
 from nivosync.core.plan import build_plan
+from nivosync.core.portfolio_load import LimitRules, people_load
 from nivosync.core.slippage import (
     Baseline,
     ReleaseSlippage,
@@ -25,12 +28,11 @@ from nivosync.core.slippage import (
     parse_baseline,
 )
 from nivosync.inputs.templates import load_template
+from nivosync.render.pages.portfolio import PortfolioRow, PortfolioSections, portfolio_body
 from nivosync.render.status_page import (
     CHART_FILE,
     HistoryEntry,
     PageContext,
-    PortfolioRow,
-    portfolio_body,
     status_page_body,
 )
 from nivosync.render.storage import (
@@ -226,6 +228,10 @@ def portfolio_rows() -> list[PortfolioRow]:
         PortfolioRow(
             "Acme Health", "2.4.0", "slipping", D(2027, 1, 12), D(2027, 1, 15), 3,
             TITLE, url(101),
+            next_milestone="Evaluate Feedback (due 2027-01-05, projected 2027-01-08)",
+            milestone_owner="dana@example.com",
+            slip_cause="go-live +3: 2 days customer (Customer UAT Engagement), 1 day vendor "
+            "(Evaluate Feedback and Address Issues)",
         ),
         PortfolioRow("Umbrella", "5.1", "missing", D(2027, 3, 1), None, 0, None, None),
         PortfolioRow(
@@ -366,7 +372,15 @@ def test_done_release_matches_its_golden_file(baseline):
 
 
 def test_portfolio_matches_its_golden_file():
-    assert_golden("portfolio", portfolio_body(portfolio_rows()))
+    """With the conflicts and load of tests/unit/test_portfolio_load.py's two releases."""
+    load = people_load(LOAD_RELEASES, LimitRules(LOAD_LIMITS))
+    sections = PortfolioSections(load, load.weeks(2))
+    assert_golden("portfolio", portfolio_body(portfolio_rows(), sections))
+
+
+def test_portfolio_without_the_analysis_has_no_sections():
+    body = portfolio_body(portfolio_rows())
+    assert "Conflicts" not in body and "load" not in body
 
 
 # --- the status page -------------------------------------------------------------------------
@@ -706,14 +720,16 @@ def test_portfolio_active_worst_first_with_notes_links_and_dashes():
     assert active is not None
     assert rows(active) == [
         ["Customer", "Release", "Status", "Planned go-live", "Projected / actual go-live", "Slip",
-         "Status page"],
-        ["Acme Health", "2.4.0", "SLIPPING", "2027-01-12", "2027-01-15", "3", TITLE],
-        ["Hooli", "4.4", "SLIPPING", "2027-01-05", "2027-01-06", "1",
+         "Next milestone", "Owner", "Status page"],
+        ["Acme Health", "2.4.0", "SLIPPING", "2027-01-12", "2027-01-15", "3",
+         "Evaluate Feedback (due 2027-01-05, projected 2027-01-08)", "dana@example.com", TITLE],
+        ["Hooli", "4.4", "SLIPPING", "2027-01-05", "2027-01-06", "1", "—", "—",
          "Hooli 4.4 — Status Report"],
-        ["Umbrella", "5.1", "MISSING", "2027-03-01", "—", "0", "—"],
-        ["Globex", "1.2", "STALE", "—", "—", "0", f"Jira answered 503 {HOSTILE}"],
-        [f"Wayne {HOSTILE} Co", "0.9", "AT RISK", "2027-01-20", "2027-01-20", "0", "status"],
-        ["Initech", "3.0", "ON TRACK", "2027-02-01", "2027-02-01", "0",
+        ["Umbrella", "5.1", "MISSING", "2027-03-01", "—", "0", "—", "—", "—"],
+        ["Globex", "1.2", "STALE", "—", "—", "0", "—", "—", f"Jira answered 503 {HOSTILE}"],
+        [f"Wayne {HOSTILE} Co", "0.9", "AT RISK", "2027-01-20", "2027-01-20", "0", "—", "—",
+         "status"],
+        ["Initech", "3.0", "ON TRACK", "2027-02-01", "2027-02-01", "0", "—", "—",
          "Initech 3.0 — Status Report"],
     ]  # fmt: skip
     # the javascript: URL of Hooli's row is left as text, never a link

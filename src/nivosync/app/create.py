@@ -10,6 +10,7 @@ from pathlib import Path
 import structlog
 
 from nivosync.app.creation import CreateOutcome, create_release, resolve
+from nivosync.app.go_live_guard import guard_go_live
 from nivosync.app.ledger import LedgerTiming
 from nivosync.app.planning import compute_plan
 from nivosync.app.progress import SILENT, Progress
@@ -38,6 +39,7 @@ class CreateRun:
     pages: list[PageResult] = field(default_factory=list)
     page_error: str | None = None
     late: tuple[date, LateStart] | None = None  # a new release planned to start before today
+    conflicts: list[str] = field(default_factory=list)  # go-live conflicts let through
 
     @property
     def ok(self) -> bool:
@@ -56,13 +58,16 @@ def create_and_publish(
     update: bool,
     publish: bool,
     progress: Progress = SILENT,
+    allow_conflict: bool = False,
 ) -> CreateRun:
-    """Load, resolve, reconcile in Jira, then create the pages that do not exist yet."""
+    """Load, resolve, reconcile in Jira, then create the pages that do not exist yet; a
+    go-live in a freeze or crowding a day or week is exit 2 unless `allow_conflict`."""
     config = load_settings(config_path)
     template = with_absolute_source(config.template(template_name))  # recorded on the epic
     plan = compute_plan(config, template, customer, release, start)
     with open_sites(config) as sites:
         jira = jira_gateway(sites, config)
+        conflicts = guard_go_live(config, jira, plan, allow_conflict)
         progress.stage("checking Jira: project, fields, people")
         resolved = resolve(jira, plan, config.spec.jira.issue_type)
         outcome = create_release(
@@ -79,7 +84,7 @@ def create_and_publish(
             ),
         )
         names = {ref: person for person, ref in resolved.refs.items()}
-        run = CreateRun(outcome, names, jira.browse_url)
+        run = CreateRun(outcome, names, jira.browse_url, conflicts=conflicts)
         if outcome.epic.action != "existing":  # said once, when the release is made
             today = today_in(config)
             late = late_start(plan, today)

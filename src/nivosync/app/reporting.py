@@ -12,8 +12,10 @@ from nivosync.app.progress import SILENT, Progress
 from nivosync.app.releases import ReleaseRecord, epics, existing_release, find_release
 from nivosync.app.sites import jira_gateway, open_sites, today_in
 from nivosync.app.status_reports import ReleaseSync, measure
+from nivosync.core.calendar_events import MeasuredRelease, portfolio_events
 from nivosync.core.identity import ReleaseIdentity
 from nivosync.inputs.config import load_settings
+from nivosync.render.ics import calendar_ics
 
 
 @dataclass(frozen=True)
@@ -82,3 +84,30 @@ def release_status(
         record, _ = find_release(jira, identity)
         record = existing_release(jira, identity, record, "create it first with `nivosync create`")
         return next(iter(measure(jira, [record], as_of, progress)))
+
+
+@dataclass(frozen=True)
+class CalendarFeed:
+    ics: bytes
+    releases: int
+    events: int
+    not_measured: list[str]  # releases whose forecast could not be made (not in the feed)
+
+
+def calendar_feed(
+    config_path: Path | None, *, as_of: date | None = None, progress: Progress = SILENT
+) -> CalendarFeed:
+    """The running releases' milestones and go-lives, planned and forecast, as iCalendar: the
+    searches of `releases` (one for the epics, one per 50 releases for their tasks)."""
+    config = load_settings(config_path)
+    listed = list_releases(config_path, every=False, as_of=as_of, progress=progress)
+    measured = [
+        MeasuredRelease(m.record.slug, m.record.title, m.measured.slippage)
+        for m in listed.releases
+        if m.measured is not None and m.measured.slippage is not None
+    ]
+    broken = [m.record.title for m in listed.releases if m.measured and not m.measured.slippage]
+    events = portfolio_events(measured)
+    name = f"{config.spec.jira.project} releases"
+    ics = calendar_ics(events, listed.as_of, name)
+    return CalendarFeed(ics, len(measured), len(events), broken)

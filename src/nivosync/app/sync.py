@@ -11,6 +11,7 @@ import structlog
 
 from nivosync.app.lifecycle import Finishing, finish_releases, publish_cancelled
 from nivosync.app.notify import Notifier, webhook_from
+from nivosync.app.portfolio import NextMilestone, PortfolioAnalysis, analyse
 from nivosync.app.progress import SILENT, Progress
 from nivosync.app.publish import space_and_root
 from nivosync.app.publisher import PageIdentity, PageResult, PageSpec, Publisher
@@ -24,7 +25,7 @@ from nivosync.errors import InvalidInput, NivosyncError
 from nivosync.http import HttpError
 from nivosync.inputs.config import Config, load_settings
 from nivosync.jira.gateway import JiraGateway
-from nivosync.render.status_page import PortfolioRow, portfolio_body
+from nivosync.render.pages.portfolio import PortfolioRow, PortfolioSections, portfolio_body
 
 log = structlog.get_logger(__name__)
 
@@ -39,6 +40,7 @@ class SyncRun:
     portfolio: PageResult | None
     finished: list[ReleaseRecord] = field(default_factory=list)
     finishing: Finishing = field(default_factory=Finishing)
+    analysis: PortfolioAnalysis | None = None  # with --all: load, overloads, slip causes
 
     @property
     def past(self) -> set[str]:
@@ -89,6 +91,7 @@ def sync_releases(
         past = run.past
         current = [r for r in run.results if r.record.slug not in past]
         run.finishing = finish_releases(jira, config.spec.lifecycle, current, finished, as_of)
+        run.analysis = _analysis(config, run) if everything else None
         published = run.results if publish_past else current
         if publish and (published or everything):
             notifier = Notifier(jira, config, webhook, enabled=notify)
@@ -177,15 +180,31 @@ def _publish(
     if not everything or len(published) < len(run.results):
         return None
     how.progress.stage("publishing the portfolio page")
-    rows = [_portfolio_row(item) for item in run.results]
+    analysis = run.analysis
+    rows = [_portfolio_row(item, analysis) for item in run.results]
     rows += [finished_row(record) for record in run.finished]
     identity = PageIdentity(f"portfolio-{jira.project_key.lower()}")
     title = portfolio_title(settings.parent_page)
-    spec = PageSpec("portfolio", title, portfolio_body(rows))
+    sections = (
+        PortfolioSections(analysis.load, analysis.weeks, go_lives=analysis.go_lives)
+        if analysis
+        else None
+    )
+    spec = PageSpec("portfolio", title, portfolio_body(rows, sections))
     try:
         return Publisher(confluence, space, identity).publish(spec, root_id, None)
     except HttpError as exc:
         return PageResult("portfolio", title, "conflict", message=str(exc))
+
+
+def _analysis(config: Config, run: SyncRun) -> PortfolioAnalysis | None:
+    """People's load and who caused the slips, from what was read (no request); a failure
+    leaves them off the page, never the page itself."""
+    try:
+        return analyse(config, run.results)
+    except Exception as exc:  # the releases' rows matter more than the analysis
+        log.error("portfolio analysis failed", error=f"{type(exc).__name__}: {exc}")
+        return None
 
 
 def _republish_cancelled(
@@ -224,9 +243,11 @@ def finished_row(record: ReleaseRecord) -> PortfolioRow:
     )
 
 
-def _portfolio_row(item: ReleaseSync) -> PortfolioRow:
+def _portfolio_row(item: ReleaseSync, analysis: PortfolioAnalysis | None) -> PortfolioRow:
     slip = item.slippage
     page = item.page
+    upcoming = analysis.next_milestones.get(item.record.slug) if analysis else None
+    cause = analysis.attributions.get(item.record.slug) if analysis else None
     return PortfolioRow(
         customer=item.record.customer,
         release=item.record.release,
@@ -239,4 +260,15 @@ def _portfolio_row(item: ReleaseSync) -> PortfolioRow:
         note=item.error or "",
         actual_go_live=slip.actual_go_live if slip else None,
         finished_on=slip.as_of if slip and slip.status is SlipStatus.DONE else None,
+        next_milestone=_milestone_text(upcoming) if upcoming else "",
+        milestone_owner=upcoming.owner if upcoming else None,
+        slip_cause=cause.text if cause else "",
     )
+
+
+def _milestone_text(upcoming: NextMilestone) -> str:
+    """'UAT (due 2027-01-05, projected 2027-01-07)'; 'on plan' when the two agree."""
+    due = f"due {upcoming.planned_end.isoformat()}"
+    if upcoming.projected_end == upcoming.planned_end:
+        return f"{upcoming.name} ({due}, on plan)"
+    return f"{upcoming.name} ({due}, projected {upcoming.projected_end.isoformat()})"

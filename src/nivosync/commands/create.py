@@ -31,8 +31,9 @@ def run_create(
     out: TextIO,
     progress: Progress = SILENT,
     style: OutputStyle = PLAIN,
+    allow_conflict: bool = False,
 ) -> int:
-    """Exit 0 when the release is complete, 1 when not."""
+    """Exit 0 when the release is complete, 1 when not (2: a go-live conflict not allowed)."""
     with progress:  # on a terminal while Jira and Confluence work; gone before the output
         run = create_and_publish(
             config_path,
@@ -44,7 +45,10 @@ def run_create(
             update=update,
             publish=publish,
             progress=progress,
+            allow_conflict=allow_conflict,
         )
+    for message in run.conflicts:
+        print(f"warning: go-live conflict (allowed): {message}", file=sys.stderr)
     if run.late is not None:
         today, late = run.late
         print(late_start_text(start, today, late), file=sys.stderr)

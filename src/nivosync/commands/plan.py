@@ -1,4 +1,5 @@
-"""`nivosync plan`: the complete desired state of one release, with no network and no writes."""
+"""`nivosync plan`: the complete desired state of one release, with no network and no writes;
+`--what-if` also reads the live releases (read-only) to show its effect on the portfolio."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from nivosync.core.plan import late_start, plan_to_json
 from nivosync.errors import EXIT_OK
 from nivosync.views.documents import json_text
 from nivosync.views.plan_text import plan_text
+from nivosync.views.portfolio_text import what_if_json, what_if_lines
 from nivosync.views.style import Format, OutputStyle
 from nivosync.views.words import late_start_text
 
@@ -26,13 +28,24 @@ def run_plan(
     *,
     fmt: Format,
     style: OutputStyle,
+    with_what_if: bool = False,
 ) -> int:
     plan, today = plan_release(config_path, template_name, customer, release, start)
     late = late_start(plan, today)
     if late is not None:
         print(late_start_text(plan.start, today, late), file=sys.stderr)
+    effect = None
+    if with_what_if:  # imported here: a plain `plan` opens no site and loads no HTTP client
+        from nivosync.app.what_if import what_if
+
+        effect = what_if(config_path, template_name, customer, release, start)
     if fmt == "json":
-        out.write(json_text(plan_to_json(plan)))
+        document = plan_to_json(plan)
+        if effect is not None:
+            document["what_if"] = what_if_json(effect)
+        out.write(json_text(document))
     else:
         out.write(plan_text(plan, style, fmt))
+        if effect is not None:
+            out.write("\n" + "\n".join(what_if_lines(effect)) + "\n")
     return EXIT_OK

@@ -25,6 +25,7 @@ from nivosync.errors import InvalidInput, Problem
 from nivosync.inputs.change_advisory import ChangeAdvisoryFileSpec
 from nivosync.inputs.notes import SECTION_HINT, parse_section
 from nivosync.inputs.notify_settings import NotifySettings
+from nivosync.inputs.portfolio_settings import PortfolioSettings
 from nivosync.inputs.run_settings import HttpSettings, LifecycleSettings, SyncSettings
 from nivosync.inputs.schema import TimeZoneName, parse_document
 from nivosync.inputs.templates import load_template, resolve_template
@@ -178,6 +179,7 @@ class ConfigSpec(Strict):
     lifecycle: LifecycleSettings = LifecycleSettings()
     http: HttpSettings = HttpSettings()
     notify: NotifySettings = NotifySettings()
+    portfolio: PortfolioSettings = PortfolioSettings()
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from nivosync.app.status_reports import ReleaseSync
 from nivosync.app.sync import SyncRun
 from nivosync.core.lifecycle import Finish
 from nivosync.core.slippage import SYNC_JSON_SCHEMA, ReleaseSlippage
+from nivosync.views.portfolio_text import portfolio_json, portfolio_lines
 from nivosync.views.style import Format, OutputStyle, status_cell
 from nivosync.views.table import fit, key_order, paint, rows_output, text_table
 from nivosync.views.words import count
@@ -38,6 +39,9 @@ def sync_text(run: SyncRun, style: OutputStyle, fmt: Format = "table") -> str:
     for item in results:
         blocks.append(release_block(item, style))
     blocks += [fit(block, style) for block in _lifecycle_lines(run, style)]
+    if run.analysis is not None:
+        titles = {r.record.slug: r.title for r in results}
+        blocks.append("\n".join(fit(line, style) for line in portfolio_lines(run.analysis, titles)))
     if portfolio is not None:
         blocks.append(
             fit(
@@ -265,6 +269,8 @@ def sync_json(run: SyncRun) -> dict[str, Any]:
         "lifecycle_notes": run.finishing.notes,
         "lifecycle_errors": run.finishing.errors,
     }
+    if run.analysis is not None:
+        document["portfolio"] = portfolio_json(run.analysis)
     if portfolio is not None:
         document["portfolio_page"] = {
             "id": portfolio.page_id,

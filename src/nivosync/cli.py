@@ -341,6 +341,7 @@ def sync(
 @ADVISORY_OPTION
 @TEMPLATE_OPTION
 @page_write_options
+@click.option("--allow-conflict", is_flag=True, help="Move it though its go-live conflicts.")
 @click.pass_obj
 def replan(
     opts: GlobalOptions,
@@ -354,6 +355,7 @@ def replan(
     dry_run: bool,
     force: tuple[str, ...],
     as_json: bool,
+    allow_conflict: bool,
 ) -> None:
     """Move a release to a new start: new baseline (earlier ones kept), open tasks moved."""
     from nivosync.app.replan import ReplanRequest
@@ -362,7 +364,16 @@ def replan(
     start_date = as_date(start)
     assert start_date is not None  # required option
     request = ReplanRequest(
-        customer, release, start_date, reason, template, notes_path, advisory_path, dry_run, force
+        customer,
+        release,
+        start_date,
+        reason,
+        template,
+        notes_path,
+        advisory_path,
+        dry_run,
+        force,
+        allow_conflict,
     )
     out, style = sys.stdout, opts.style
     run(

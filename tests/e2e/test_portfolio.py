@@ -172,7 +172,10 @@ def test_calendar_feed_keeps_its_uids_across_a_replan(three, tmp_path):
     forecast = "acme-health--2.4.0.go-live.forecast@nivosync"
     assert before[planned] == before[forecast] == date(2027, 1, 7)
     assert before["globex-logistics--1.0.go-live.planned@nivosync"] == date(2027, 1, 8)
-    moved = cli(site, "replan", *ACME, "--start", "2026-12-14", "--reason", "customer asked")
+    moved = cli(
+        site, "replan", *ACME, "--start", "2026-12-14", "--reason", "customer asked",
+        "--allow-conflict",  # 01-14 is in the freeze: see the test below
+    )  # fmt: skip
     assert moved.exit_code == 0, moved.output
     night_passes(site)
     after = calendar_uids(site, tmp_path / "after.ics", "2026-12-07")
@@ -240,3 +243,20 @@ def test_plan_what_if_names_the_new_conflicts_and_the_earliest_free_start(three)
     assert len(searched) <= len([r for r in site.requests() if "search" in r["path"]])
     text = cli(site, "plan", *hooli[:-1], "2026-12-16", "--what-if")
     assert "What-if against 3 live releases: Hooli 1.0 adds no conflict." in text.stdout
+
+
+def test_replan_refuses_a_go_live_moved_into_a_freeze_unless_allowed(three):
+    """Acme from Mon 12-14 would go live Thu 01-14: in the freeze (and in Initech's week). A
+    re-plan there is exit 2 with nothing written; with --allow-conflict it moves, saying so."""
+    site, _ = three
+    args = [*ACME, "--start", "2026-12-14", "--reason", "client asked", "--json"]
+    site.clear()
+    refused = cli(site, "replan", *args)
+    assert refused.exit_code == 2, refused.output
+    assert "go-live 2027-01-14 conflicts" in refused.stderr
+    assert "--allow-conflict to re-plan it anyway" in refused.stderr
+    assert site.writes() == []
+    moved = cli(site, "replan", *args, "--allow-conflict")
+    assert moved.exit_code == 0, moved.output
+    notes = json.loads(moved.stdout)["notes"]
+    assert any(n.startswith("go-live conflict (allowed): ") for n in notes), notes

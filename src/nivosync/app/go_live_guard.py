@@ -49,17 +49,21 @@ def _limited(config: Config) -> bool:
     return settings.max_go_lives_per_day is not None or settings.max_go_lives_per_week is not None
 
 
-def guard_go_live(config: Config, jira: JiraGateway, plan: Plan, allow: bool) -> list[str]:
-    """The conflicts as warnings with `allow`, or when the release exists already (a re-run is
-    never refused); else exit 2 before anything is written. At most one search."""
+def guard_go_live(
+    config: Config, jira: JiraGateway, plan: Plan, allow: bool, moving: bool = False
+) -> list[str]:
+    """The conflicts as warnings with `allow`, or when the release exists already (a re-run of
+    `create` is never refused; `moving`, a re-plan, is); else exit 2 before anything is
+    written. At most one search."""
     releases = list(epics(jira)) if _limited(config) else None
     conflicts = new_go_live_conflicts(config, jira, plan, releases)
     messages = [c.message for c in conflicts]
-    if messages and not allow and not _exists(jira, plan, releases):
+    verb = "re-plan" if moving else "create"
+    if messages and not allow and (moving or not _exists(jira, plan, releases)):
         raise InvalidInput(
             f"{plan.release.title}'s go-live {plan.go_live} conflicts: "
             + "; ".join(messages)
-            + ". Choose another --start, or pass --allow-conflict to create it anyway "
+            + f". Choose another --start, or pass --allow-conflict to {verb} it anyway "
             "(nothing was written)"
         )
     return messages

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from nivosync.app.go_live_guard import guard_go_live
 from nivosync.app.planning import compute_plan
 from nivosync.app.publish import prepare, publish_release
 from nivosync.app.publisher import PageResult
@@ -66,6 +67,7 @@ class ReplanRequest:
     advisory_path: Path | None
     dry_run: bool
     force: tuple[str, ...] = ()  # page kinds (or "all") written over a person's edit
+    allow_conflict: bool = False  # a go-live in a freeze or a crowded day/week: warn only
 
 
 def replan_release(config_path: Path | None, request: ReplanRequest) -> ReplanOutcome:
@@ -97,6 +99,7 @@ def replan_release(config_path: Path | None, request: ReplanRequest) -> ReplanOu
         chosen = release_template(config, record.stored, request.template_name)
         template = chosen.template
         plan = compute_plan(config, template, identity.customer, identity.release, request.start)
+        conflicts = guard_go_live(config, jira, plan, request.allow_conflict, moving=True)
         outcome = ReplanOutcome(
             record.title,
             record.epic.key,
@@ -106,7 +109,7 @@ def replan_release(config_path: Path | None, request: ReplanRequest) -> ReplanOu
             plan.go_live,
             reason,
             request.dry_run,
-            notes=list(chosen.notes),
+            notes=list(chosen.notes) + [f"go-live conflict (allowed): {c}" for c in conflicts],
         )
         record = _new_baseline(jira, record, plan, reason, outcome)
         _move_open_tasks(jira, facts, plan, record, issues, outcome)

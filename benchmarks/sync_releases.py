@@ -15,6 +15,7 @@ searches, other Jira, Confluence; writes). --keep DIR keeps the filled sandbox a
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import sys
 import tempfile
@@ -69,7 +70,7 @@ def fill(config_path: Path, count: int) -> None:
 def counts(log: list[dict[str, Any]]) -> str:
     wiki = [r for r in log if r["path"].startswith(("/wiki", "/confluence"))]
     jira = [r for r in log if r not in wiki]
-    searches = [r for r in jira if r["path"].endswith(("/search/jql", "/search"))]
+    searches = [r for r in jira if re.fullmatch(r"/rest/api/\d/search(/jql)?", r["path"])]
     writes = [r for r in log if r["method"] != "GET" and r not in searches]
     props = [r for r in jira if "/properties/" in r["path"] and r["method"] == "GET"]
     return (
@@ -85,9 +86,12 @@ def night(site: SiteProcess, config: Path, publish: bool, name: str, releases: i
     run = run_child(command)
     if run.returncode not in (0, 1):  # 1: a release slips (or failed): still measured
         raise SystemExit(f"sync failed ({run.returncode}):\n{run.stderr[-2000:]}")
+    said = run.stderr.strip().splitlines()[-1:] if run.returncode else []
     print(
-        f"{name}: {releases} releases in {run.wall:.1f} s wall, {run.cpu:.1f} s CPU, "
+        f"{name}: exit {run.returncode} {' '.join(said)}" if said else name,
+        f"{releases} releases in {run.wall:.1f} s wall, {run.cpu:.1f} s CPU, "
         f"peak RSS {run.peak_rss_mb:.0f} MB; {counts(site.requests())}",
+        sep=": ",
         flush=True,
     )
 

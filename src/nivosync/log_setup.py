@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import structlog
+if TYPE_CHECKING:
+    import structlog
 
 LogFormat = Literal["console", "json"]
 
@@ -14,6 +15,8 @@ LogFormat = Literal["console", "json"]
 def configure_logging(log_format: LogFormat, verbose: bool) -> None:
     # People at a terminal read the command's output, not progress chatter; schedulers get
     # the INFO records (release, counts, durations) as JSON lines.
+    import structlog  # here, not at the top: `nivosync --help` never configures logging
+
     quiet = logging.INFO if log_format == "json" else logging.WARNING
     level = logging.DEBUG if verbose else quiet
     renderer: structlog.typing.Processor

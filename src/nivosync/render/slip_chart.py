@@ -184,6 +184,8 @@ class _Scale:
                 dates += [*row.planned, *row.forecast]
             else:
                 dates += [row.planned_end, row.projected_end]
+        if not dates:  # a template without milestones: an empty plot, a week wide
+            return cls(date(2000, 1, 3), 7)
         first, last = min(dates), max(dates)
         return cls(first, (last - first).days + 1)
 

@@ -260,3 +260,27 @@ def test_replan_refuses_a_go_live_moved_into_a_freeze_unless_allowed(three):
     assert moved.exit_code == 0, moved.output
     notes = json.loads(moved.stdout)["notes"]
     assert any(n.startswith("go-live conflict (allowed): ") for n in notes), notes
+
+
+def test_the_change_advisory_shows_the_freeze_its_go_live_falls_in(three):
+    """Before the re-plan Acme's go-live (01-07) is clear of the freeze; moved to 01-14, its
+    Change Advisory says the go-live is in the freeze 'Stock-take'."""
+    site, _ = three
+    first = cli(site, "publish", *ACME, "--page", "change-advisory", "--json")
+    assert first.exit_code == 0, first.output
+    pages = {p["kind"]: p for p in json.loads(first.stdout)["pages"]}
+    page_id = pages["change-advisory"]["id"]
+    assert "None covers the go-live" in page_body(site, page_id)
+    moved = cli(
+        site, "replan", *ACME, "--start", "2026-12-14", "--reason", "customer asked",
+        "--allow-conflict", "--change-advisory", str(_empty_advisory(site)),
+    )  # fmt: skip
+    assert moved.exit_code == 0, moved.output
+    body = page_body(site, page_id).replace("\u2011", "-")
+    assert "Change freezes" in body and "is in the freeze 'Stock-take'" in body, body[:2000]
+
+
+def _empty_advisory(site: E2ESite):
+    path = site.config_path.parent / "ca.yaml"
+    path.write_text("change_number: CHG-1\n", encoding="utf-8")
+    return path

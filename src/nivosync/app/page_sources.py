@@ -70,6 +70,7 @@ class PageSources:
     approvals: tuple[Approval, ...] = ()  # each approver's decision on the Change Advisory
     evidence: UatEvidence | None = None  # what the UAT form records; None: not published
     time_zone: str = "UTC"  # the configuration's, for a change window that names none
+    freezes: tuple[str, ...] | None = None  # the change freezes the go-live meets
 
 
 def issue_refs(
@@ -190,7 +191,13 @@ def render_pages(
             sources.issues.get(APPROVAL_TASK),
             sources.forecast,
             sources.people,
-            AdvisoryContext(sources.issues, sources.approvals, sources.evidence, sources.time_zone),
+            AdvisoryContext(
+                sources.issues,
+                sources.approvals,
+                sources.evidence,
+                sources.time_zone,
+                sources.freezes,
+            ),
         ),
         "uat": lambda: render_uat_form(
             sources.plan, extra_scenarios=sources.uat_extra, mentions=sources.people

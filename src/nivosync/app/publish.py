@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from nivosync.app.approval_reading import read_approvals
+from nivosync.app.go_live_guard import go_live_conflicts_of
 from nivosync.app.mentions import Mentions
 from nivosync.app.page_sources import (
     PageSources,
@@ -39,6 +41,7 @@ from nivosync.app.status_reports import task_statuses
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Space
 from nivosync.core.approvals import Approval
+from nivosync.core.go_live_conflicts import GoLive
 from nivosync.core.identity import ReleaseIdentity
 from nivosync.core.pages import RELEASE_PAGE_KINDS
 from nivosync.core.plan import Plan
@@ -245,6 +248,7 @@ def _render(
     refs, epic = issue_refs([record.epic, *issues], jira.browse_url)
     jql = notes_jql(config, jira, plan)
     needs_notes = {"notes", "change-advisory"} & set(kinds)
+    forecast = _forecast(config, record, issues)
     sources = PageSources(
         plan=plan,
         issues=refs,
@@ -253,10 +257,11 @@ def _render(
         notes=inputs.notes,
         advisory=combine(advisory, inputs.advisory) if inputs.advisory else advisory,
         uat_extra=_uat_extra(config, plan),
-        forecast=_forecast(config, record, issues),
+        forecast=forecast,
         people=people,
         evidence=evidence,
         time_zone=config.spec.timezone,
+        freezes=freezes_met(config, plan, forecast.projected if forecast else plan.go_live),
         approvals=_approvals(jira, record, issues, plan, kinds),
     )
     return render_pages(sources, kinds, type_sections(config))
@@ -273,6 +278,15 @@ def _approvals(
     if "change-advisory" not in kinds:
         return ()
     return read_approvals(jira, plan, issues, dict(record.stored.people) if record.stored else {})
+
+
+def freezes_met(config: Config, plan: Plan, projected: date) -> tuple[str, ...]:
+    """The change freezes the release's go-live (planned or forecast) falls in: the config's
+    freezes alone, no other release (so no request); the Change Advisory shows them."""
+    release = plan.release
+    go_live = GoLive(release.title, release.customer, projected, plan.go_live)
+    found = go_live_conflicts_of(config, [go_live])
+    return tuple(c.message for c in found if c.kind == "freeze")
 
 
 def _uat_extra(config: Config, plan: Plan) -> list[UatScenarioSpec]:

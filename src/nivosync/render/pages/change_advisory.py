@@ -56,6 +56,7 @@ from nivosync.render.storage import (
     panel,
     paragraphs,
     render,
+    status,
     strong,
     table,
     toc,
@@ -75,6 +76,7 @@ class AdvisoryContext:
     approvals: Sequence[Approval] = ()  # each approver's decision
     evidence: UatEvidence | None = None  # None: the UAT form is not published
     time_zone: str = "UTC"  # of a change window that names none
+    freezes: tuple[str, ...] | None = None  # the change freezes the go-live meets; None: not read
 
 
 def render_change_advisory(
@@ -153,6 +155,7 @@ class _Page:
             ("Change type", self.change_type()),
             ("Change window", self.window(ctx.time_zone)),
             ("Go-live", unbroken(go_live_cell(plan.go_live, self.forecast))),
+            *self.freezes(ctx.freezes),
             ("Requester", role_person_mention(template.change_requester, persons, known)),
             ("Change owner", role_person_mention(self.owner, persons, known)),
             ("Implementers", role_mention_lines(template.change_implementers, persons, known)),
@@ -160,6 +163,15 @@ class _Page:
             ("Test evidence", change_plans.evidence_summary(ctx.evidence)),
         ]
         return key_value_table(rows)
+
+    @staticmethod
+    def freezes(found: tuple[str, ...] | None) -> list[tuple[str, Content]]:
+        """The change freezes the go-live (planned or forecast) falls in, if any."""
+        if found is None:
+            return []
+        if not found:
+            return [("Change freezes", "None covers the go-live")]
+        return [("Change freezes", [status("Conflict", "Red"), " ", "; ".join(found)])]
 
     def change_type(self) -> Content:
         chosen = self.details.change_type or self.advisory.change_type

@@ -284,3 +284,41 @@ def _empty_advisory(site: E2ESite):
     path = site.config_path.parent / "ca.yaml"
     path.write_text("change_number: CHG-1\n", encoding="utf-8")
     return path
+
+
+def test_the_portfolio_page_carries_the_calendar_feed_uploaded_only_when_it_changes(three):
+    import requests
+
+    site, _ = three
+    code, report = sync(site, "--all", "--as-of", "2026-12-07")
+    assert code == 0, report
+    page_id = report["portfolio_page"]["id"]
+    base, auth = site.sandbox.confluence_url, site.sandbox.auth
+    if site.flavor == "cloud":  # v1's attachment listing is gone on Cloud (410)
+        answer = requests.get(f"{base}/api/v2/pages/{page_id}/attachments", auth=auth, timeout=10)
+        assert answer.status_code == 200, answer.text
+        listed = answer.json()["results"]
+        link = listed[0]["downloadLink"]
+    else:
+        answer = requests.get(
+            f"{base}/rest/api/content/{page_id}/child/attachment", auth=auth, timeout=10
+        )
+        assert answer.status_code == 200, answer.text
+        listed = answer.json()["results"]
+        link = listed[0]["_links"]["download"]
+    assert [a["title"] for a in listed] == ["releases.ics"]
+    origin = base.removesuffix("/wiki").removesuffix("/confluence")
+    data = requests.get(
+        origin + link if link.startswith(("/wiki", "/confluence")) else base + link,
+        auth=auth,
+        timeout=10,
+    ).content
+    calendar = icalendar.Calendar.from_ical(data)
+    assert len([e for e in calendar.walk("VEVENT")]) == 30
+    assert "releases.ics" in page_body(site, page_id)
+    site.clear()
+    code, _ = sync(site, "--all", "--as-of", "2026-12-07")  # a quiet night: nothing moved
+    uploads = [
+        r["path"] for r in site.writes() if f"content/{page_id}/child/attachment" in r["path"]
+    ]
+    assert code == 0 and uploads == [], uploads

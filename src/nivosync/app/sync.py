@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -14,10 +15,11 @@ from nivosync.app.notify import Notifier, webhook_from
 from nivosync.app.portfolio import NextMilestone, PortfolioAnalysis, analyse
 from nivosync.app.progress import SILENT, Progress
 from nivosync.app.publish import space_and_root
-from nivosync.app.publisher import PageIdentity, PageResult, PageSpec, Publisher
+from nivosync.app.publisher import FileToAttach, PageIdentity, PageResult, PageSpec, Publisher
 from nivosync.app.releases import ReleaseRecord, epics, existing_release, find_release
 from nivosync.app.sites import Sites, confluence_gateway_for, jira_gateway, open_sites, today_in
 from nivosync.app.status_reports import ReleaseSync, StatusPublisher, measure
+from nivosync.core.calendar_events import MeasuredRelease, portfolio_events
 from nivosync.core.identity import ReleaseIdentity
 from nivosync.core.pages import portfolio_title
 from nivosync.core.slippage import SlipStatus
@@ -25,9 +27,11 @@ from nivosync.errors import InvalidInput, NivosyncError
 from nivosync.http import HttpError
 from nivosync.inputs.config import Config, load_settings
 from nivosync.jira.gateway import JiraGateway
+from nivosync.render.ics import calendar_ics
 from nivosync.render.pages.portfolio import PortfolioRow, PortfolioSections, portfolio_body
 
 log = structlog.get_logger(__name__)
+CALENDAR_FILE = "releases.ics"  # the portfolio page's calendar feed
 
 
 @dataclass
@@ -190,11 +194,30 @@ def _publish(
         if analysis
         else None
     )
-    spec = PageSpec("portfolio", title, portfolio_body(rows, sections))
+    feed = portfolio_calendar(config, run)
+    body = portfolio_body(rows, sections, feed.name if feed else None)
+    spec = PageSpec("portfolio", title, body, attachments=(feed,) if feed else ())
     try:
         return Publisher(confluence, space, identity).publish(spec, root_id, None)
     except HttpError as exc:
         return PageResult("portfolio", title, "conflict", message=str(exc))
+
+
+def portfolio_calendar(config: Config, run: SyncRun) -> FileToAttach | None:
+    """The calendar feed attached to the portfolio page (see `nivosync calendar`). Its digest
+    is the hash of its events, not of its bytes (whose DTSTAMP is tonight's): a quiet night
+    uploads nothing."""
+    measured = [
+        MeasuredRelease(item.record.slug, item.record.title, item.slippage)
+        for item in run.results
+        if item.slippage is not None
+    ]
+    if not measured:
+        return None
+    events = portfolio_events(measured)
+    ics = calendar_ics(events, run.as_of, f"{config.spec.jira.project} releases")
+    digest = hashlib.sha256(repr(events).encode()).hexdigest()
+    return FileToAttach(CALENDAR_FILE, ics, "text/calendar", digest=digest)
 
 
 def _analysis(config: Config, run: SyncRun) -> PortfolioAnalysis | None:

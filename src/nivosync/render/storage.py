@@ -227,6 +227,15 @@ def page_link(title: str, text: str | None = None, *, space_key: str | None = No
     )
 
 
+def attachment_link(filename: str, text: str | None = None) -> Element:
+    """A link to a file attached to the page itself."""
+    return element(
+        "ac:link",
+        element("ri:attachment", attrs={"ri:filename": filename}),
+        element("ac:plain-text-link-body", CData(text or filename)),
+    )
+
+
 def image(filename: str, *, alt: str | None = None, width: int | None = None) -> Element:
     """An image attached to the page itself, shown inline."""
     attrs = ({"ac:alt": alt} if alt else {}) | ({"ac:width": str(width)} if width else {})

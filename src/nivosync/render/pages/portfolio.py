@@ -14,7 +14,17 @@ from nivosync.core.go_live_conflicts import GoLiveConflict
 from nivosync.core.portfolio_load import Overload, PersonLoad, PortfolioLoad
 from nivosync.render.pages.common import People, person
 from nivosync.render.status_page import FINISHED, RAG, lozenge
-from nivosync.render.storage import Content, date_text, heading, link, p, render, status, table
+from nivosync.render.storage import (
+    Content,
+    attachment_link,
+    date_text,
+    heading,
+    link,
+    p,
+    render,
+    status,
+    table,
+)
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,11 @@ SEVERITY = {
 }  # fmt: skip
 
 
-def portfolio_body(rows: Sequence[PortfolioRow], sections: PortfolioSections | None = None) -> str:
+def portfolio_body(
+    rows: Sequence[PortfolioRow],
+    sections: PortfolioSections | None = None,
+    calendar: str | None = None,
+) -> str:
     """The running releases worst first (status, then slip, then go-live), then those done or
     cancelled lately, newest first; with `sections`, the conflicts and people's load. Like the
     status pages, it shows what was measured and not when, so a quiet night rewrites nothing
@@ -92,6 +106,17 @@ def portfolio_body(rows: Sequence[PortfolioRow], sections: PortfolioSections | N
         parts += _load(sections)
     if finished:
         parts += [heading(2, "Recently completed and cancelled"), _finished_table(finished)]
+    if calendar:
+        parts += [
+            heading(2, "Calendar"),
+            p(
+                "The milestones and go-lives of every active release, planned and forecast, "
+                "as an iCalendar file to import or subscribe to: ",
+                attachment_link(calendar),
+                ". Its events keep their identity, so a calendar that imports it again moves "
+                "them when the forecast moves.",
+            ),
+        ]
     return render(parts)
 
 

@@ -302,3 +302,10 @@ def test_counts_say_one_thing_and_many_things():
         "0 pages",
     ]
     assert count(1, "working day") == "1 working day"
+
+
+def test_calendar_out_in_a_missing_folder_is_one_line_and_exit_2(tmp_path):
+    result = invoke("--config", EXAMPLE, "calendar", "--out", str(tmp_path / "no" / "x.ics"))
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "does not exist: create it" in lines[0], result.stderr

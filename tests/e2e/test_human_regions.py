@@ -262,6 +262,9 @@ def test_a_region_only_edit_with_nothing_new_makes_zero_writes(site: E2ESite):
         actions = {k: p["action"] for k, p in publish(site).items()}
         assert actions == dict.fromkeys(("plan", "notes", "change-advisory", "uat"), "unchanged")
         assert site.writes() == []
+        uat = pages.id_of("UAT Form")
+        reads = [r for r in site.requests() if r["method"] == "GET" and r["path"].endswith(uat)]
+        assert len(reads) == 1, reads  # read for the evidence, and that read published it
     finally:
         pages.close()
 

@@ -11,6 +11,7 @@ import structlog
 
 from nivosync.app.publisher import FileToAttach, PageSpec
 from nivosync.confluence.gateway import ConfluenceGateway
+from nivosync.confluence.models import Page
 from nivosync.core.approvals import Approval
 from nivosync.core.identity import APPROVAL_TASK, is_epic, jql_quote, oldest_first, task_issues
 from nivosync.core.jql_template import fill_jql
@@ -148,15 +149,15 @@ def uat_evidence(
     page_id: str | None,
     scenarios: Sequence[UatScenarioSpec],
     publishing: bool,
-) -> UatEvidence | None:
-    """What the UAT form's testers recorded (one read of the page); None when it is not
-    published (nor `publishing` now: then nothing is recorded yet), or its body cannot be
-    read as storage format."""
+) -> tuple[UatEvidence | None, Page | None]:
+    """What the UAT form's testers recorded (one read of the page, returned too, so that
+    publishing it does not read it again); None when it is not published (nor `publishing`
+    now: then nothing is recorded yet), or its body cannot be read as storage format."""
     page = confluence.page(page_id) if page_id else None
     if page is None:
-        return read_evidence(RegionScan({}), scenarios) if publishing else None
+        return (read_evidence(RegionScan({}), scenarios) if publishing else None), None
     scan = scan_regions(page.body)
-    return read_evidence(scan, scenarios) if scan is not None else None
+    return (read_evidence(scan, scenarios) if scan is not None else None), page
 
 
 def type_sections(config: Config) -> dict[str, Section]:

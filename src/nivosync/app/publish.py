@@ -148,10 +148,10 @@ def publish_release(
         confluence, dict(record.stored.people) if record.stored else {}
     )
     scenarios = merge_scenarios(plan.template.uat_scenarios, _uat_extra(config, plan))
-    evidence = (
+    evidence, uat_page = (
         uat_evidence(confluence, record.pages.get("uat"), scenarios, publishing="uat" in kinds)
         if "change-advisory" in kinds
-        else None
+        else (None, None)
     )
     rendered = _render(
         config, jira, record, issues, plan, inputs, request.advisory, kinds, people, evidence
@@ -159,6 +159,8 @@ def publish_release(
     specs = [page_spec(p, inputs.on_page if p.kind == "notes" else ()) for p in rendered]
     progress.stage("publishing pages", len(specs))
     publisher = _publisher(confluence, space, record, request, progress)
+    if uat_page is not None and "uat" in kinds:
+        publisher.read[uat_page.id] = uat_page
     results = _publish_specs(jira, publisher, root_id, record, specs, request, new_epic)
     uses = remember(confluence, request.inputs, inputs, results, request.dry_run)
     order: dict[str, int] = {kind: n for n, kind in enumerate(RELEASE_PAGE_KINDS)}

@@ -113,6 +113,9 @@ class Publisher:
     dry_run: bool = False
     minor: bool = False  # a routine update (the nightly status page): no watcher notifications
     published: Callable[[PageResult], None] = lambda _result: None  # after each page (progress)
+    # Pages this run has just read (the UAT form, for the Change Advisory's evidence): each
+    # is used once instead of a second GET; a stale one is caught by the version check.
+    read: dict[str, Page] = field(default_factory=dict)
     _claimed: dict[str, frozenset[str]] | None = field(default=None, init=False, repr=False)
 
     def publish(self, spec: PageSpec, parent_id: str, known_id: str | None) -> PageResult:
@@ -138,7 +141,7 @@ class Publisher:
     ) -> tuple[Page | None, PageProperty | None] | PageResult:
         anchor = self.identity.anchor(spec.kind)
         if known_id:
-            page = self.confluence.page(known_id)
+            page = self.read.pop(known_id, None) or self.confluence.page(known_id)
             if page is not None:
                 prop = self.confluence.page_property(page.id, PROPERTY_KEY)
                 if self._ours(prop, spec.kind) or anchor in page.body:

@@ -130,10 +130,11 @@ ADVISORY_FILE = "change advisory file"
 def details_from_spec(spec: ChangeAdvisoryFileSpec, source: str) -> ChangeAdvisoryDetails:
     """The details a file or the configuration gives, named by `source`."""
     window = spec.change_window
+    # The texts and lists as they are (lists as tuples); the nested values converted below.
     values: dict[str, Any] = {
         name: tuple(value) if isinstance(value, list) else value
         for name in REPLACED
-        if (value := getattr(spec, name, None)) is not None and name in type(spec).model_fields
+        if (value := getattr(spec, name)) is not None
     }
     values["risk_rating"] = (
         RiskRating(spec.risk_rating.likelihood, spec.risk_rating.impact)

@@ -1,7 +1,7 @@
 """Benchmark: `nivosync sync --all` over many active releases (the nightly run).
 
     python benchmarks/sync_releases.py [--releases 1000] [--latency-ms 20] [--publish]
-        [--datacenter] [--keep DIR]
+        [--datacenter] [--keep DIR] [--by-path]
 
 Fills a sandbox (in its own process) with --releases customer releases of the 15-task NIVOMAX
 template, written in bulk as `create` writes them (links left out, for speed), then runs
@@ -79,7 +79,20 @@ def counts(log: list[dict[str, Any]]) -> str:
     )
 
 
-def night(site: SiteProcess, config: Path, publish: bool, name: str, releases: int) -> None:
+def by_path(log: list[dict[str, Any]]) -> str:
+    """Requests per method and path, ids and keys folded: where a night's requests go."""
+    folded: dict[str, int] = {}
+    for r in log:
+        path = re.sub(r"/[A-Z][A-Z0-9]*-\d+|/\d+", "/{id}", r["path"])
+        path = re.sub(r"nivosync\.[\w.-]+", "nivosync.{key}", path)
+        folded[f"{r['method']} {path}"] = folded.get(f"{r['method']} {path}", 0) + 1
+    ranked = sorted(folded.items(), key=lambda item: -item[1])
+    return "\n".join(f"  {count:6d}  {what}" for what, count in ranked)
+
+
+def night(
+    site: SiteProcess, config: Path, publish: bool, name: str, releases: int, paths: bool
+) -> None:
     command = [sys.executable, "-m", "nivosync", "--config", str(config), "sync", "--all"]
     command += ["--as-of", AS_OF, "--json", *([] if publish else ["--no-publish"])]
     site.clear()
@@ -94,6 +107,8 @@ def night(site: SiteProcess, config: Path, publish: bool, name: str, releases: i
         sep=": ",
         flush=True,
     )
+    if paths:
+        print(by_path(site.requests()), flush=True)
 
 
 def main() -> None:
@@ -103,6 +118,7 @@ def main() -> None:
     parser.add_argument("--publish", action="store_true", help="also write the status pages")
     parser.add_argument("--datacenter", action="store_true", help="Data Center, not Cloud")
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the filled sandbox here")
+    parser.add_argument("--by-path", action="store_true", help="also requests per path")
     args = parser.parse_args()
     configure_logging("console", verbose=False)
     flavor = "datacenter" if args.datacenter else "cloud"
@@ -127,8 +143,8 @@ def main() -> None:
             site.faults({"latency_ms": args.latency_ms, "index_lag_seconds": 0})
             pages = "with pages" if args.publish else "no pages"
             print(f"{flavor}, {args.latency_ms} ms latency, {pages}")
-            night(site, config, args.publish, "first night", args.releases)
-            night(site, config, args.publish, "no change  ", args.releases)
+            night(site, config, args.publish, "first night", args.releases, args.by_path)
+            night(site, config, args.publish, "no change  ", args.releases, args.by_path)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -334,3 +335,38 @@ def test_data_center_reads_each_epic_once_beyond_the_searches(dc_site: E2ESite):
     assert not [r for r in others if "/properties/" in r], others
     assert len(others) <= 20 + 2, others  # one epic read per release; the project and fields
     print(f"Data Center, 20 releases: {len(searches)} searches, {len(others)} other requests")
+
+
+def test_a_quiet_night_reads_no_page_and_no_epic_property_per_release(site: E2ESite):
+    """Issue 15: the status pages are checked by one search (a request per 50 pages, with
+    their versions and nivosync's property), and a state recorded already is not read again:
+    a night with no change costs the searches and a few fixed requests, not requests per
+    release. The first night creates each page without listing its (no) attachments, and
+    looks the Delivery Supervisor up once for every release's comment."""
+    seed_releases(site, 12)
+    night_passes(site)
+    site.clear()
+    code, first = sync(site, "--all", "--as-of", "2026-12-16")
+    assert code in (0, 1), first
+    assert {r["status_page"]["action"] for r in first["releases"]} == {"created"}
+    log = site.requests()
+    assert not [r for r in log if r["path"].endswith("/attachments")], "a new page was listed"
+    lookups = [
+        r for r in log if "/user/assignable/search" in r["path"] or "/user/search" in r["path"]
+    ]
+    assert len(lookups) <= 1, lookups
+    site.clear()
+    code, quiet = sync(site, "--all", "--as-of", "2026-12-16")
+    assert {r["status_page"]["action"] for r in quiet["releases"]} == {"unchanged"}
+    assert quiet["portfolio_page"]["action"] == "unchanged"
+    assert site.writes() == []
+    log = site.requests()
+    searches = [r for r in log if re.search(r"/search(/jql)?$", r["path"])]
+    people = [r for r in log if r["path"].endswith("/rest/api/user")]  # Data Center mentions
+    others = [f"{r['method']} {r['path']}" for r in log if r not in searches and r not in people]
+    # the project, its fields (and on Data Center one read per epic: its properties); the
+    # space, the portfolio page found (and its property); the status pages' one search
+    per_epic = 12 if site.flavor == "datacenter" else 0
+    assert len(others) <= 7 + per_epic, others
+    assert len(people) <= 11, people  # once per person named on the pages, not per release
+    assert len(searches) <= 5, [r["path"] for r in searches]  # epics, tasks, pages, portfolio

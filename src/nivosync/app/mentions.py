@@ -26,6 +26,7 @@ class Mentions:
         self.jira_cloud = jira_cloud
         self._known: dict[str, UserId | None] = {}
         self._lock = threading.Lock()
+        self._asking: dict[str, threading.Lock] = {}  # one lookup per person, across threads
 
     def people(self, confluence: ConfluenceGateway, refs: Mapping[str, str]) -> dict[str, UserId]:
         """`refs` (a person's text → their Jira user) as text → Confluence user, for those
@@ -46,8 +47,13 @@ class Mentions:
         with self._lock:
             if ref in self._known:
                 return self._known[ref]
-        user = confluence.user(username=ref)
-        key = UserId.data_center(user.user_key) if user is not None and user.user_key else None
-        with self._lock:
-            self._known[ref] = key
-        return key
+            asking = self._asking.setdefault(ref, threading.Lock())
+        with asking:  # another thread asking for the same person: its answer is waited for
+            with self._lock:
+                if ref in self._known:
+                    return self._known[ref]
+            user = confluence.user(username=ref)
+            key = UserId.data_center(user.user_key) if user and user.user_key else None
+            with self._lock:
+                self._known[ref] = key
+            return key

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import structlog
@@ -85,6 +85,9 @@ class Notifier:
     config: Config
     webhook: Webhook | None = None
     enabled: bool = True
+    # person → their Jira user (None: not found), looked up once per run: many releases
+    # share a Delivery Supervisor
+    _users: dict[str, str | None] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -138,14 +141,19 @@ class Notifier:
         if person and person in stored:
             return stored[person]
         if person:
-            try:
-                user = self.jira.find_assignable(person)
-            except HttpError as exc:
-                log.warning("supervisor not found", person=person, error=str(exc))
-                user = None
-            if user is not None:
-                return user.ref
+            if person not in self._users:
+                self._users[person] = self._lookup(person)
+            if self._users[person] is not None:
+                return self._users[person]
         return record.epic.assignee.ref if record.epic.assignee else None
+
+    def _lookup(self, person: str) -> str | None:
+        try:
+            user = self.jira.find_assignable(person)
+        except HttpError as exc:
+            log.warning("supervisor not found", person=person, error=str(exc))
+            return None
+        return user.ref if user is not None else None
 
     def _supervisor_person(self, record: ReleaseRecord) -> str | None:
         try:

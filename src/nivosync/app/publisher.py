@@ -116,7 +116,9 @@ class Publisher:
     # Pages this run has just read (the UAT form, for the Change Advisory's evidence): each
     # is used once instead of a second GET; a stale one is caught by the version check.
     read: dict[str, Page] = field(default_factory=dict)
-    _claimed: dict[str, frozenset[str]] | None = field(default=None, init=False, repr=False)
+    # The pages labelled as this identity's (id → labels), when a search this run made for
+    # many identities at once already listed them; else searched for when first needed.
+    claimed: dict[str, frozenset[str]] | None = None
 
     def publish(self, spec: PageSpec, parent_id: str, known_id: str | None) -> PageResult:
         result = self._publish(spec, parent_id, known_id)
@@ -170,12 +172,12 @@ class Publisher:
     def _labelled(self, kind: str, known_id: str | None) -> list[str]:
         """Ids of the pages labelled as this identity's `kind` page, oldest first: one search
         per identity and run, made only when a page is not where its record says."""
-        if self._claimed is None:
+        if self.claimed is None:
             slug_label = self.identity.labels(kind)[1]
-            self._claimed = self.confluence.labelled_pages(self.space, slug_label)
+            self.claimed = self.confluence.labelled_pages(self.space, slug_label)
         kind_label = self.identity.labels(kind)[2].lower()
         found = [
-            pid for pid, names in self._claimed.items() if kind_label in {n.lower() for n in names}
+            pid for pid, names in self.claimed.items() if kind_label in {n.lower() for n in names}
         ]
         return sorted((pid for pid in found if pid != known_id), key=_numeric_first)
 
@@ -193,7 +195,7 @@ class Publisher:
             return PageResult(spec.kind, spec.title, "would create")
         page = self._create_page(spec, parent_id, body)
         fresh = read_page(body, body, {})
-        self._after_write(spec, page, None, digest, {}, fresh, fresh)
+        self._after_write(spec, page, None, digest, {}, fresh, fresh, new=True)
         return PageResult(spec.kind, spec.title, "created", page.id, page.url)
 
     def _create_page(self, spec: PageSpec, parent_id: str, body: str) -> Page:
@@ -323,18 +325,21 @@ class Publisher:
         files_done: dict[str, str],
         reading: Reading,
         written: Reading | None = None,
+        new: bool = False,
     ) -> None:
         """Upload changed files, complete the labels, then record what this write produced (the
         last step: a crash before it makes the next run complete whatever is missing).
 
         `written`: the body just written, if one was; else the page's body stays as it is (a
-        person's region edits included) and is recorded as found."""
+        person's region edits included) and is recorded as found. A `new` page (created by
+        this call) has no attachments yet: they are not listed."""
         labels = list(self._labels(spec))
         if (prop.value if prop and isinstance(prop.value, dict) else {}).get("labels") != labels:
             self.confluence.add_labels(page.id, labels)  # adding a label twice is harmless
+        uploading = any(files_done.get(f.name) != f.sha256 for f in spec.attachments)
         existing = (
             {a.title: a for a in self.confluence.attachments(page.id)}
-            if any(files_done.get(f.name) != f.sha256 for f in spec.attachments)
+            if uploading and not new
             else {}
         )
         for item in spec.attachments:

@@ -280,6 +280,11 @@ def record_history(
     measured, and keeping it true costs one Jira property write per release per night — it
     notifies nobody and makes no Confluence version (the hard rule is zero Confluence writes
     and zero notices on an unchanged night)."""
+    try:
+        if merge_history(list(record.history), entry, limit) is None:
+            return None  # recorded already, as the epic was read tonight: only later can follow
+    except HistoryOutOfOrder:
+        pass  # what the epic holds now decides (below)
     current = jira.issue_property(record.epic.key, HISTORY_PROPERTY)
     stored = current if isinstance(current, list) else list(record.history)
     try:

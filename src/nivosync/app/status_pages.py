@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from nivosync.app.publisher import PROPERTY_KEY, PageIdentity, PageResult, with_anchor
 from nivosync.confluence.gateway import ConfluenceGateway
+from nivosync.confluence.models import ListedPage
 from nivosync.render.status_page import CHART_FILE
 
 KIND = "status"
@@ -38,16 +39,27 @@ def shown_page(
     title: str,
     body: str,
     known_id: str | None,
+    listed: ListedPage | None = None,
 ) -> Shown:
     """The page `known_id`: "unchanged" when nivosync's last write of it holds exactly `body`
-    (and its chart), and the attachments that write recorded. Two reads, no write."""
+    (and its chart), and the attachments that write recorded. No write; no read either when
+    `listed` (the night's one search of every status page) brings its version and property,
+    else two reads."""
     if not known_id:
         return Shown()
-    page = confluence.page(known_id)
-    if page is None or page.title != title:
+    if listed is not None and listed.id == known_id:
+        page = _Seen(listed.id, listed.title, listed.version, listed.url)
+        value = listed.property
+    else:
+        found = confluence.page(known_id)
+        if found is None:
+            return Shown()
+        page = _Seen(found.id, found.title, found.version, found.url)
+        prop = confluence.page_property(found.id, PROPERTY_KEY)
+        value = prop.value if prop is not None else None
+    if page.title != title:
         return Shown()
-    prop = confluence.page_property(page.id, PROPERTY_KEY)
-    recorded = prop.value if prop is not None and isinstance(prop.value, dict) else {}
+    recorded = value if isinstance(value, dict) else {}
     files = recorded.get("attachments")
     files = {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
     digest = hashlib.sha256(with_anchor(body, identity.anchor(KIND)).encode()).hexdigest()
@@ -65,3 +77,13 @@ def shown_page(
     if CHART_FILE not in files:
         return Shown(files=files)
     return Shown(PageResult(KIND, title, "unchanged", page.id, page.url), files)
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """What is compared of the page: read (with its URL) or listed by the search."""
+
+    id: str
+    title: str
+    version: int | None
+    url: str

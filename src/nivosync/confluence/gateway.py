@@ -10,12 +10,14 @@ provides the session: its page helpers call v1 content endpoints Cloud no longer
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from nivosync.confluence.errors import ADD_ATTACHMENT, ADD_PAGE, explain
 from nivosync.confluence.models import (
     Attachment,
     ConfluenceUser,
+    ListedPage,
     Page,
     PageProperty,
     Space,
@@ -104,19 +106,30 @@ class ConfluenceGateway:
 
         A CQL search (v1 ``content/search``, which both Cloud and Data Center keep): its index
         trails writes by seconds on Cloud, so a page labelled just now may be missing."""
+        return {pid: found.labels for pid, found in self.listed_pages(space, label).items()}
+
+    def listed_pages(
+        self, space: Space, label: str, property_key: str | None = None
+    ) -> dict[str, ListedPage]:
+        """As `labelled_pages`, with each page's title, version and (`property_key`) the
+        value of that page property: the ``version`` and ``metadata.properties.<key>``
+        expansions, so that many pages are checked in one request per 50 (no per-page GET)."""
         cql = f"space = {_cql_string(space.key)} AND type = page AND label = {_cql_string(label)}"
+        expand = ["metadata.labels"]
+        if property_key:
+            expand += ["version", f"metadata.properties.{property_key}"]
         params: Mapping[str, Any] | None = {
             "cql": cql,
-            "expand": "metadata.labels",
+            "expand": ",".join(expand),
             "limit": SEARCH_LIMIT,
         }
         path: str | None = f"{self.v1}/content/search"
-        found: dict[str, frozenset[str]] = {}
+        found: dict[str, ListedPage] = {}
         while path is not None:
             page = self._json("GET", path, params=params, what="page search")
             for item in page.get("results") or []:
-                names = ((item.get("metadata") or {}).get("labels") or {}).get("results") or []
-                found[str(item["id"])] = frozenset(str(n.get("name")) for n in names)
+                listed = _listed(item, property_key)
+                found[listed.id] = replace(listed, url=self.public_url + listed.url)
             link = str((page.get("_links") or {}).get("next") or "")
             at = link.find(f"{self.v1}/content/search")
             path, params = (link[at:], None) if link and at >= 0 else (None, None)
@@ -213,6 +226,24 @@ class ConfluenceGateway:
             admin="a space admin",
             config_key="confluence.space",
         )
+
+
+def _listed(item: Mapping[str, Any], property_key: str | None) -> ListedPage:
+    """One v1 content search result: labels, version and the expanded page property."""
+    metadata = item.get("metadata") or {}
+    names = (metadata.get("labels") or {}).get("results") or []
+    properties = metadata.get("properties") or {}
+    prop = properties.get(property_key) if property_key else None
+    version = (item.get("version") or {}).get("number")
+    webui = (item.get("_links") or {}).get("webui")
+    return ListedPage(
+        id=str(item["id"]),
+        title=str(item.get("title") or ""),
+        version=version if isinstance(version, int) else None,
+        labels=frozenset(str(n.get("name")) for n in names),
+        property=prop.get("value") if isinstance(prop, Mapping) else None,
+        url=str(webui or f"/pages/viewpage.action?pageId={item['id']}"),  # site-relative
+    )
 
 
 def _text(value: Any) -> str | None:

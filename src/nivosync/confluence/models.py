@@ -29,6 +29,19 @@ class Page:
 
 
 @dataclass(frozen=True)
+class ListedPage:
+    """A page as a CQL search lists it: enough to tell whether it changed since nivosync's
+    last write (its version and the `nivosync` property) without reading it."""
+
+    id: str
+    title: str
+    version: int | None
+    labels: frozenset[str]
+    property: Any = None  # the value of the page property asked for, when the page has it
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class PageProperty:
     id: str
     key: str

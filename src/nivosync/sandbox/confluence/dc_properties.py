@@ -9,7 +9,6 @@ from werkzeug.wrappers import Response
 
 from nivosync.sandbox.confluence import properties
 from nivosync.sandbox.confluence.errors import Problem
-from nivosync.sandbox.confluence.pages import Version
 from nivosync.sandbox.confluence.permissions import editable_page, visible_page
 from nivosync.sandbox.confluence.properties import Property
 from nivosync.sandbox.confluence.request_args import caller, json_object, now, paging, version_of
@@ -22,23 +21,7 @@ _LIVE = ("current", "draft")
 
 
 def property_json(v: V1View, prop: Property) -> dict[str, Any]:
-    version = Version(
-        prop.version, prop.key, "", prop.author_id, prop.created, prop.message, prop.minor_edit
-    )
-    rendered = v.version(str(prop.page_id), version)
-    rendered.pop("_links", None)
-    return {
-        "id": str(prop.id),
-        "key": prop.key,
-        "value": prop.value,
-        "version": rendered,
-        "_links": {
-            "base": v.root,
-            "context": v.context,
-            "self": v.api(f"/content/{prop.page_id}/property/{prop.key}"),
-        },
-        "_expandable": {"content": f"/rest/api/content/{prop.page_id}"},
-    }
+    return v.content_property(prop)
 
 
 def list_properties(ctx: RequestContext, page_id: int) -> Response:

@@ -2,6 +2,8 @@
 
 ``expand`` picks the nested parts (``body.storage``, ``version``, ``ancestors``, ``history``,
 ``history.lastUpdated``, ``space``, ``container``, ``children.page``, ``metadata.labels``,
+``metadata.properties.<key>``: that content property, keyed by its key, as both flavours'
+content expansions return it — in a CQL search too, which is how one request checks many pages —
 ``operations``: what the caller may do with the page, see `permissions.py`); the others are
 listed under ``_expandable`` as the real API does.
 """
@@ -16,6 +18,7 @@ from urllib.parse import quote, quote_plus, urlencode
 from werkzeug.wrappers import Response
 
 from nivosync.sandbox.confluence import labels, pages
+from nivosync.sandbox.confluence import properties as page_properties
 from nivosync.sandbox.confluence.attachments import Attachment
 from nivosync.sandbox.confluence.cloud_view import download_path, tiny_link
 from nivosync.sandbox.confluence.pages import Page, Space, Version
@@ -25,6 +28,8 @@ from nivosync.sandbox.confluence.request_args import context_path, site_root
 from nivosync.sandbox.context import RequestContext
 from nivosync.sandbox.responses import json_response
 from nivosync.sandbox.seed import Flavor
+
+_PROPERTIES = "metadata.properties."
 
 
 @dataclass(frozen=True)
@@ -211,8 +216,36 @@ class V1View:
         if expand.has("metadata.labels"):
             found = labels.page_labels(self.conn, page.id)
             metadata["labels"] = self.label_array_body(found, 0, 200, page.id)
-        metadata["_expandable"] = {"currentuser": "", "properties": "", "frontend": ""}
+        keys = sorted(
+            p.removeprefix(_PROPERTIES) for p in expand.paths if p.startswith(_PROPERTIES)
+        )
+        if keys:
+            held = [page_properties.property_by_key(self.conn, page.id, k) for k in keys]
+            metadata["properties"] = {p.key: self.content_property(p) for p in held if p}
+        metadata["_expandable"] = {"currentuser": "", "frontend": ""}
+        if not keys:
+            metadata["_expandable"]["properties"] = ""
         return metadata
+
+    def content_property(self, prop: page_properties.Property) -> dict[str, Any]:
+        """A content property as v1 shows it (``/content/{id}/property/{key}``, expansions)."""
+        version = Version(
+            prop.version, prop.key, "", prop.author_id, prop.created, prop.message, prop.minor_edit
+        )
+        rendered = self.version(str(prop.page_id), version)
+        rendered.pop("_links", None)
+        return {
+            "id": str(prop.id),
+            "key": prop.key,
+            "value": prop.value,
+            "version": rendered,
+            "_links": {
+                "base": self.root,
+                "context": self.context,
+                "self": self.api(f"/content/{prop.page_id}/property/{prop.key}"),
+            },
+            "_expandable": {"content": f"/rest/api/content/{prop.page_id}"},
+        }
 
     def attachment(self, att: Attachment, container: Page) -> dict[str, Any]:
         content_id = f"att{att.id}"

@@ -448,7 +448,8 @@ def publish_all(
     root_parent_id: str,
     known: Mapping[str, str],
 ) -> list[PageResult]:
-    """The first spec is the release's page; the others become its children."""
+    """The first spec is the release's page; the others become its children (one after the
+    other: Confluence lists children in the order they were made)."""
     first, *rest = specs
     head = publisher.publish(first, root_parent_id, known.get(first.kind))
     if head.action == "conflict":

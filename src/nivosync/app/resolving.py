@@ -5,6 +5,7 @@ creates (see `screening`). Any gap is InvalidInput: exit 2, nothing written."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from nivosync.app.permissions import (
@@ -20,7 +21,9 @@ from nivosync.core.plan import Plan, PlannedTask
 from nivosync.errors import InvalidInput
 from nivosync.http import HttpError
 from nivosync.jira.gateway import JiraGateway
-from nivosync.jira.models import IssueTypeRef, SiteFacts
+from nivosync.jira.models import IssueTypeRef, JiraUser, SiteFacts
+
+LOOKUP_WORKERS = 8  # people looked up at once (each an independent GET)
 
 
 @dataclass
@@ -106,13 +109,7 @@ def find_people(
     roles = roles_of(plan)
     wanted = {p for p in roles if p not in remembered} | set(must_check)
     missing: dict[str, list[str]] = {}
-    for person in sorted(wanted - resolved.looked_up):
-        try:
-            user = jira.find_assignable(person)
-        except HttpError as exc:
-            if exc.status is not None and 400 <= exc.status < 500:
-                raise InvalidInput(str(exc)) from None
-            raise
+    for person, user in _looked_up(jira, sorted(wanted - resolved.looked_up)):
         resolved.looked_up.add(person)
         if user is None:
             missing[person] = roles.get(person, [])
@@ -133,6 +130,25 @@ def find_people(
             versions=resolved.versions,
             approvals=must_check.approvals,
         )
+
+
+def _looked_up(jira: JiraGateway, people: Sequence[str]) -> Iterator[tuple[str, JiraUser | None]]:
+    """Each person's assignable user, the lookups sent at once (independent round trips);
+    a 4xx (a query Jira refuses) is bad input."""
+
+    def find(person: str) -> JiraUser | None:
+        try:
+            return jira.find_assignable(person)
+        except HttpError as exc:
+            if exc.status is not None and 400 <= exc.status < 500:
+                raise InvalidInput(str(exc)) from None
+            raise
+
+    if len(people) < 2:
+        yield from ((person, find(person)) for person in people)
+        return
+    with ThreadPoolExecutor(max_workers=min(LOOKUP_WORKERS, len(people))) as pool:
+        yield from zip(people, pool.map(find, people), strict=True)
 
 
 def not_assignable_text(jira: JiraGateway, person: str, roles: Sequence[str]) -> str:

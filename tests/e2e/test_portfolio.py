@@ -3,17 +3,21 @@ go-live slip, and the portfolio page that shows them, from what `sync --all` rea
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from datetime import date
 
 import icalendar
 import pytest
 import vobject
 import yaml
+from PIL import Image
 
 from .conftest import E2ESite
 from .test_sync import cli, night_passes, page_body, resolve_on, sync
 
+D = date
 ACME = ["--customer", "Acme Health", "--release", "2.4.0"]
 GLOBEX = ["--customer", "Globex Logistics", "--release", "1.0"]  # Bavaria: Epiphany 01-06 off
 INITECH = ["--customer", "Initech", "--release", "3.0"]  # not in customers: the global roles
@@ -280,45 +284,136 @@ def test_the_change_advisory_shows_the_freeze_its_go_live_falls_in(three):
     assert "Change freezes" in body and "is in the freeze 'Stock-take'" in body, body[:2000]
 
 
+JIRA_SEARCH = re.compile(r"^/rest/api/\d/search(/jql)?$")  # not Confluence's content search
+
+
+def test_the_change_advisory_shows_the_go_lives_crowding_its_week_for_one_search(three):
+    """At most 1 go-live a week: Acme goes live Thu 01-07 and Globex Fri 01-08, both in the week
+    of Mon 01-04 — Acme's Change Advisory says so; Initech's (Thu 01-14, its week alone) says
+    none. Reading the other releases' go-lives costs one search of their epics (Jira's
+    searches counted), and none without a go-live limit (nor for a publish without the Change
+    Advisory)."""
+    site, _ = three
+
+    def published(release: list[str], page: str = "change-advisory") -> tuple[str, int]:
+        site.clear()
+        result = cli(site, "publish", *release, "--page", page, "--json")
+        assert result.exit_code == 0, result.output
+        searches = len([r for r in site.requests() if JIRA_SEARCH.search(r["path"])])
+        pages = {p["kind"]: p["id"] for p in json.loads(result.stdout)["pages"]}
+        return page_body(site, pages[page]).replace("\u2011", "-"), searches
+
+    acme, with_limit = published(ACME)
+    assert "Go-live collisions" in acme
+    crowded = (
+        "2 go-lives in the week of 2027-01-04 (at most 1): Acme Health 2.4.0, Globex Logistics 1.0"
+    )
+    assert crowded in acme, acme[:3000]
+    initech, _ = published(INITECH)
+    assert "Go-live collisions" in initech and "None with the other releases" in initech
+    assert "Initech 3.0: go-live 2027-01-14 is in the freeze" in initech
+    _, plan_only = published(ACME, "plan")
+    data = yaml.safe_load(site.config_path.read_text())
+    del data["portfolio"]["max_go_lives_per_week"]
+    site.config_path.write_text(yaml.safe_dump(data, sort_keys=False))
+    unlimited, without_limit = published(ACME)
+    assert "Go-live collisions" not in unlimited and crowded not in unlimited
+    assert with_limit == without_limit + 1
+    assert plan_only == 1  # the release's own issues: no epics search without the CA page
+
+
 def _empty_advisory(site: E2ESite):
     path = site.config_path.parent / "ca.yaml"
     path.write_text("change_number: CHG-1\n", encoding="utf-8")
     return path
 
 
-def test_the_portfolio_page_carries_the_calendar_feed_uploaded_only_when_it_changes(three):
+def attachments(site: E2ESite, page_id: str) -> dict[str, tuple[str, bytes]]:
+    """The page's attachments read back with plain HTTP: title → (id, bytes)."""
     import requests
 
-    site, _ = three
-    code, report = sync(site, "--all", "--as-of", "2026-12-07")
-    assert code == 0, report
-    page_id = report["portfolio_page"]["id"]
     base, auth = site.sandbox.confluence_url, site.sandbox.auth
     if site.flavor == "cloud":  # v1's attachment listing is gone on Cloud (410)
         answer = requests.get(f"{base}/api/v2/pages/{page_id}/attachments", auth=auth, timeout=10)
         assert answer.status_code == 200, answer.text
-        listed = answer.json()["results"]
-        link = listed[0]["downloadLink"]
+        links = {a["title"]: (a["id"], a["downloadLink"]) for a in answer.json()["results"]}
     else:
         answer = requests.get(
             f"{base}/rest/api/content/{page_id}/child/attachment", auth=auth, timeout=10
         )
         assert answer.status_code == 200, answer.text
-        listed = answer.json()["results"]
-        link = listed[0]["_links"]["download"]
-    assert [a["title"] for a in listed] == ["releases.ics"]
+        links = {a["title"]: (a["id"], a["_links"]["download"]) for a in answer.json()["results"]}
     origin = base.removesuffix("/wiki").removesuffix("/confluence")
-    data = requests.get(
-        origin + link if link.startswith(("/wiki", "/confluence")) else base + link,
-        auth=auth,
-        timeout=10,
-    ).content
-    calendar = icalendar.Calendar.from_ical(data)
+    found = {}
+    for title, (ident, link) in links.items():
+        url = origin + link if link.startswith(("/wiki", "/confluence")) else base + link
+        found[title] = (ident, requests.get(url, auth=auth, timeout=10).content)
+    return found
+
+
+def uploads(site: E2ESite, page_id: str) -> list[str]:
+    return [r["path"] for r in site.writes() if f"content/{page_id}/child/attachment" in r["path"]]
+
+
+def test_the_portfolio_page_carries_the_calendar_feed_uploaded_only_when_it_changes(three):
+    site, _ = three
+    code, report = sync(site, "--all", "--as-of", "2026-12-07")
+    assert code == 0, report
+    page_id = report["portfolio_page"]["id"]
+    files = attachments(site, page_id)
+    assert set(files) == {"releases.ics", "people-load.png"}
+    calendar = icalendar.Calendar.from_ical(files["releases.ics"][1])
     assert len([e for e in calendar.walk("VEVENT")]) == 30
     assert "releases.ics" in page_body(site, page_id)
     site.clear()
     code, _ = sync(site, "--all", "--as-of", "2026-12-07")  # a quiet night: nothing moved
-    uploads = [
-        r["path"] for r in site.writes() if f"content/{page_id}/child/attachment" in r["path"]
-    ]
-    assert code == 0 and uploads == [], uploads
+    assert code == 0 and uploads(site, page_id) == [], uploads(site, page_id)
+
+
+def test_the_portfolio_page_shows_the_load_chart_drawn_only_when_its_load_changes(
+    three, monkeypatch
+):
+    """As of the start the forecast is the plan; the load table's 4 weeks from Mon 12-07. Dana
+    (limit 3 a day): Tue 12-08 Acme's and Globex's Schedule Sharing and Documentation, 4; Tue
+    12-15 the two SME demos and Initech's two follow-ups, 4; Thu 12-24 Initech's SME demo and
+    Acme's and Globex's Feedback Collection, 3; Mon 12-28 those two Feedback Collections, 2.
+    Support (the three releases' Supporting and Help Content, from 12-14 and 12-21): 0, 2, 3,
+    3. Six people carry a task in those weeks: a strip each."""
+    import nivosync.app.sync as sync_module
+
+    drawn = []
+    real = sync_module.load_chart_png
+    monkeypatch.setattr(sync_module, "load_chart_png", lambda c: drawn.append(c) or real(c))
+    site, acme = three
+    code, report = sync(site, "--all", "--as-of", "2026-12-07")
+    assert code == 0, report
+    page_id = report["portfolio_page"]["id"]
+    assert len(drawn) == 1
+    chart = drawn[0]
+    assert chart.weeks == (D(2026, 12, 7), D(2026, 12, 14), D(2026, 12, 21), D(2026, 12, 28))
+    rows = {w.person: (w.forecast, w.planned, w.limit) for w in chart.people}
+    dana = "dana@example.com"
+    assert rows[dana] == ((4, 4, 3, 2), (4, 4, 3, 2), 3)
+    assert rows["support@example.com"] == ((0, 2, 3, 3), (0, 2, 3, 3), 3)
+    assert len(rows) == 6
+    # What the JSON and the page's table say, per week: the same numbers.
+    peaks = {p["person"]: p["peak_per_week"] for p in report["portfolio"]["people"]}
+    assert list(peaks[dana].values()) == [4, 4, 3, 2]
+    ident, png = attachments(site, page_id)["people-load.png"]
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.size == (1000, 56 + 64 * 6 + 80)
+    assert png == real(chart)  # what was uploaded is what was drawn
+    body = page_body(site, page_id)
+    assert '<ac:image ac:alt="People' in body and 'ri:filename="people-load.png"' in body
+    # A quiet night draws nothing and uploads nothing.
+    site.clear()
+    code, _ = sync(site, "--all", "--as-of", "2026-12-07")
+    assert code == 0 and len(drawn) == 1 and uploads(site, page_id) == []
+    # Acme's Schedule Sharing done on its first day: dana carries 3 on Tue 12-08, not 4.
+    resolve_on(site, acme["release-schedule-sharing"], D(2026, 12, 7))
+    site.clear()
+    code, _ = sync(site, "--all", "--as-of", "2026-12-07")
+    assert code == 0 and len(drawn) == 2
+    assert {w.person: w.forecast for w in drawn[1].people}[dana] == (3, 4, 3, 2)
+    assert [u for u in uploads(site, page_id) if ident in u]  # a new version of the chart
+    assert attachments(site, page_id)["people-load.png"][1] == real(drawn[1])

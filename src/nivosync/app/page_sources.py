@@ -72,6 +72,7 @@ class PageSources:
     evidence: UatEvidence | None = None  # what the UAT form records; None: not published
     time_zone: str = "UTC"  # the configuration's, for a change window that names none
     freezes: tuple[str, ...] | None = None  # the change freezes the go-live meets
+    collisions: tuple[str, ...] | None = None  # too many go-lives that day or week; None: unchecked
 
 
 def issue_refs(
@@ -198,6 +199,7 @@ def render_pages(
                 sources.evidence,
                 sources.time_zone,
                 sources.freezes,
+                sources.collisions,
             ),
         ),
         "uat": lambda: render_uat_form(

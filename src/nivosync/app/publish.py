@@ -25,7 +25,7 @@ from nivosync.app.planning import compute_plan
 from nivosync.app.progress import SILENT, Progress
 from nivosync.app.publisher import PageIdentity, PageResult, PageSpec, Publisher, publish_all
 from nivosync.app.release_template import release_template
-from nivosync.app.releases import ReleaseRecord, find_release, record_pages
+from nivosync.app.releases import ReleaseRecord, epics, find_release, record_pages
 from nivosync.app.remembered import (
     GivenInputs,
     InputKind,
@@ -41,7 +41,7 @@ from nivosync.app.status_reports import task_statuses
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Space
 from nivosync.core.approvals import Approval
-from nivosync.core.go_live_conflicts import GoLive
+from nivosync.core.go_live_conflicts import FREEZE, GoLive
 from nivosync.core.identity import ReleaseIdentity
 from nivosync.core.pages import RELEASE_PAGE_KINDS
 from nivosync.core.plan import Plan
@@ -251,6 +251,8 @@ def _render(
     jql = notes_jql(config, jira, plan)
     needs_notes = {"notes", "change-advisory"} & set(kinds)
     forecast = _forecast(config, record, issues)
+    projected = forecast.projected if forecast else plan.go_live
+    freezes, collisions = go_live_conflicts_met(config, jira, record, plan, projected, kinds)
     sources = PageSources(
         plan=plan,
         issues=refs,
@@ -263,7 +265,8 @@ def _render(
         people=people,
         evidence=evidence,
         time_zone=config.spec.timezone,
-        freezes=freezes_met(config, plan, forecast.projected if forecast else plan.go_live),
+        freezes=freezes,
+        collisions=collisions,
         approvals=_approvals(jira, record, issues, plan, kinds),
     )
     return render_pages(sources, kinds, type_sections(config))
@@ -282,13 +285,37 @@ def _approvals(
     return read_approvals(jira, plan, issues, dict(record.stored.people) if record.stored else {})
 
 
-def freezes_met(config: Config, plan: Plan, projected: date) -> tuple[str, ...]:
-    """The change freezes the release's go-live (planned or forecast) falls in: the config's
-    freezes alone, no other release (so no request); the Change Advisory shows them."""
+def go_live_conflicts_met(
+    config: Config,
+    jira: JiraGateway,
+    record: ReleaseRecord,
+    plan: Plan,
+    projected: date,
+    kinds: Sequence[str],
+) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
+    """What the Change Advisory says of the release's go-live (forecast; planned for a freeze
+    it slid into): the change freezes it falls in — the config's freezes, no request — and,
+    when the config limits go-lives per day or week and the Change Advisory is shown, the
+    collisions with the other running releases' planned go-lives: one search of their epics
+    (their forecasts would cost their tasks' searches). Collisions None: not checked."""
     release = plan.release
-    go_live = GoLive(release.title, release.customer, projected, plan.go_live)
-    found = go_live_conflicts_of(config, [go_live])
-    return tuple(c.message for c in found if c.kind == "freeze")
+    ours = GoLive(release.title, release.customer, projected, plan.go_live)
+    settings = config.spec.portfolio
+    limited = (
+        settings.max_go_lives_per_day is not None or settings.max_go_lives_per_week is not None
+    )
+    checked = limited and "change-advisory" in kinds
+    others = [
+        GoLive(r.title, r.customer, r.baseline.go_live, r.baseline.go_live)
+        for r in (epics(jira) if checked else ())
+        if r.finish is None and r.baseline is not None and r.slug != record.slug
+    ]
+    found = [
+        c for c in go_live_conflicts_of(config, [*others, ours]) if release.title in c.releases
+    ]
+    freezes = tuple(c.message for c in found if c.kind == FREEZE)
+    collisions = tuple(c.message for c in found if c.kind != FREEZE)
+    return freezes, collisions if checked else None
 
 
 def _uat_extra(config: Config, plan: Plan) -> list[UatScenarioSpec]:

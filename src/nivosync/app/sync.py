@@ -28,10 +28,12 @@ from nivosync.http import HttpError
 from nivosync.inputs.config import Config, load_settings
 from nivosync.jira.gateway import JiraGateway
 from nivosync.render.ics import calendar_ics
+from nivosync.render.load_chart import load_chart, load_chart_digest, load_chart_png
 from nivosync.render.pages.portfolio import PortfolioRow, PortfolioSections, portfolio_body
 
 log = structlog.get_logger(__name__)
 CALENDAR_FILE = "releases.ics"  # the portfolio page's calendar feed
+LOAD_CHART_FILE = "people-load.png"  # the portfolio page's load chart
 
 
 @dataclass
@@ -189,14 +191,21 @@ def _publish(
     rows += [finished_row(record) for record in run.finished]
     identity = PageIdentity(f"portfolio-{jira.project_key.lower()}")
     title = portfolio_title(settings.parent_page)
+    chart = portfolio_load_chart(analysis)
     sections = (
-        PortfolioSections(analysis.load, analysis.weeks, go_lives=analysis.go_lives)
+        PortfolioSections(
+            analysis.load,
+            analysis.weeks,
+            go_lives=analysis.go_lives,
+            chart=chart.name if chart else None,
+        )
         if analysis
         else None
     )
     feed = portfolio_calendar(config, run)
     body = portfolio_body(rows, sections, feed.name if feed else None)
-    spec = PageSpec("portfolio", title, body, attachments=(feed,) if feed else ())
+    files = tuple(f for f in (feed, chart) if f is not None)
+    spec = PageSpec("portfolio", title, body, attachments=files)
     try:
         return Publisher(confluence, space, identity).publish(spec, root_id, None)
     except HttpError as exc:
@@ -218,6 +227,17 @@ def portfolio_calendar(config: Config, run: SyncRun) -> FileToAttach | None:
     ics = calendar_ics(events, run.as_of, f"{config.spec.jira.project} releases")
     digest = hashlib.sha256(repr(events).encode()).hexdigest()
     return FileToAttach(CALENDAR_FILE, ics, "text/calendar", digest=digest)
+
+
+def portfolio_load_chart(analysis: PortfolioAnalysis | None) -> FileToAttach | None:
+    """The people's load chart attached to the portfolio page, none when nobody is busy in
+    the load table's weeks. Its digest is of the data; it is drawn only when the publisher
+    uploads it (a quiet night draws nothing)."""
+    chart = load_chart(analysis.load, analysis.weeks) if analysis else None
+    if chart is None:
+        return None
+    draw = lambda: load_chart_png(chart)  # noqa: E731
+    return FileToAttach(LOAD_CHART_FILE, draw, "image/png", digest=load_chart_digest(chart))
 
 
 def _analysis(config: Config, run: SyncRun) -> PortfolioAnalysis | None:

@@ -160,6 +160,19 @@ class PersonLoad:
 
 
 @dataclass(frozen=True)
+class WeeklyLoad:
+    """One person's load per week (as the portfolio's load table and chart show it): the most
+    tasks in flight on one working day of each week, forecast and planned, and the person's
+    daily limit (None: no limit)."""
+
+    person: str
+    roles: tuple[str, ...]
+    forecast: tuple[int, ...]
+    planned: tuple[int, ...]
+    limit: int | None
+
+
+@dataclass(frozen=True)
 class PortfolioLoad:
     people: tuple[PersonLoad, ...]
     overloads: tuple[Overload, ...]
@@ -172,6 +185,20 @@ class PortfolioLoad:
             return ()
         first = _monday(min(days))
         return tuple(first + timedelta(weeks=n) for n in range(count))
+
+    def weekly(self, weeks: Sequence[date]) -> tuple[WeeklyLoad, ...]:
+        """Per person, in name order, the busiest working day of each of `weeks` (Mondays);
+        only people with a task in flight (forecast) in one of them."""
+        found = []
+        for person in self.people:
+            ends = [(monday, monday + timedelta(days=6)) for monday in weeks]
+            forecast = tuple(person.peak(first, last) for first, last in ends)
+            if not any(forecast):
+                continue
+            planned = tuple(person.peak(first, last, planned=True) for first, last in ends)
+            limit = person.limits.max_tasks_per_day
+            found.append(WeeklyLoad(person.person, person.roles, forecast, planned, limit))
+        return tuple(found)
 
 
 def carried_by_person(releases: Sequence[ReleaseWork]) -> dict[str, list[Carried]]:

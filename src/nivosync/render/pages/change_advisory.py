@@ -77,6 +77,9 @@ class AdvisoryContext:
     evidence: UatEvidence | None = None  # None: the UAT form is not published
     time_zone: str = "UTC"  # of a change window that names none
     freezes: tuple[str, ...] | None = None  # the change freezes the go-live meets; None: not read
+    # Days or weeks the go-live shares with more other releases' go-lives than the config's
+    # limits allow; None: not checked (no limit set, or the other releases not read).
+    collisions: tuple[str, ...] | None = None
 
 
 def render_change_advisory(
@@ -156,6 +159,7 @@ class _Page:
             ("Change window", self.window(ctx.time_zone)),
             ("Go-live", unbroken(go_live_cell(plan.go_live, self.forecast))),
             *self.freezes(ctx.freezes),
+            *self.collisions(ctx.collisions),
             ("Requester", role_person_mention(template.change_requester, persons, known)),
             ("Change owner", role_person_mention(self.owner, persons, known)),
             ("Implementers", role_mention_lines(template.change_implementers, persons, known)),
@@ -172,6 +176,16 @@ class _Page:
         if not found:
             return [("Change freezes", "None covers the go-live")]
         return [("Change freezes", [status("Conflict", "Red"), " ", "; ".join(found)])]
+
+    @staticmethod
+    def collisions(found: tuple[str, ...] | None) -> list[tuple[str, Content]]:
+        """The days or weeks where the go-live (forecast) and the other running releases'
+        (planned) are more than the config allows."""
+        if found is None:
+            return []
+        if not found:
+            return [("Go-live collisions", "None with the other releases' planned go-lives")]
+        return [("Go-live collisions", [status("Conflict", "Red"), " ", "; ".join(found)])]
 
     def change_type(self) -> Content:
         chosen = self.details.change_type or self.advisory.change_type

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from nivosync.core.go_live_conflicts import GoLiveConflict
-from nivosync.core.portfolio_load import Overload, PersonLoad, PortfolioLoad
+from nivosync.core.portfolio_load import Overload, PortfolioLoad
 from nivosync.render.pages.common import People, person
 from nivosync.render.status_page import FINISHED, RAG, lozenge
 from nivosync.render.storage import (
@@ -19,6 +19,7 @@ from nivosync.render.storage import (
     attachment_link,
     date_text,
     heading,
+    image,
     link,
     p,
     render,
@@ -54,14 +55,16 @@ class PortfolioRow:
 @dataclass(frozen=True)
 class PortfolioSections:
     """What the page shows beside the releases: people's load (`weeks`: the Mondays of the
-    load table) and the Confluence users of the people it names."""
+    load table and chart) and the Confluence users of the people it names."""
 
     load: PortfolioLoad
     weeks: tuple[date, ...]
     people: People | None = None
     go_lives: tuple[GoLiveConflict, ...] = ()  # freezes and collisions
+    chart: str | None = None  # the attached load chart's file name; None: no chart
 
 
+LOAD_CHART_ALT = "People's load per week: the most tasks in flight on one working day"
 SEVERITY = {
     "slipping": 0, "missing": 0, "stale": 1, "at_risk": 2, "on_track": 3, "done": 4,
     "cancelled": 5,
@@ -252,30 +255,29 @@ def _slip_causes(active: Sequence[PortfolioRow]) -> list[Content]:
 
 def _load(sections: PortfolioSections) -> list[Content]:
     """Per person and week: the most tasks in flight on one working day, forecast (planned in
-    brackets); over the person's daily limit in red."""
+    brackets); over the person's daily limit in red. The chart above it, when there is one,
+    draws the same numbers."""
     weeks = sections.weeks
-    busy = [w for w in sections.load.people if any(_peak(w, week)[0] for week in weeks)]
+    busy = sections.load.weekly(weeks)
     if not weeks or not busy:
         return []
     headers: list[Content] = ["Person", "Roles", *(f"Week of {date_text(w)}" for w in weeks)]
     rows = [
-        [person(w.person, sections.people), ", ".join(w.roles), *(_cell(w, week) for week in weeks)]
+        [
+            person(w.person, sections.people),
+            ", ".join(w.roles),
+            *(_cell(f, n, w.limit) for f, n in zip(w.forecast, w.planned, strict=True)),
+        ]
         for w in busy
     ]
     intro = p(
         "The most tasks each person owns or watches on one working day of the week: forecast "
         "(planned in brackets)."
     )
-    return [heading(2, "People's load"), intro, table(headers, rows)]
+    chart = [image(sections.chart, alt=LOAD_CHART_ALT)] if sections.chart else []
+    return [heading(2, "People's load"), intro, *chart, table(headers, rows)]
 
 
-def _peak(load: PersonLoad, monday: date) -> tuple[int, int]:
-    last = monday + timedelta(days=6)
-    return load.peak(monday, last), load.peak(monday, last, planned=True)
-
-
-def _cell(load: PersonLoad, monday: date) -> Content:
-    forecast, planned = _peak(load, monday)
+def _cell(forecast: int, planned: int, limit: int | None) -> Content:
     text = f"{forecast} ({planned})"
-    limit = load.limits.max_tasks_per_day
     return status(text, "Red") if limit is not None and forecast > limit else text

@@ -22,9 +22,9 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
-import structlog
-
 from nivosync.errors import NivosyncError
+from nivosync.lazy_package import bare_package
+from nivosync.log_setup import get_logger
 
 if TYPE_CHECKING:
     # requests, the atlassian client and tenacity cost more to import than most commands take
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     import requests
     from tenacity import RetryCallState
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 # The library logs curl lines with headers at DEBUG; a bearer token must never reach a log.
 logging.getLogger("atlassian").setLevel(logging.WARNING)
 
@@ -240,6 +240,11 @@ class Transport:
         self.retry = retry or RetryPolicy()
         self._near_limit = threading.Event()  # the last answer said X-RateLimit-NearLimit
         self.rate = RateSeen()  # what the site's answers said about its rate limit
+        # The package's __init__ imports every product client (Jira, Bamboo, Bitbucket …, and
+        # BeautifulSoup with them: ~0.2 s of CPU); only its REST client is used here, so the
+        # package is registered without running its __init__ (which still runs, in place,
+        # if anything asks `atlassian` itself for a name: see nivosync.lazy_package).
+        bare_package("atlassian")
         from atlassian.rest_client import AtlassianRestAPI
 
         auth: dict[str, Any] = (

@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import requests
-import structlog
 
 from nivosync.errors import NivosyncError
+from nivosync.log_setup import get_logger
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 ATTEMPTS = 3
 
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import structlog
-
 from nivosync.core.approvals import (
     Approval,
     Move,
@@ -28,8 +26,9 @@ from nivosync.http import HttpError
 from nivosync.jira.changelog import IssueChangelog
 from nivosync.jira.gateway import JiraGateway
 from nivosync.jira.models import IssueSnapshot, JiraUser
+from nivosync.log_setup import get_logger
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 
 
 def read_approvals(

@@ -11,9 +11,8 @@ before approvals had sub-tasks gets them from its next `create`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-
-import structlog
 
 from nivosync.app.actions import CREATE_SUBTASK, Action
 from nivosync.app.ledger import ReleaseLedger, approval_name
@@ -23,9 +22,10 @@ from nivosync.core.approvals import ApprovalDiff, PlannedApproval, diff_approval
 from nivosync.core.identity import APPROVAL_TASK
 from nivosync.core.plan import Plan
 from nivosync.jira.gateway import BULK_LIMIT, JiraGateway
-from nivosync.jira.models import IssueSnapshot
+from nivosync.jira.models import BulkResult, IssueSnapshot
+from nivosync.log_setup import get_logger
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 Approvals = ApprovalDiff[IssueSnapshot]
 
 
@@ -111,6 +111,11 @@ def dry_run_actions(diff: Approvals, parent: str | None) -> list[Action]:
     ]
 
 
+# Sends one bulk create (in a worker thread); returns what records its answer (called on the
+# run's own thread) and gives the failures to report.
+Send = Callable[[], Callable[[], list[str]]]
+
+
 def create_approvals(
     jira: JiraGateway,
     plan: Plan,
@@ -122,21 +127,35 @@ def create_approvals(
 ) -> list[str]:
     """Create the missing approval sub-tasks under `parent` (the approval task's key; None:
     it could not be created, so neither can they); the failures to report."""
-    items = {o.role: o for o in outcomes}
-    if not diff.missing or resolved.subtask_type is None:
-        return []
-    if parent is None:
-        for approval in diff.missing:
-            items[approval.role].action = "skipped"
-        return [f"approval sub-tasks: not created because {APPROVAL_TASK} was not"]
-    failures: list[str] = []
-    for start in range(0, len(diff.missing), BULK_LIMIT):
-        chunk = diff.missing[start : start + BULK_LIMIT]
-        failures += _create_chunk(jira, plan, resolved, chunk, parent, items, ledger)
+    failures, sends = approval_sends(jira, plan, resolved, diff, parent, outcomes, ledger)
+    for send in sends:
+        failures += send()()
     return failures
 
 
-def _create_chunk(
+def approval_sends(
+    jira: JiraGateway,
+    plan: Plan,
+    resolved: Resolved,
+    diff: Approvals,
+    parent: str | None,
+    outcomes: list[ApprovalOutcome],
+    ledger: ReleaseLedger,
+) -> tuple[list[str], list[Send]]:
+    """`create_approvals` as the failures known now and the bulk creates to send (one per 50
+    sub-tasks, independent of each other and of any other write but the approval task's)."""
+    items = {o.role: o for o in outcomes}
+    if not diff.missing or resolved.subtask_type is None:
+        return [], []
+    if parent is None:
+        for approval in diff.missing:
+            items[approval.role].action = "skipped"
+        return [f"approval sub-tasks: not created because {APPROVAL_TASK} was not"], []
+    chunks = [diff.missing[i : i + BULK_LIMIT] for i in range(0, len(diff.missing), BULK_LIMIT)]
+    return [], [_chunk_send(jira, plan, resolved, c, parent, items, ledger) for c in chunks]
+
+
+def _chunk_send(
     jira: JiraGateway,
     plan: Plan,
     resolved: Resolved,
@@ -144,7 +163,7 @@ def _create_chunk(
     parent: str,
     items: dict[str, ApprovalOutcome],
     ledger: ReleaseLedger,
-) -> list[str]:
+) -> Send:
     assert resolved.subtask_type is not None
     payloads = [
         approval_payload(
@@ -152,7 +171,21 @@ def _create_chunk(
         )
         for a in chunk
     ]
-    result = jira.bulk_create(payloads)
+
+    def send() -> Callable[[], list[str]]:
+        result = jira.bulk_create(payloads)
+        return lambda: _record(result, chunk, parent, items, ledger)
+
+    return send
+
+
+def _record(
+    result: BulkResult,
+    chunk: tuple[PlannedApproval, ...],
+    parent: str,
+    items: dict[str, ApprovalOutcome],
+    ledger: ReleaseLedger,
+) -> list[str]:
     for index, key, issue_id in result.created:
         ledger.created(approval_name(chunk[index].slug), key, issue_id)
         items[chunk[index].role].key, items[chunk[index].role].action = key, "created"

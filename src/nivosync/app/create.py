@@ -7,8 +7,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-import structlog
-
 from nivosync.app.creation import CreateOutcome, create_release, resolve
 from nivosync.app.go_live_guard import guard_go_live
 from nivosync.app.ledger import LedgerTiming
@@ -25,8 +23,9 @@ from nivosync.errors import NivosyncError
 from nivosync.http import HttpError
 from nivosync.inputs.config import Config, load_settings
 from nivosync.jira.gateway import JiraGateway
+from nivosync.log_setup import get_logger
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 
 
 @dataclass

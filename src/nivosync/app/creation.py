@@ -15,8 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import structlog
-
 from nivosync.app import actions as act
 from nivosync.app import approval_tasks as approvals
 from nivosync.app.actions import Action
@@ -46,8 +44,9 @@ from nivosync.core.reconcile import Drift, ReleaseDiff, creation_layers, diff_re
 from nivosync.http import AmbiguousWrite
 from nivosync.jira.gateway import BULK_LIMIT, JiraGateway
 from nivosync.jira.models import IssueSnapshot
+from nivosync.log_setup import get_logger
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 
 # A write whose outcome is unknown is followed by a fresh search. The run gives up (exit 1)
 # only when that many rounds in a row made no progress, or after the time budget.

@@ -19,12 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import structlog
-
 from nivosync.errors import NivosyncError
 from nivosync.jira.gateway import JiraGateway
+from nivosync.log_setup import get_logger
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 
 EPIC = "(epic)"  # the ledger's name for the release epic; tasks are named by their task id
 APPROVAL = "(approval) "  # + a role's slug: the ledger's name of that approver's sub-task

@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-import structlog
-
 from nivosync.app.publish import space_and_root
 from nivosync.app.publisher import PageIdentity, PageResult, PageSpec, Publisher
 from nivosync.app.releases import ReleaseRecord, record_pages
@@ -30,9 +28,10 @@ from nivosync.inputs.run_settings import LifecycleSettings
 from nivosync.jira.gateway import JiraGateway
 from nivosync.jira.models import IssueSnapshot
 from nivosync.jira.workflow import IssueWorkflow
+from nivosync.log_setup import get_logger
 from nivosync.render.closed_page import cancelled_page_body
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 
 DONE_CATEGORY = "done"
 

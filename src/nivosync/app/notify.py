@@ -22,8 +22,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-import structlog
-
 from nivosync.app.publisher import PageResult
 from nivosync.app.releases import ReleaseRecord
 from nivosync.core.changes import WORDS
@@ -33,9 +31,10 @@ from nivosync.http import AmbiguousWrite, HttpError
 from nivosync.inputs.config import Config, is_loopback
 from nivosync.jira.comments import IssueComments
 from nivosync.jira.gateway import JiraGateway
+from nivosync.log_setup import get_logger
 from nivosync.webhook import Webhook
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 
 COMMENT, WEBHOOK = "comment", "webhook"
 SUPERVISOR_ROLE = "Delivery Supervisor"

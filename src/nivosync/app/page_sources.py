@@ -7,8 +7,6 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import structlog
-
 from nivosync.app.publisher import FileToAttach, PageSpec
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Page
@@ -37,6 +35,7 @@ from nivosync.inputs.notes import (
 from nivosync.inputs.screenshots import read_screenshot
 from nivosync.jira.gateway import JiraGateway
 from nivosync.jira.models import IssueSnapshot
+from nivosync.log_setup import get_logger
 from nivosync.render.pages import (
     GoLiveDates,
     IssueRef,
@@ -52,7 +51,7 @@ from nivosync.render.pages import (
 from nivosync.render.pages.change_advisory import AdvisoryContext
 from nivosync.render.pages.common import People
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True)

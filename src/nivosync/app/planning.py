@@ -5,16 +5,15 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import structlog
-
 from nivosync.app.sites import today_in
 from nivosync.core.identity import ReleaseIdentity
 from nivosync.core.plan import Plan, build_plan
 from nivosync.core.template import PlanTemplate
 from nivosync.errors import InvalidInput
 from nivosync.inputs.config import Config, load_settings
+from nivosync.log_setup import get_logger
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 
 
 def compute_plan(

@@ -12,8 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-import structlog
-
 from nivosync.app.go_live_guard import go_live_conflicts_of
 from nivosync.app.release_template import release_template
 from nivosync.app.releases import ReleaseRecord
@@ -31,8 +29,9 @@ from nivosync.core.slippage import ReleaseSlippage, SlipStatus
 from nivosync.core.template import PlanTemplate
 from nivosync.errors import NivosyncError
 from nivosync.inputs.config import Config
+from nivosync.log_setup import get_logger
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True)

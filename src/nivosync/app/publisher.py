@@ -20,16 +20,15 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from xml.sax.saxutils import escape
 
-import structlog
-
 from nivosync.app.page_regions import Reading, edited_message, read_page, region_record
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Page, PageProperty, Space, StaleVersion
 from nivosync.core.storage_shape import same_storage as same_storage  # re-exported
 from nivosync.errors import NivosyncError
 from nivosync.http import AmbiguousWrite
+from nivosync.log_setup import get_logger
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 
 PROPERTY_KEY = "nivosync"
 CREATE_ATTEMPTS = 3  # creates of one page whose answers were lost and that did not happen

@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import structlog
-
 from nivosync.app.ledger import EPIC, approval_role, recorded_issues
 from nivosync.core.baseline import (
     Baseline,
@@ -45,6 +43,7 @@ from nivosync.core.plan import Plan
 from nivosync.errors import InvalidInput
 from nivosync.jira.gateway import JiraGateway
 from nivosync.jira.models import IssueSnapshot
+from nivosync.log_setup import get_logger
 
 PAGES_PROPERTY = "nivosync.pages"  # on the epic: Confluence page ids by page kind
 HISTORY_PROPERTY = "nivosync.history"  # on the epic: one entry per state seen (core.changes)
@@ -53,7 +52,7 @@ EPIC_PROPERTIES = [PROPERTY_KEY, PAGES_PROPERTY, HISTORY_PROPERTY]
 # epic whose label says the release is finished).
 SEARCHED_PROPERTIES = [*EPIC_PROPERTIES, LIFECYCLE_PROPERTY]
 LABELS_PER_SEARCH = 50  # releases per batched task search: keeps the JQL short
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-import structlog
-
 from nivosync.app.approval_reading import found_approvals
 from nivosync.app.mentions import Mentions
 from nivosync.app.notify import Notice, Notifier
@@ -48,6 +46,7 @@ from nivosync.errors import NivosyncError
 from nivosync.http import HttpError
 from nivosync.jira.gateway import JiraGateway
 from nivosync.jira.models import IssueSnapshot
+from nivosync.log_setup import get_logger
 from nivosync.render.slip_chart import chart_digest, slip_chart_png
 from nivosync.render.status_page import (
     CHART_FILE,
@@ -58,7 +57,7 @@ from nivosync.render.status_page import (
     status_page_body,
 )
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 
 BATCH = 50
 STATUS_LABEL = PageIdentity("any").labels(KIND)[2]  # every release's status page has it

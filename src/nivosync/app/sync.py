@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-import structlog
-
 from nivosync.app.lifecycle import Finishing, finish_releases, publish_cancelled
 from nivosync.app.notify import Notifier, webhook_from
 from nivosync.app.portfolio import NextMilestone, PortfolioAnalysis, analyse
@@ -27,11 +25,12 @@ from nivosync.errors import InvalidInput, NivosyncError
 from nivosync.http import HttpError
 from nivosync.inputs.config import Config, load_settings
 from nivosync.jira.gateway import JiraGateway
+from nivosync.log_setup import get_logger
 from nivosync.render.ics import calendar_ics
 from nivosync.render.load_chart import load_chart, load_chart_digest, load_chart_png
 from nivosync.render.pages.portfolio import PortfolioRow, PortfolioSections, portfolio_body
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 CALENDAR_FILE = "releases.ics"  # the portfolio page's calendar feed
 LOAD_CHART_FILE = "people-load.png"  # the portfolio page's load chart
 

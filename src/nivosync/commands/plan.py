@@ -13,7 +13,6 @@ from nivosync.core.plan import late_start, plan_to_json
 from nivosync.errors import EXIT_OK
 from nivosync.views.documents import json_text
 from nivosync.views.plan_text import plan_text
-from nivosync.views.portfolio_text import what_if_json, what_if_lines
 from nivosync.views.style import Format, OutputStyle
 from nivosync.views.words import late_start_text
 
@@ -34,18 +33,20 @@ def run_plan(
     late = late_start(plan, today)
     if late is not None:
         print(late_start_text(plan.start, today, late), file=sys.stderr)
-    effect = None
-    if with_what_if:  # imported here: a plain `plan` opens no site and loads no HTTP client
-        from nivosync.app.what_if import what_if
+    if not with_what_if:
+        out.write(json_text(plan_to_json(plan)) if fmt == "json" else plan_text(plan, style, fmt))
+        return EXIT_OK
+    # imported here: a plain `plan` opens no site, loads no HTTP client nor the portfolio's
+    # forecast and slippage code behind its view
+    from nivosync.app.what_if import what_if
+    from nivosync.views.portfolio_text import what_if_json, what_if_lines
 
-        effect = what_if(config_path, template_name, customer, release, start)
+    effect = what_if(config_path, template_name, customer, release, start)
     if fmt == "json":
         document = plan_to_json(plan)
-        if effect is not None:
-            document["what_if"] = what_if_json(effect)
+        document["what_if"] = what_if_json(effect)
         out.write(json_text(document))
     else:
         out.write(plan_text(plan, style, fmt))
-        if effect is not None:
-            out.write("\n" + "\n".join(what_if_lines(effect)) + "\n")
+        out.write("\n" + "\n".join(what_if_lines(effect)) + "\n")
     return EXIT_OK

@@ -23,14 +23,16 @@ are the customer's, and the per-template SLAs that say who missed what (issue 16
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
-from nivosync.core.go_live_conflicts import Freeze
-from nivosync.core.portfolio_load import LimitRules, Limits
-from nivosync.core.slip_attribution import Sla
 from nivosync.core.strict import Strict
+
+if TYPE_CHECKING:  # imported where used: `validate` and `plan` read settings they never apply
+    from nivosync.core.go_live_conflicts import Freeze
+    from nivosync.core.portfolio_load import LimitRules, Limits
+    from nivosync.core.slip_attribution import Sla
 
 Text = Annotated[str, StringConstraints(min_length=1)]
 Count = Annotated[int, Field(ge=0, le=1000)]
@@ -42,6 +44,8 @@ class LimitSettings(Strict):
     min_working_days_between_go_lives: Count | None = None
 
     def limits(self) -> Limits:
+        from nivosync.core.portfolio_load import Limits
+
         return Limits(
             self.max_tasks_per_day,
             self.max_tasks_per_week,
@@ -55,6 +59,8 @@ class SlaSettings(Strict):
     within_working_days: Count
 
     def sla(self) -> Sla:
+        from nivosync.core.slip_attribution import Sla
+
         return Sla(self.task, self.after, self.within_working_days)
 
 
@@ -71,6 +77,8 @@ class FreezeSettings(Strict):
         return self
 
     def freeze(self) -> Freeze:
+        from nivosync.core.go_live_conflicts import Freeze
+
         return Freeze(self.name, self.start, self.end, tuple(self.customers))
 
 
@@ -85,6 +93,8 @@ class PortfolioSettings(LimitSettings):
     max_go_lives_per_week: Count | None = None
 
     def rules(self) -> LimitRules:
+        from nivosync.core.portfolio_load import LimitRules
+
         return LimitRules(
             self.limits(),
             {role: s.limits() for role, s in self.per_role.items()},

@@ -8,12 +8,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import structlog
-
 from nivosync.jira.flavor import START_DATE_TYPES
 from nivosync.jira.models import CreateScreen, ScreenField
+from nivosync.log_setup import get_logger
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 
 ALWAYS_SENT = ("project", "issuetype")  # no create goes without them
 

@@ -6,8 +6,6 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-import structlog
-
 from nivosync.http import HttpError, SiteWords, Transport, json_body
 from nivosync.jira.errors import explain, messages
 from nivosync.jira.fields import field_of_type, int_or_none, on_screen, screen_field
@@ -22,11 +20,12 @@ from nivosync.jira.models import (
     JiraUser,
     SiteFacts,
 )
+from nivosync.log_setup import get_logger
 
 if TYPE_CHECKING:
     import requests  # only its types: the transport imports it with a site
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 RECONCILE_LIMIT = 50  # ids Cloud's search reconciles per request
 
 BULK_LIMIT = 50

@@ -39,6 +39,7 @@ from nivosync.core.lifecycle import (
     finish_from_json,
     finished_label,
 )
+from nivosync.core.nights import SyncNight, covered, only_seen_again
 from nivosync.core.plan import Plan
 from nivosync.errors import InvalidInput
 from nivosync.jira.gateway import JiraGateway
@@ -69,6 +70,11 @@ class ReleaseRecord:
     pages: dict[str, str] = field(default_factory=dict)
     history: list[Any] = field(default_factory=list)
     finish: Finish | None = None  # done or cancelled; None while the release runs
+    # The night `sync --all` last recorded every running release (core.nights), which its
+    # history counts as a night seen; `nights_kept`: tonight's run keeps one too, so a state
+    # merely seen again needs no write on the epic.
+    last_night: SyncNight | None = None
+    nights_kept: bool = False
 
     @property
     def slug(self) -> str:
@@ -275,23 +281,28 @@ def record_history(
     already, or it was measured before the latest recorded night (history is never reordered;
     that is logged).
 
-    An unchanged night still writes here, once: `last_seen` is the last night the state was
-    measured, and keeping it true costs one Jira property write per release per night — it
-    notifies nobody and makes no Confluence version (the hard rule is zero Confluence writes
-    and zero notices on an unchanged night)."""
+    A state merely seen again is written only where no night record keeps it (`nights_kept`
+    False: a single release's sync, or an account that may not keep properties on its own
+    user — Data Center's non-admins): then `last_seen` costs a property write per release per
+    night. With `sync --all` the night's one record (`core.nights`) says it for every release
+    (the hard rule stays: zero Confluence writes and zero notices on an unchanged night)."""
     try:
-        if merge_history(list(record.history), entry, limit) is None:
+        merged = merge_history(list(record.history), entry, limit)
+        if merged is None:
             return None  # recorded already, as the epic was read tonight: only later can follow
+        if record.nights_kept and only_seen_again(record.history, merged):
+            return None  # seen again: tonight's night record says so, for every such release
     except HistoryOutOfOrder:
         pass  # what the epic holds now decides (below)
     current = jira.issue_property(record.epic.key, HISTORY_PROPERTY)
     stored = current if isinstance(current, list) else list(record.history)
+    stored = covered(stored, record.slug, record.last_night)
     try:
         merged = merge_history(stored, entry, limit)
     except HistoryOutOfOrder as exc:
         log.warning("history not recorded", release=record.slug, reason=str(exc))
         return None
-    if merged is None:
+    if merged is None or (record.nights_kept and only_seen_again(stored, merged)):
         return None
     jira.set_issue_property(record.epic.key, HISTORY_PROPERTY, merged)
     return merged

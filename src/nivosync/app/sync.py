@@ -17,6 +17,7 @@ from nivosync.app.publisher import FileToAttach, PageIdentity, PageResult, PageS
 from nivosync.app.releases import ReleaseRecord, epics, existing_release, find_release
 from nivosync.app.sites import Sites, confluence_gateway_for, jira_gateway, open_sites, today_in
 from nivosync.app.status_reports import ReleaseSync, StatusPublisher, measure
+from nivosync.app.sync_nights import NightBook
 from nivosync.core.calendar_events import MeasuredRelease, portfolio_events
 from nivosync.core.identity import ReleaseIdentity
 from nivosync.core.pages import portfolio_title
@@ -91,7 +92,8 @@ def sync_releases(
         records = _records(jira, config, customer, release, as_of, everything)
         # A cancelled release is no longer measured; a done one only when asked for by name.
         finished = [r for r in records if r.finish and (everything or r.finish.state != "done")]
-        running = [r for r in records if r not in finished]
+        nights = NightBook.read(jira, as_of, keep=everything) if publish else NightBook.none(jira)
+        running = [nights.applied(r) for r in records if r not in finished]
         run = SyncRun(as_of, list(measure(jira, running, as_of, progress)), None, finished)
         past = run.past
         current = [r for r in run.results if r.record.slug not in past]
@@ -102,6 +104,7 @@ def sync_releases(
             notifier = Notifier(jira, config, webhook, enabled=notify)
             publisher = _StatusPages(notifier, force, progress)
             run.portfolio = _publish(sites, config, jira, run, published, everything, publisher)
+            nights.close(as_of, run.results)
     _log_run(run.results, began)
     return run
 

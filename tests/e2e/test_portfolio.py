@@ -355,7 +355,14 @@ def uploads(site: E2ESite, page_id: str) -> list[str]:
     return [r["path"] for r in site.writes() if f"content/{page_id}/child/attachment" in r["path"]]
 
 
-def test_the_portfolio_page_carries_the_calendar_feed_uploaded_only_when_it_changes(three):
+def test_the_portfolio_page_carries_the_calendar_feed_uploaded_only_when_it_changes(
+    three, monkeypatch
+):
+    from nivosync.app import sync as sync_app
+
+    built: list[int] = []
+    real = sync_app.calendar_ics
+    monkeypatch.setattr(sync_app, "calendar_ics", lambda *a: built.append(1) or real(*a))
     site, _ = three
     code, report = sync(site, "--all", "--as-of", "2026-12-07")
     assert code == 0, report
@@ -366,8 +373,11 @@ def test_the_portfolio_page_carries_the_calendar_feed_uploaded_only_when_it_chan
     assert len([e for e in calendar.walk("VEVENT")]) == 30
     assert "releases.ics" in page_body(site, page_id)
     site.clear()
+    assert built == [1]
+    built.clear()
     code, _ = sync(site, "--all", "--as-of", "2026-12-07")  # a quiet night: nothing moved
     assert code == 0 and uploads(site, page_id) == [], uploads(site, page_id)
+    assert built == []  # not even written (its digest is of its events)
 
 
 def test_the_portfolio_page_shows_the_load_chart_drawn_only_when_its_load_changes(

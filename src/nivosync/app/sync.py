@@ -217,7 +217,7 @@ def _publish(
 def portfolio_calendar(config: Config, run: SyncRun) -> FileToAttach | None:
     """The calendar feed attached to the portfolio page (see `nivosync calendar`). Its digest
     is the hash of its events, not of its bytes (whose DTSTAMP is tonight's): a quiet night
-    uploads nothing."""
+    builds and uploads nothing."""
     measured = [
         MeasuredRelease(item.record.slug, item.record.title, item.slippage)
         for item in run.results
@@ -226,9 +226,12 @@ def portfolio_calendar(config: Config, run: SyncRun) -> FileToAttach | None:
     if not measured:
         return None
     events = portfolio_events(measured)
-    ics = calendar_ics(events, run.as_of, f"{config.spec.jira.project} releases")
+    name = f"{config.spec.jira.project} releases"
     digest = hashlib.sha256(repr(events).encode()).hexdigest()
-    return FileToAttach(CALENDAR_FILE, ics, "text/calendar", digest=digest)
+    # written only when uploaded: for 1,000 releases the file takes seconds to build
+    return FileToAttach(
+        CALENDAR_FILE, lambda: calendar_ics(events, run.as_of, name), "text/calendar", digest
+    )
 
 
 def portfolio_load_chart(analysis: PortfolioAnalysis | None) -> FileToAttach | None:

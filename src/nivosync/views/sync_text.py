@@ -245,11 +245,12 @@ def sync_json(run: SyncRun) -> dict[str, Any]:
     """The documented `sync --json` document: `as_of` and one entry per release (README)."""
     results, portfolio = run.results, run.portfolio
     releases = []
+    past = run.past  # computed over every release: once, not per release
     for item in results:
         entry = item.to_json()
         became = run.finishing.became.get(item.record.slug)
         entry["became"] = became.state if became else None
-        entry["look_back"] = item.record.slug in run.past
+        entry["look_back"] = item.record.slug in past
         if item.page is not None:
             entry["status_page"] = {
                 "id": item.page.page_id,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -202,3 +203,20 @@ def test_the_supervisor_is_looked_up_then_the_epic_assignee_then_nobody(tmp_path
     owner = JiraUser("acc-owner", "Olive Owner")
     assert unnamed.supervisor(record({}, assignee=owner)) == "acc-owner"
     assert unnamed.supervisor(record({})) is None
+
+
+def test_releases_told_from_many_threads_look_their_supervisor_up_once():
+    """Issue 15: the sync tells releases from its page workers at once; many releases share
+    a Delivery Supervisor, who is looked up once for the run."""
+    config = load_config(REPO / "config.example.yaml")
+    jira = LookupJira({"dana@example.com": "acc-now"})
+    notifier = Notifier(jira, config)  # type: ignore[arg-type]
+    started = threading.Barrier(8)
+
+    def supervisor(_n: int) -> str | None:
+        started.wait()
+        return notifier.supervisor(record({}))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(supervisor, range(8))) == ["acc-now"] * 8
+    assert jira.asked == ["dana@example.com"]

@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from nivosync.app.once import OncePerKey
 from nivosync.app.publisher import PageResult
 from nivosync.app.releases import ReleaseRecord
 from nivosync.core.changes import WORDS
@@ -85,8 +86,8 @@ class Notifier:
     webhook: Webhook | None = None
     enabled: bool = True
     # person → their Jira user (None: not found), looked up once per run: many releases
-    # share a Delivery Supervisor
-    _users: dict[str, str | None] = field(default_factory=dict, init=False, repr=False)
+    # share a Delivery Supervisor, and releases are told from several threads at once
+    _users: OncePerKey[str, str | None] = field(default_factory=OncePerKey, init=False, repr=False)
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -140,10 +141,9 @@ class Notifier:
         if person and person in stored:
             return stored[person]
         if person:
-            if person not in self._users:
-                self._users[person] = self._lookup(person)
-            if self._users[person] is not None:
-                return self._users[person]
+            user = self._users.get(person, lambda: self._lookup(person))
+            if user is not None:
+                return user
         return record.epic.assignee.ref if record.epic.assignee else None
 
     def _lookup(self, person: str) -> str | None:

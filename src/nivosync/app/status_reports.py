@@ -227,8 +227,15 @@ def history_of(record: ReleaseRecord) -> list[HistoryEntry]:
 
 @dataclass
 class StatusPublisher:
-    """Writes status pages (bounded concurrency) — only those whose measurement changed — then,
-    per release, tells its change (notify) and records its state in the epic's history."""
+    """Publishes each release's status page — only when its measurement changed — then tells
+    its change (notify) and records its state in the epic's history.
+
+    Releases are handled `workers` at a time, each from start to end in one worker thread: its
+    page, then its Jira bookkeeping in that order, so a state is recorded only after its page
+    and its notice, and a crash leaves every release where a sequential run would (a re-run
+    completes it). Each worker has its own Confluence session; the JiraGateway is shared: a
+    request keeps no state on it or its Transport (the near-limit flag is an Event), and its
+    session keeps 10 connections open for reuse (more workers open extra ones)."""
 
     jira: JiraGateway
     confluence_factory: Callable[[], ConfluenceGateway]
@@ -246,18 +253,13 @@ class StatusPublisher:
         self.mentions = Mentions(self.jira.flavor.cloud)  # one per run: lookups shared
 
     def publish(self, results: Sequence[ReleaseSync]) -> None:
-        """Pages in parallel (Confluence), then the Jira bookkeeping in this thread."""
+        """Every release's page and bookkeeping, `workers` releases at a time."""
         for item in results:
             self._guarded(item, self._place)
         self.listed = self._listing(results)
         self.progress.stage("publishing status pages", len(results))
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="pages") as pool:
-            list(pool.map(self._publish_page, results))
-        self.progress.stage("recording the releases' history in Jira", len(results))
-        for item in results:
-            if item.publish_error is None:
-                self._guarded(item, self._record_in_jira)
-            self.progress.advance()
+            list(pool.map(self._publish_release, results))
 
     def _place(self, item: ReleaseSync) -> None:
         """Tonight's measurement against the release's history (pure; nothing is read)."""
@@ -298,8 +300,12 @@ class StatusPublisher:
             if label in {name.lower() for name in page.labels}
         }
 
-    def _publish_page(self, item: ReleaseSync) -> None:
+    def _publish_release(self, item: ReleaseSync) -> None:
+        """One release, in order: its page, then (unless that failed) its page id, tonight's
+        change told and its state, kept in Jira. What fails is this release's error only."""
         self._guarded(item, self._write_page)
+        if item.publish_error is None:
+            self._guarded(item, self._record_in_jira)
         self.progress.advance()
 
     @staticmethod

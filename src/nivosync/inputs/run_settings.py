@@ -16,8 +16,10 @@ class SyncSettings(Strict):
     # A release is synced until it is done or cancelled; it is then listed (sync output,
     # portfolio page) this many days longer.
     finished_listed_days: Annotated[int, Field(ge=0, le=366)] = 14
-    # Status pages are written by this many workers at once.
-    page_workers: Annotated[int, Field(ge=1, le=16)] = 4
+    # Releases published at once (each: its status page, then its Jira bookkeeping). 8 keeps
+    # ~8 requests in flight against each site: well under what Atlassian Cloud's rate limits
+    # tolerate from one account (a 429 is waited out, X-RateLimit-NearLimit slows down).
+    page_workers: Annotated[int, Field(ge=1, le=16)] = 8
 
     @model_validator(mode="before")
     @classmethod

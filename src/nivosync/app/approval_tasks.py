@@ -116,23 +116,6 @@ def dry_run_actions(diff: Approvals, parent: str | None) -> list[Action]:
 Send = Callable[[], Callable[[], list[str]]]
 
 
-def create_approvals(
-    jira: JiraGateway,
-    plan: Plan,
-    resolved: Resolved,
-    diff: Approvals,
-    parent: str | None,
-    outcomes: list[ApprovalOutcome],
-    ledger: ReleaseLedger,
-) -> list[str]:
-    """Create the missing approval sub-tasks under `parent` (the approval task's key; None:
-    it could not be created, so neither can they); the failures to report."""
-    failures, sends = approval_sends(jira, plan, resolved, diff, parent, outcomes, ledger)
-    for send in sends:
-        failures += send()()
-    return failures
-
-
 def approval_sends(
     jira: JiraGateway,
     plan: Plan,
@@ -142,8 +125,10 @@ def approval_sends(
     outcomes: list[ApprovalOutcome],
     ledger: ReleaseLedger,
 ) -> tuple[list[str], list[Send]]:
-    """`create_approvals` as the failures known now and the bulk creates to send (one per 50
-    sub-tasks, independent of each other and of any other write but the approval task's)."""
+    """Creating the missing approval sub-tasks under `parent` (the approval task's key; None:
+    it could not be created, so neither can they): the failures known now, and the bulk
+    creates to send (one per 50 sub-tasks, independent of each other and of any other write
+    but the approval task's)."""
     items = {o.role: o for o in outcomes}
     if not diff.missing or resolved.subtask_type is None:
         return [], []

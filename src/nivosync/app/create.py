@@ -9,13 +9,14 @@ from pathlib import Path
 
 from nivosync.app.creation import CreateOutcome, create_release, resolve
 from nivosync.app.go_live_guard import guard_go_live
-from nivosync.app.ledger import LedgerTiming
+from nivosync.app.ledger import LedgerTiming, ReleaseLedger
 from nivosync.app.planning import compute_plan
 from nivosync.app.progress import SILENT, Progress
 from nivosync.app.publish import prepare, publish_release
 from nivosync.app.publisher import PageResult
 from nivosync.app.release_template import with_absolute_source
 from nivosync.app.releases import release_issues, split_release
+from nivosync.app.resolving import alongside
 from nivosync.app.sites import Sites, jira_gateway, open_sites, today_in
 from nivosync.core.pages import RELEASE_PAGE_KINDS, page_title
 from nivosync.core.plan import LateStart, Plan, late_start
@@ -68,7 +69,13 @@ def create_and_publish(
         jira = jira_gateway(sites, config)
         conflicts = guard_go_live(config, jira, plan, allow_conflict)
         progress.stage("checking Jira: project, fields, people")
-        resolved = resolve(jira, plan, config.spec.jira.issue_type)
+        timing = LedgerTiming(
+            index_lag=config.spec.jira.search_lag_seconds,
+            wait_seconds=config.spec.jira.lease_wait_seconds,
+        )
+        ledger = ReleaseLedger(jira, plan.release.slug, timing)
+        # Independent chains: the project and its task screen; who we are and our ledger.
+        resolved = alongside(lambda: resolve(jira, plan, config.spec.jira.issue_type), ledger.load)
         outcome = create_release(
             jira,
             plan,
@@ -77,10 +84,7 @@ def create_and_publish(
             update=update,
             milestone_versions=config.spec.jira.milestone_versions,
             progress=progress,
-            timing=LedgerTiming(
-                index_lag=config.spec.jira.search_lag_seconds,
-                wait_seconds=config.spec.jira.lease_wait_seconds,
-            ),
+            ledger=ledger,
         )
         names = {ref: person for person, ref in resolved.refs.items()}
         run = CreateRun(outcome, names, jira.browse_url, conflicts=conflicts)

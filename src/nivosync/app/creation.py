@@ -3,9 +3,11 @@
 Everything is resolved before the first write (project, issue types, fields, people, and the
 create screens of what will be created — see `screening`), so bad input exits 2 having
 written nothing. Then the release is reconciled: what exists is found
-by its labels and only what is missing is created, in dependency layers so that each issue's
-"is blocked by" links ride in its own create payload. A write that fails ambiguously is
-never re-sent: the release is searched again and the diff decides.
+by its labels and only what is missing is created, in as few bulk creates as the links allow
+(each link rides in the create payload of the later of its two issues; see `task_writes`).
+Independent requests are sent together: the reads before the first write, and the writes
+that wait only for the same earlier ones. A write that fails ambiguously is never re-sent:
+the release is searched again and the diff decides.
 """
 
 from __future__ import annotations
@@ -21,28 +23,36 @@ from nivosync.app.actions import Action
 from nivosync.app.approval_tasks import ApprovalOutcome, Approvals
 from nivosync.app.ledger import EPIC, LedgerTiming, ReleaseLedger
 from nivosync.app.milestone_versions import resolve_versions
-from nivosync.app.payloads import epic_payload, task_payload
+from nivosync.app.payloads import epic_payload
 from nivosync.app.progress import SILENT, Progress
 from nivosync.app.releases import prove_identity, prove_start, release_issues, stored_value
 from nivosync.app.repairs import damaged_labels, fix_drift, relink_orphans, repair_labels
-from nivosync.app.resolving import Resolved, Writes, permitted, screens_up_front
+from nivosync.app.resolving import (
+    Resolved,
+    Writes,
+    alongside,
+    at_once,
+    fresh_reads,
+    permitted,
+    screens_up_front,
+)
 
 # Checked before any write; callers have always found them here.
 from nivosync.app.resolving import find_people as find_people
 from nivosync.app.resolving import resolve as resolve
 from nivosync.app.screening import UnsetField, reading, settable_drift
+from nivosync.app.task_writes import TaskWrites, link_layers
 from nivosync.core.baseline import BaselineError, StoredRelease, read_stored_release
 from nivosync.core.identity import (
     APPROVAL_TASK,
     PROPERTY_KEY,
-    WATCHERS_PENDING,
     is_epic,
     oldest_first,
 )
 from nivosync.core.plan import Plan, PlannedTask
-from nivosync.core.reconcile import Drift, ReleaseDiff, creation_layers, diff_release
+from nivosync.core.reconcile import Drift, ReleaseDiff, diff_release
 from nivosync.http import AmbiguousWrite
-from nivosync.jira.gateway import BULK_LIMIT, JiraGateway
+from nivosync.jira.gateway import JiraGateway
 from nivosync.jira.models import IssueSnapshot
 from nivosync.log_setup import get_logger
 
@@ -130,10 +140,12 @@ def create_release(
     progress: Progress = SILENT,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     timing: LedgerTiming | None = None,
+    ledger: ReleaseLedger | None = None,
 ) -> CreateOutcome:
     """Reconcile the release in Jira with the plan; safe to re-run after any failure, and
-    while another run for the same release is writing (see `ledger`)."""
-    ledger = ReleaseLedger(jira, plan.release.slug, timing)
+    while another run for the same release is writing (see `ledger`). `ledger`: the
+    release's, already read (`timing` is then its own)."""
+    ledger = ledger or ReleaseLedger(jira, plan.release.slug, timing)
     try:
         return _reconcile(
             jira, plan, resolved, ledger, dry_run, update, milestone_versions, progress, now
@@ -157,13 +169,11 @@ def _reconcile(
     outcome.unset = screens_up_front(jira, plan, resolved, dry_run, milestone_versions)
     if milestone_versions:
         outcome.actions += resolve_versions(jira, plan, resolved, dry_run)
-    ledger.load()
+    ahead = _loaded(jira, plan, resolved, ledger, dry_run, milestone_versions)
     began, stalled, round_number, made = time.monotonic(), 0, -1, 0
     while stalled < MAX_STALLED_ROUNDS and time.monotonic() - began < ROUNDS_BUDGET_SECONDS:
         round_number += 1
-        ledger.wait_for_pending(progress.note)
-        progress.stage("reading the release in Jira")
-        diff, found, remembered = _search(jira, plan, resolved, ledger, outcome)
+        diff, found, remembered = _search(jira, plan, resolved, ledger, outcome, progress, ahead)
         damaged = damaged_labels(plan, diff, found.existing.values())
         idle = diff.complete and not found.missing and not damaged
         idle = idle and not _watchers_due(plan, diff, ledger)
@@ -204,15 +214,57 @@ def _reconcile(
     return outcome
 
 
+@dataclass
+class _Ahead:
+    """The reads a new release's first write waits for (`fresh_reads`), sent once: alongside
+    the first search when the ledger records nothing (the release is most likely new), else
+    right after it if it found nothing — so a re-run, whose ledger knows the release, sends
+    none of them."""
+
+    reads: list[Callable[[], object]]
+    blank: bool
+
+    def alongside(self) -> list[Callable[[], object]]:
+        return self.reads if self.blank else []
+
+    def after(self, found: Sequence[IssueSnapshot]) -> None:
+        if self.reads and not self.blank and not found:
+            at_once(self.reads)
+        self.reads = []
+
+
+def _loaded(
+    jira: JiraGateway,
+    plan: Plan,
+    resolved: Resolved,
+    ledger: ReleaseLedger,
+    dry_run: bool,
+    milestone_versions: bool,
+) -> _Ahead:
+    """Read the ledger (if the caller has not), and what to read ahead of the checks."""
+    if not ledger.loaded:
+        ledger.load()
+    reads = [] if dry_run else fresh_reads(jira, plan, resolved, milestone_versions)
+    return _Ahead(reads, ledger.blank)
+
+
 def _search(
     jira: JiraGateway,
     plan: Plan,
     resolved: Resolved,
     ledger: ReleaseLedger,
     outcome: CreateOutcome,
+    progress: Progress,
+    ahead: _Ahead,
 ) -> tuple[ReleaseDiff, Approvals, dict[str, str]]:
-    """What exists of the release (and the people its epic remembers), against the plan."""
-    found = release_issues(jira, plan.release, ledger.state.created)
+    """What exists of the release (and the people its epic remembers), against the plan —
+    once an earlier write whose outcome is unknown can show; `ahead`: reads sent alongside
+    the search."""
+    ledger.wait_for_pending(progress.note)
+    progress.stage("reading the release in Jira")
+    search = lambda: release_issues(jira, plan.release, ledger.state.created)  # noqa: E731
+    found = alongside(search, *ahead.alongside())
+    ahead.after(found)
     outcome.found = found
     stored = _stored_release(jira, plan, found)
     remembered = dict(stored.people) if stored else {}
@@ -322,17 +374,8 @@ def _apply(
         outcome.notes += relink_orphans(jira, resolved.facts, diff, epic_key)
     else:
         epic_key = diff.epic.key
-    keys = {task_id: issue.key for task_id, issue in diff.existing.items()}
-    _create_tasks(jira, plan, resolved, diff, epic_key, keys, outcome, progress, ledger)
-    created = [t for t in plan.tasks if t.watchers and t.id in keys and t.id not in diff.existing]
-    labelled = set(diff.watchers_pending) | (set() if ledger.marks_watchers else set(keys))
-    pending = [*_watchers_due(plan, diff, ledger), *created]
-    _add_watchers(jira, pending, keys, resolved, labelled, ledger)
-    parent = keys.get(APPROVAL_TASK)
-    outcome.failures += approvals.create_approvals(
-        jira, plan, resolved, found, parent, outcome.approvals, ledger
-    )
-    progress.advance(len(found.missing))
+    writing = TaskWrites(jira, plan, resolved, diffs, epic_key, outcome, progress, ledger)
+    writing.run(_watchers_due(plan, diff, ledger))
     if update:
         outcome.fixed = fix_drift(jira, plan, resolved, diff)
 
@@ -355,93 +398,6 @@ def _create_epic(
     return key
 
 
-def _dependents(plan: Plan, diff: ReleaseDiff, task: PlannedTask) -> list[str]:
-    """Keys of existing tasks that `task` blocks (it is being re-created after a deletion)."""
-    return [
-        diff.existing[d.id].key
-        for d in plan.tasks
-        if task.id in d.depends_on and d.id in diff.existing
-    ]
-
-
-def _create_tasks(
-    jira: JiraGateway,
-    plan: Plan,
-    resolved: Resolved,
-    diff: ReleaseDiff,
-    epic_key: str,
-    keys: dict[str, str],
-    outcome: CreateOutcome,
-    progress: Progress,
-    ledger: ReleaseLedger,
-) -> None:
-    by_id = {t.id: t for t in plan.tasks}
-    items = {i.task_id: i for i in outcome.issues}
-    failed: set[str] = set()
-    layers = creation_layers(plan, diff.missing, list(diff.existing))
-    for layer in layers:
-        blocked = [t for t in layer if set(by_id[t].depends_on) & failed]
-        for task_id in blocked:
-            failed.add(task_id)
-            items[task_id].action = "skipped"
-            waits = ", ".join(sorted(set(by_id[task_id].depends_on) & failed))
-            outcome.failures.append(f"{task_id}: not created because {waits} failed")
-        ready = [by_id[t] for t in layer if t not in failed]
-        for start in range(0, len(ready), BULK_LIMIT):
-            chunk = ready[start : start + BULK_LIMIT]
-            payloads = [
-                task_payload(
-                    plan,
-                    task,
-                    jira.flavor,
-                    resolved.facts,
-                    resolved.task_type,
-                    epic_key,
-                    resolved.refs,
-                    [keys[d] for d in task.depends_on],
-                    resolved.versions.get(task.milestone),
-                    watchers_label=not ledger.marks_watchers,
-                    dependent_keys=_dependents(plan, diff, task),
-                )
-                for task in chunk
-            ]
-            result = jira.bulk_create(payloads)
-            progress.advance(len(chunk))
-            for index, key, issue_id in result.created:
-                ledger.created(chunk[index].id, key, issue_id)
-                keys[chunk[index].id] = key
-                items[chunk[index].id].key, items[chunk[index].id].action = key, "created"
-            for failure in result.failures:
-                task = chunk[failure.index] if 0 <= failure.index < len(chunk) else None
-                name = task.id if task else f"element {failure.index}"
-                if task:
-                    failed.add(task.id)
-                    items[task.id].action = "failed"
-                reasons = "; ".join(failure.messages) or f"HTTP {failure.status}"
-                outcome.failures.append(
-                    f"{name}: Jira refused it (failedElementNumber {failure.index}): {reasons}"
-                )
-
-
-def _add_watchers(
-    jira: JiraGateway,
-    tasks: Sequence[PlannedTask],
-    keys: dict[str, str],
-    resolved: Resolved,
-    labelled: set[str],
-    ledger: ReleaseLedger,
-) -> None:
-    """Add each task's watchers (a repeat is harmless); only once all are added does the
-    issue stop saying some are pending (its label, where it has one; else the ledger)."""
-    for task in tasks:
-        key = keys[task.id]
-        for person in task.watchers:
-            jira.add_watcher(key, resolved.refs[person])
-        if task.id in labelled:
-            jira.edit_issue(key, {}, {"labels": [{"remove": WATCHERS_PENDING}]})
-        ledger.watched(task.id)
-
-
 def _dry_run_actions(
     plan: Plan,
     diffs: tuple[ReleaseDiff, Approvals],
@@ -455,7 +411,7 @@ def _dry_run_actions(
         text = f'create epic "{plan.epic_summary}" due {plan.end}'
         actions.append(Action(act.CREATE_EPIC, text, field="summary", new=plan.epic_summary))
     by_id = {t.id: t for t in plan.tasks}
-    layers = creation_layers(plan, diff.missing, list(diff.existing))
+    layers = link_layers(plan, diff.missing, list(diff.existing))
     for number, layer in enumerate(layers, start=1):
         for task_id in layer:
             task = by_id[task_id]

@@ -135,6 +135,7 @@ class ReleaseLedger:
         self.state = LedgerState()
         self.usable = True
         self.holds = False
+        self.loaded = False  # read this run (`load`)
         # Names some run was creating without finishing (or this run is creating): their
         # watchers may not all be added yet. Where there is no ledger, a label says so.
         self.unwatched: set[str] = set()
@@ -149,11 +150,19 @@ class ReleaseLedger:
                 ledger=self.name,
             )
         self.state = parse_state(value)
+        self.loaded = True
         self.unwatched.update(self.state.pending)
         if self.state.pending and not self._ours(self.state.lease):
             # Another run was creating these (and may have crashed doing so): whatever it
             # wrote happened before now, so the index shows it once the lag has passed.
             self.state.pending_since = self.timing.clock()
+
+    @property
+    def blank(self) -> bool:
+        """Whether no run of this account has recorded anything of the release: it is most
+        likely new (or made before the ledger, or by another account)."""
+        state = self.state
+        return self.usable and not (state.created or state.pending or state.lease)
 
     def wait_for_pending(self, progress: Callable[[str], None]) -> None:
         """A batch whose outcome is unknown may exist unseen: wait until search shows it."""

@@ -4,26 +4,67 @@ creates (see `screening`). Any gap is InvalidInput: exit 2, nothing written."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+import contextvars
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import TypeVar
 
 from nivosync.app.permissions import (
     FIELD_PERMISSION,
     WATCHERS,
     Held,
     need_named,
+    needs,
     require_permissions,
 )
 from nivosync.app.screening import ScreenOf, UnsetField, check_screens, creations, reading
 from nivosync.core.approvals import PlannedApproval, planned_approvals
 from nivosync.core.plan import Plan, PlannedTask
-from nivosync.errors import InvalidInput
+from nivosync.errors import InvalidInput, NivosyncError
 from nivosync.http import HttpError
 from nivosync.jira.gateway import JiraGateway
 from nivosync.jira.models import IssueTypeRef, JiraUser, SiteFacts
 
-LOOKUP_WORKERS = 8  # people looked up at once (each an independent GET)
+# Requests in flight at once: independent round trips are sent together (requests keeps
+# 10 connections per host, and Jira's burst limits are per second, not per connection).
+AT_ONCE = 10
+T = TypeVar("T")
+
+
+def settled(calls: Sequence[Callable[[], T]]) -> list[T | Exception]:
+    """Run independent calls (each one round trip, or a short chain of them) at once and wait
+    for all of them: each one's result, or what it raised."""
+    if len(calls) < 2:
+        return [_settle(call) for call in calls]
+    with ThreadPoolExecutor(max_workers=min(AT_ONCE, len(calls))) as pool:
+        # Each call sees the caller's logging context (structlog's contextvars).
+        futures = [pool.submit(contextvars.copy_context().run, _settle, c) for c in calls]
+        return [f.result() for f in futures]
+
+
+def _settle(call: Callable[[], T]) -> T | Exception:
+    try:
+        return call()
+    except Exception as exc:  # handed back to the caller, who raises it
+        return exc
+
+
+def at_once(calls: Sequence[Callable[[], T]]) -> list[T]:
+    """`settled`, raising the first failure (in the calls' order) once all have finished."""
+    results = settled(calls)
+    for result in results:
+        if isinstance(result, Exception):
+            raise result
+    return results  # type: ignore[return-value]  # no exception among them
+
+
+def alongside(main: Callable[[], T], *others: Callable[[], object]) -> T:
+    """`main`'s result, with `others` sent at the same time (their failures raised after
+    main's)."""
+    results = at_once([main, *others])
+    return results[0]  # type: ignore[return-value]
 
 
 @dataclass
@@ -44,6 +85,8 @@ class Resolved:
     screen_of: ScreenOf = field(default=lambda _name: None, compare=False)
     unset: list[UnsetField] = field(default_factory=list)  # planned fields off the screens
     held: Held | None = None  # the account's permissions, read before the first write
+    # person → their assignable user, looked up ahead (`prefetch`), for `find_people` to use
+    prefetched: dict[str, JiraUser | None] = field(default_factory=dict, compare=False)
 
 
 def resolve(jira: JiraGateway, plan: Plan, issue_type: str) -> Resolved:
@@ -109,7 +152,7 @@ def find_people(
     roles = roles_of(plan)
     wanted = {p for p in roles if p not in remembered} | set(must_check)
     missing: dict[str, list[str]] = {}
-    for person, user in _looked_up(jira, sorted(wanted - resolved.looked_up)):
+    for person, user in _looked_up(jira, sorted(wanted - resolved.looked_up), resolved.prefetched):
         resolved.looked_up.add(person)
         if user is None:
             missing[person] = roles.get(person, [])
@@ -132,9 +175,13 @@ def find_people(
         )
 
 
-def _looked_up(jira: JiraGateway, people: Sequence[str]) -> Iterator[tuple[str, JiraUser | None]]:
-    """Each person's assignable user, the lookups sent at once (independent round trips);
+def _looked_up(
+    jira: JiraGateway, people: Sequence[str], prefetched: Mapping[str, JiraUser | None]
+) -> Iterator[tuple[str, JiraUser | None]]:
+    """Each person's assignable user (looked up ahead, or now: the lookups sent at once);
     a 4xx (a query Jira refuses) is bad input."""
+    yield from ((p, prefetched[p]) for p in people if p in prefetched)
+    people = [p for p in people if p not in prefetched]
 
     def find(person: str) -> JiraUser | None:
         try:
@@ -144,11 +191,7 @@ def _looked_up(jira: JiraGateway, people: Sequence[str]) -> Iterator[tuple[str, 
                 raise InvalidInput(str(exc)) from None
             raise
 
-    if len(people) < 2:
-        yield from ((person, find(person)) for person in people)
-        return
-    with ThreadPoolExecutor(max_workers=min(LOOKUP_WORKERS, len(people))) as pool:
-        yield from zip(people, pool.map(find, people), strict=True)
+    yield from zip(people, at_once([partial(find, p) for p in people]), strict=True)
 
 
 def not_assignable_text(jira: JiraGateway, person: str, roles: Sequence[str]) -> str:
@@ -246,3 +289,39 @@ def screens_up_front(
     versions = [m.id for m in plan.milestones] if milestone_versions else []
     approvals = planned_approvals(plan)
     return check_screens_of(jira, resolved, True, plan.tasks, versions, approvals)
+
+
+def fresh_reads(
+    jira: JiraGateway, plan: Plan, resolved: Resolved, milestone_versions: bool
+) -> list[Callable[[], object]]:
+    """The reads a new release's first write waits for — every person it names, the
+    account's permissions, the create screens of the epic, tasks and approval sub-tasks —
+    as calls to send alongside the release's search, when everything says the release is new
+    (so a re-run sends none of them). Each only fills a cache that the checks before the first
+    write read; a failure is left for that check, which sends its read again and reports it."""
+    approvals = planned_approvals(plan)
+    people = set(roles_of(plan)) | {a.person for a in approvals if a.person}
+    for task in plan.tasks:
+        people.update(p for p in (task.assignee, *task.watchers) if p)
+    types = [resolved.epic_type, resolved.task_type]
+    if approvals and resolved.subtask_type is not None:
+        types.append(resolved.subtask_type)
+    keys = [n.key for n in needs(milestone_versions)]
+
+    def person(name: str) -> None:
+        resolved.prefetched[name] = jira.find_assignable(name)
+
+    calls: list[Callable[[], object]] = [partial(person, p) for p in sorted(people)]
+    calls.append(partial(jira.my_permissions, keys))
+    calls += [partial(jira.create_screen, t) for t in types]
+    return [_quietly(call) for call in calls]
+
+
+def _quietly(call: Callable[[], object]) -> Callable[[], object]:
+    def run() -> object:
+        try:
+            return call()
+        except NivosyncError:
+            return None  # the check that needs this read sends it again and says what failed
+
+    return run

@@ -11,7 +11,9 @@ nivosync could never set is no drift either.
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable, Collection, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from nivosync.app.payloads import (
@@ -94,8 +96,10 @@ def check_screens(jira: JiraGateway, planned: Iterable[Creation]) -> list[UnsetF
     screen that stops a create; the planned fields the screens lack are returned."""
     problems: list[str] = []
     unset: dict[tuple[str, str], UnsetField] = {}
-    for creation in planned:
-        screen = _read(jira, creation.issue_type)
+    planned = list(planned)
+    # The screens are independent reads (each once a run: the gateway keeps them).
+    screens = _read_at_once(jira, [c.issue_type for c in planned])
+    for creation, screen in zip(planned, screens, strict=True):
         problems += _problems(jira.project_key, screen, creation)
         for _, fields in creation.issues:
             for planned_field in fields:
@@ -115,6 +119,18 @@ def check_screens(jira: JiraGateway, planned: Iterable[Creation]) -> list[UnsetF
     if problems:
         raise InvalidInput("; ".join(problems))
     return list(unset.values())
+
+
+def _read_at_once(jira: JiraGateway, types: Sequence[IssueTypeRef]) -> list[CreateScreen]:
+    unique = list({t.id: t for t in types}.values())
+    if len(unique) < 2:
+        read = {t.id: _read(jira, t) for t in unique}
+    else:
+        with ThreadPoolExecutor(max_workers=len(unique)) as pool:
+            # Each read in a copy of the caller's context (structlog's bound values).
+            sent = [pool.submit(contextvars.copy_context().run, _read, jira, t) for t in unique]
+            read = {t.id: future.result() for t, future in zip(unique, sent, strict=True)}
+    return [read[t.id] for t in types]
 
 
 def _read(jira: JiraGateway, issue_type: IssueTypeRef) -> CreateScreen:

@@ -8,6 +8,7 @@ from typing import Any
 from nivosync.confluence.errors import ADD_PAGE
 from nivosync.confluence.gateway import ConfluenceGateway, operations_of
 from nivosync.confluence.models import Attachment, Page, PageProperty, Space
+from nivosync.http import AmbiguousWrite
 
 
 class DataCenterConfluence(ConfluenceGateway):
@@ -116,14 +117,9 @@ class DataCenterConfluence(ConfluenceGateway):
     ) -> None:
         if current is None:
             path = f"{self.v1}/content/{page_id}/property"
-            self._json(
-                "POST",
-                path,
-                json={"key": key, "value": value},
-                what="page property",
-                permission=ADD_PAGE,
-            )
-            return
+            current = self._add_property(path, page_id, key, value)
+            if current is None or current.value == value:
+                return
         body = {"key": key, "value": value, "version": {"number": current.version + 1}}
         self._json(
             "PUT",
@@ -132,6 +128,21 @@ class DataCenterConfluence(ConfluenceGateway):
             what="page property",
             permission=ADD_PAGE,
         )
+
+    def _add_property(self, path: str, page_id: str, key: str, value: Any) -> PageProperty | None:
+        """POST a new property; None once it is there. An answer lost on the way is settled
+        by reading it: there, it is returned (to be overwritten unless it holds `value`);
+        absent, the POST did not happen and is sent again."""
+        body = {"key": key, "value": value}
+        try:
+            self._json("POST", path, json=body, what="page property", permission=ADD_PAGE)
+            return None
+        except AmbiguousWrite:
+            found = self.page_property(page_id, key)
+            if found is not None:
+                return found
+        self._json("POST", path, json=body, what="page property", permission=ADD_PAGE)
+        return None
 
     def _page(self, item: Mapping[str, Any]) -> Page:
         version = item.get("version") or {}

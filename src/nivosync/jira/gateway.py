@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -55,6 +56,10 @@ class JiraGateway:
         self._quiet_edits = True
         self._me: JiraUser | None = None
         self._permissions: dict[str, bool] = {}  # project permission key → held
+        # The reads kept for the run are sent once even when threads ask at the same time
+        # (independent requests are sent together): one lock per kept read.
+        self._locks_lock = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
 
     @property
     def base_url(self) -> str:
@@ -120,6 +125,10 @@ class JiraGateway:
     def create_screen(self, issue_type: IssueTypeRef) -> CreateScreen:
         """The fields `issue_type`'s create screen has in the project (createmeta; read once
         per run, one request a page of 200)."""
+        with self._once(f"screen {issue_type.id}"):
+            return self._create_screen(issue_type)
+
+    def _create_screen(self, issue_type: IssueTypeRef) -> CreateScreen:
         if issue_type.id not in self._screens:
             path = (
                 f"{self.flavor.api}/issue/createmeta/{self.project_key}/issuetypes/{issue_type.id}"
@@ -198,13 +207,16 @@ class JiraGateway:
 
     def myself(self) -> JiraUser:
         """The account nivosync runs as (read once per run)."""
-        if self._me is None:
-            found = self._json("GET", f"{self.flavor.api}/myself", what="current user")
-            user = self.flavor.user_from_json(found)
-            if user is None:
-                raise HttpError("Jira did not say who the current user is", 200, "GET", "myself")
-            self._me = user
-        return self._me
+        with self._once("myself"):
+            if self._me is None:
+                found = self._json("GET", f"{self.flavor.api}/myself", what="current user")
+                user = self.flavor.user_from_json(found)
+                if user is None:
+                    raise HttpError(
+                        "Jira did not say who the current user is", 200, "GET", "myself"
+                    )
+                self._me = user
+            return self._me
 
     def own_property(self, name: str) -> tuple[bool, Any]:
         """(allowed, value) of a property on nivosync's own user record; value None if unset.
@@ -266,18 +278,19 @@ class JiraGateway:
     def my_permissions(self, keys: Sequence[str]) -> dict[str, bool]:
         """Whether this account holds each of the project permissions `keys` (read once per
         run; Cloud needs the keys named, Data Center answers with all of its permissions)."""
-        wanted = [k for k in keys if k not in self._permissions]
-        if wanted:
-            params = {"projectKey": self.project_key}
-            if self.flavor.cloud:
-                params["permissions"] = ",".join(wanted)
-            found = self._json(
-                "GET", f"{self.flavor.api}/mypermissions", params=params, what="permissions"
-            )
-            held = found.get("permissions") or {}
-            for key in wanted:
-                self._permissions[key] = bool((held.get(key) or {}).get("havePermission"))
-        return {k: self._permissions[k] for k in keys}
+        with self._once("permissions"):
+            wanted = [k for k in keys if k not in self._permissions]
+            if wanted:
+                params = {"projectKey": self.project_key}
+                if self.flavor.cloud:
+                    params["permissions"] = ",".join(wanted)
+                found = self._json(
+                    "GET", f"{self.flavor.api}/mypermissions", params=params, what="permissions"
+                )
+                held = found.get("permissions") or {}
+                for key in wanted:
+                    self._permissions[key] = bool((held.get(key) or {}).get("havePermission"))
+            return {k: self._permissions[k] for k in keys}
 
     def versions(self) -> dict[str, str]:
         """The project's versions: name → id."""
@@ -398,6 +411,11 @@ class JiraGateway:
         self._checked(response, "POST", path, "issue links", "Link Issues", refused)
 
     # --- plumbing ----------------------------------------------------------------------
+
+    def _once(self, read: str) -> threading.Lock:
+        """The lock of one kept read (see __init__)."""
+        with self._locks_lock:
+            return self._locks.setdefault(read, threading.Lock())
 
     def _on_screen(self, payload: Mapping[str, Any]) -> Mapping[str, Any]:
         issue_type = (payload.get("fields") or {}).get("issuetype") or {}

@@ -1,4 +1,4 @@
-"""What "today" is (`sites.today_in`): the embedded sandbox's clock for a config on it, the
+"""What "today" is (`site_clock.today_in`): the embedded sandbox's clock for a config on it, the
 machine's for a real site."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from nivosync.app.sites import site_seed, today_in
+from nivosync.app.site_clock import today_in
+from nivosync.app.sites import site_seed
 from nivosync.inputs.config import load_config
 from nivosync.sandbox import Sandbox
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from nivosync.app.sites import today_in
+from nivosync.app.site_clock import today_in
 from nivosync.core.identity import ReleaseIdentity
 from nivosync.core.plan import Plan, build_plan
 from nivosync.core.template import PlanTemplate

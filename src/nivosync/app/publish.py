@@ -36,7 +36,8 @@ from nivosync.app.remembered import (
     read_inputs,
     remember,
 )
-from nivosync.app.sites import Sites, confluence_gateway_for, jira_gateway, open_sites, today_in
+from nivosync.app.site_clock import today_in
+from nivosync.app.sites import Sites, confluence_gateway_for, jira_gateway, open_sites
 from nivosync.app.status_reports import task_statuses
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Space

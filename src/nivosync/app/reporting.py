@@ -10,7 +10,8 @@ from pathlib import Path
 
 from nivosync.app.progress import SILENT, Progress
 from nivosync.app.releases import ReleaseRecord, epics, existing_release, find_release
-from nivosync.app.sites import jira_gateway, open_sites, today_in
+from nivosync.app.site_clock import today_in
+from nivosync.app.sites import jira_gateway, open_sites
 from nivosync.app.status_reports import ReleaseSync, measure
 from nivosync.core.calendar_events import MeasuredRelease, portfolio_events
 from nivosync.core.identity import ReleaseIdentity

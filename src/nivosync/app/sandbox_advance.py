@@ -5,7 +5,7 @@ gateway as every command, each task is started on its start day and moved to Don
 it finishes (`core.playforward` says which day). The sandbox's clock is set to each day before
 its moves, so Jira's resolution dates, histories and `updated` say that day, and the sandbox
 stays the same faithful Jira for every later command. The clock is then left on --to: it is
-kept in the sandbox's database, where every later command (`sites.site_now`) and a running
+kept in the sandbox's database, where every later command (`site_clock.site_now`) and a running
 `nivosync sandbox serve` read it. It returns once the sandbox's search shows its last move (the
 sandbox's index lags writes by seconds, as Jira Cloud's does): a `sync` run right after it
 finds every task as it left them.
@@ -27,7 +27,8 @@ from nivosync.app.releases import (
     tasks_by_release,
 )
 from nivosync.app.sandbox_people import People
-from nivosync.app.sites import jira_gateway, open_sites, today_in
+from nivosync.app.site_clock import today_in
+from nivosync.app.sites import jira_gateway, open_sites
 from nivosync.core.baseline import Baseline
 from nivosync.core.identity import APPROVAL_TASK, ReleaseIdentity, is_approval, task_issues
 from nivosync.core.playforward import DEFAULT_LATE_DAYS, Move, TaskNow, moment_on, play

@@ -7,9 +7,7 @@ import secrets
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from nivosync.confluence.dialects import confluence_gateway
 from nivosync.confluence.gateway import ConfluenceGateway
@@ -31,7 +29,6 @@ from nivosync.sandbox import (
     SiteSeed,
     UserSeed,
     private_dir,
-    stored_moment,
 )
 
 if TYPE_CHECKING:
@@ -225,20 +222,3 @@ def confluence_gateway_for(
         )
     transport = Transport(endpoint.url, endpoint.credentials, retry=retry or retry_policy(config))
     return confluence_gateway(transport, endpoint.flavor, settings.space, endpoint.public_url)
-
-
-def site_now(config: Config) -> datetime:
-    """Now where the releases are run, in the config's timezone. The one rule for "now":
-
-    - a config on the embedded sandbox (`jira.url: sandbox`): the sandbox's clock, kept in its
-      database, so every command — and `nivosync sandbox serve` on the same file — is on the
-      day `nivosync sandbox advance` (or ``POST /_sandbox/clock``) moved it to (real time
-      until someone does);
-    - a real site: the machine's clock."""
-    frozen = stored_moment(config.sandbox_db) if config.spec.jira.url == SANDBOX else None
-    return (frozen or datetime.now(UTC)).astimezone(ZoneInfo(config.spec.timezone))
-
-
-def today_in(config: Config) -> date:
-    """Today where the releases are run (the config's timezone; see `site_now`)."""
-    return site_now(config).date()

@@ -15,7 +15,8 @@ from nivosync.app.progress import SILENT, Progress
 from nivosync.app.publish import space_and_root
 from nivosync.app.publisher import FileToAttach, PageIdentity, PageResult, PageSpec, Publisher
 from nivosync.app.releases import ReleaseRecord, epics, existing_release, find_release
-from nivosync.app.sites import Sites, confluence_gateway_for, jira_gateway, open_sites, today_in
+from nivosync.app.site_clock import today_in
+from nivosync.app.sites import Sites, confluence_gateway_for, jira_gateway, open_sites
 from nivosync.app.status_reports import ReleaseSync, StatusPublisher, measure
 from nivosync.app.sync_nights import NightBook
 from nivosync.core.calendar_events import MeasuredRelease, portfolio_events

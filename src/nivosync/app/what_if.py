@@ -16,7 +16,8 @@ from nivosync.app.planning import compute_plan
 from nivosync.app.portfolio import PortfolioAnalysis, analyse, named_rules
 from nivosync.app.progress import SILENT, Progress
 from nivosync.app.releases import epics
-from nivosync.app.sites import jira_gateway, open_sites, today_in
+from nivosync.app.site_clock import today_in
+from nivosync.app.sites import jira_gateway, open_sites
 from nivosync.app.status_reports import measure
 from nivosync.core.go_live_conflicts import GoLive, GoLiveConflict
 from nivosync.core.plan import Plan

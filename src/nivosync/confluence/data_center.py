@@ -8,7 +8,6 @@ from typing import Any
 from nivosync.confluence.errors import ADD_PAGE
 from nivosync.confluence.gateway import ConfluenceGateway, operations_of
 from nivosync.confluence.models import Attachment, Page, PageProperty, Space
-from nivosync.http import AmbiguousWrite
 
 
 class DataCenterConfluence(ConfluenceGateway):
@@ -128,21 +127,6 @@ class DataCenterConfluence(ConfluenceGateway):
             what="page property",
             permission=ADD_PAGE,
         )
-
-    def _add_property(self, path: str, page_id: str, key: str, value: Any) -> PageProperty | None:
-        """POST a new property; None once it is there. An answer lost on the way is settled
-        by reading it: there, it is returned (to be overwritten unless it holds `value`);
-        absent, the POST did not happen and is sent again."""
-        body = {"key": key, "value": value}
-        try:
-            self._json("POST", path, json=body, what="page property", permission=ADD_PAGE)
-            return None
-        except AmbiguousWrite:
-            found = self.page_property(page_id, key)
-            if found is not None:
-                return found
-        self._json("POST", path, json=body, what="page property", permission=ADD_PAGE)
-        return None
 
     def _page(self, item: Mapping[str, Any]) -> Page:
         version = item.get("version") or {}

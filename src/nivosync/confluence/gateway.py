@@ -23,7 +23,7 @@ from nivosync.confluence.models import (
     Space,
     StaleVersion,
 )
-from nivosync.http import HttpError, SiteWords, Transport, json_body
+from nivosync.http import AmbiguousWrite, HttpError, SiteWords, Transport, json_body
 
 if TYPE_CHECKING:
     import requests  # only its types: the transport imports it with a site
@@ -178,6 +178,22 @@ class ConfluenceGateway:
             "POST", path, files=files, headers=NO_CHECK, idempotent=True
         )
         self._checked(response, "POST", path, f"attachment {name}", ADD_ATTACHMENT)
+
+    def _add_property(self, path: str, page_id: str, key: str, value: Any) -> PageProperty | None:
+        """POST a new property (`path`: the dialect's property list); None once it is there.
+        An answer lost on the way is settled by reading it: there, it is returned (to be
+        overwritten unless it holds `value`); absent, the POST did not happen and is sent
+        again."""
+        body = {"key": key, "value": value}
+        try:
+            self._json("POST", path, json=body, what="page property", permission=ADD_PAGE)
+            return None
+        except AmbiguousWrite:
+            found = self.page_property(page_id, key)
+            if found is not None:
+                return found
+        self._json("POST", path, json=body, what="page property", permission=ADD_PAGE)
+        return None
 
     def _json(
         self,

@@ -427,3 +427,28 @@ def test_the_portfolio_page_shows_the_load_chart_drawn_only_when_its_load_change
     assert {w.person: w.forecast for w in drawn[1].people}[dana] == (3, 4, 3, 2)
     assert [u for u in uploads(site, page_id) if ident in u]  # a new version of the chart
     assert attachments(site, page_id)["people-load.png"][1] == real(drawn[1])
+
+
+def test_create_with_pages_reads_the_other_releases_once_for_guard_and_advisory(three):
+    """The go-live guard's search of the running releases' epics is the one the new
+    release's Change Advisory shows its collisions from: one search more than without a
+    go-live limit, not two."""
+    site, _ = three
+
+    def created(customer: str) -> tuple[int, str]:
+        site.clear()
+        release = ["--customer", customer, "--release", "1.0", "--start", "2026-12-28"]
+        result = cli(site, "create", *release, "--json", "--allow-conflict")
+        assert result.exit_code == 0, result.output
+        searches = len([r for r in site.requests() if JIRA_SEARCH.search(r["path"])])
+        pages = {p["kind"]: p["id"] for p in json.loads(result.stdout)["pages"]}
+        return searches, page_body(site, pages["change-advisory"])
+
+    with_limit, advisory = created("Hooli")
+    assert "Go-live collisions" in advisory
+    data = yaml.safe_load(site.config_path.read_text())
+    del data["portfolio"]["max_go_lives_per_week"]
+    site.config_path.write_text(yaml.safe_dump(data, sort_keys=False))
+    without_limit, advisory = created("Umbrella")
+    assert "Go-live collisions" not in advisory
+    assert with_limit == without_limit + 1

@@ -15,7 +15,7 @@ from nivosync.app.progress import SILENT, Progress
 from nivosync.app.publish import prepare, publish_release
 from nivosync.app.publisher import PageResult
 from nivosync.app.release_template import with_absolute_source
-from nivosync.app.releases import release_issues, split_release
+from nivosync.app.releases import ReleaseRecord, release_issues, split_release
 from nivosync.app.resolving import alongside
 from nivosync.app.site_clock import today_in
 from nivosync.app.sites import Sites, jira_gateway, open_sites
@@ -68,7 +68,7 @@ def create_and_publish(
     plan = compute_plan(config, template, customer, release, start)
     with open_sites(config) as sites:
         jira = jira_gateway(sites, config)
-        conflicts = guard_go_live(config, jira, plan, allow_conflict)
+        guarded = guard_go_live(config, jira, plan, allow_conflict)
         progress.stage("checking Jira: project, fields, people")
         timing = LedgerTiming(
             index_lag=config.spec.jira.search_lag_seconds,
@@ -88,14 +88,16 @@ def create_and_publish(
             ledger=ledger,
         )
         names = {ref: person for person, ref in resolved.refs.items()}
-        run = CreateRun(outcome, names, jira.browse_url, conflicts=conflicts)
+        run = CreateRun(outcome, names, jira.browse_url, conflicts=guarded.messages)
         if outcome.epic.action != "existing":  # said once, when the release is made
             today = today_in(config)
             late = late_start(plan, today)
             run.late = (today, late) if late else None
         if publish and config.spec.confluence is not None and outcome.ok:
             try:
-                run.pages = _publish_pages(sites, config, jira, plan, outcome, dry_run, progress)
+                run.pages = _publish_pages(
+                    sites, config, jira, plan, outcome, dry_run, progress, guarded.releases
+                )
             except (HttpError, NivosyncError) as exc:
                 run.page_error = f"Jira is done, but the pages were not published: {exc}"
                 log.error("pages not published", release=plan.release.slug, error=str(exc))
@@ -110,8 +112,10 @@ def _publish_pages(
     outcome: CreateOutcome,
     dry_run: bool,
     progress: Progress = SILENT,
+    running: tuple[ReleaseRecord, ...] | None = None,
 ) -> list[PageResult]:
-    """Create the release's pages that do not exist yet (`publish` updates existing ones)."""
+    """Create the release's pages that do not exist yet (`publish` updates existing ones);
+    `running`: the other releases' epics, read by the go-live guard."""
     if dry_run and outcome.epic.key is None:
         return [
             PageResult(k, page_title(k, plan.release), "would create") for k in RELEASE_PAGE_KINDS
@@ -119,7 +123,7 @@ def _publish_pages(
     request = prepare(config, plan.release.customer, plan.release.release, ["all"], None, None)
     # The template just planned with (a path given as `./my.yaml` is no shipped template's
     # name); no input file: a page made again shows what its page remembered, if anything.
-    request = replace(request, template=plan.template, dry_run=dry_run)
+    request = replace(request, template=plan.template, dry_run=dry_run, running=running)
     # Nothing was created: the search create_release just made is still current; else the
     # issues it recorded are read back consistently (the search index may not show them yet).
     issues = outcome.found

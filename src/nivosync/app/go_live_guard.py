@@ -6,6 +6,7 @@ limit is configured."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from nivosync.app.releases import ReleaseRecord, epics
 from nivosync.core.go_live_conflicts import GoLive, GoLiveConflict, go_live_conflicts
@@ -49,13 +50,22 @@ def _limited(config: Config) -> bool:
     return settings.max_go_lives_per_day is not None or settings.max_go_lives_per_week is not None
 
 
+@dataclass(frozen=True)
+class Guarded:
+    """What the guard let through: its warnings, and the running releases' epics it read
+    (None: no limit needed them), which the Change Advisory's collisions use again."""
+
+    messages: list[str]
+    releases: tuple[ReleaseRecord, ...] | None
+
+
 def guard_go_live(
     config: Config, jira: JiraGateway, plan: Plan, allow: bool, moving: bool = False
-) -> list[str]:
+) -> Guarded:
     """The conflicts as warnings with `allow`, or when the release exists already (a re-run of
     `create` is never refused; `moving`, a re-plan, is); else exit 2 before anything is
     written. At most one search."""
-    releases = list(epics(jira)) if _limited(config) else None
+    releases = tuple(epics(jira)) if _limited(config) else None
     conflicts = new_go_live_conflicts(config, jira, plan, releases)
     messages = [c.message for c in conflicts]
     verb = "re-plan" if moving else "create"
@@ -66,7 +76,7 @@ def guard_go_live(
             + f". Choose another --start, or pass --allow-conflict to {verb} it anyway "
             "(nothing was written)"
         )
-    return messages
+    return Guarded(messages, releases)
 
 
 def _exists(jira: JiraGateway, plan: Plan, releases: Sequence[ReleaseRecord] | None) -> bool:

@@ -72,6 +72,9 @@ class PublishRequest:
     force: frozenset[str]  # page kinds (or "all") written over a person's edit
     template: PlanTemplate | None = None  # already loaded (`create`, `replan`): used as it is
     also_if_kept: tuple[str, ...] = ()  # pages published only when their inputs are remembered
+    # the running releases' epics, when this run read them already (the go-live guard of
+    # `create` and `replan`): the Change Advisory's collisions need no second search
+    running: tuple[ReleaseRecord, ...] | None = None
 
 
 @dataclass
@@ -154,9 +157,7 @@ def publish_release(
         if "change-advisory" in kinds
         else (None, None)
     )
-    rendered = _render(
-        config, jira, record, issues, plan, inputs, request.advisory, kinds, people, evidence
-    )
+    rendered = _render(config, jira, record, issues, plan, inputs, request, kinds, people, evidence)
     specs = [page_spec(p, inputs.on_page if p.kind == "notes" else ()) for p in rendered]
     progress.stage("publishing pages", len(specs))
     publisher = _publisher(confluence, space, record, request, progress)
@@ -243,7 +244,7 @@ def _render(
     issues: list[IssueSnapshot],
     plan: Plan,
     inputs: PageInputs,
-    advisory: ChangeAdvisoryDetails,
+    request: PublishRequest,
     kinds: Sequence[str],
     people: People,
     evidence: UatEvidence | None,
@@ -253,14 +254,18 @@ def _render(
     needs_notes = {"notes", "change-advisory"} & set(kinds)
     forecast = _forecast(config, record, issues)
     projected = forecast.projected if forecast else plan.go_live
-    freezes, collisions = go_live_conflicts_met(config, jira, record, plan, projected, kinds)
+    freezes, collisions = go_live_conflicts_met(
+        config, jira, record, plan, projected, kinds, request.running
+    )
     sources = PageSources(
         plan=plan,
         issues=refs,
         epic=epic,
         jira_notes=jira_notes(jira, jql) if needs_notes else JiraResults(jql, ()),
         notes=inputs.notes,
-        advisory=combine(advisory, inputs.advisory) if inputs.advisory else advisory,
+        advisory=(
+            combine(request.advisory, inputs.advisory) if inputs.advisory else request.advisory
+        ),
         uat_extra=_uat_extra(config, plan),
         forecast=forecast,
         people=people,
@@ -293,12 +298,14 @@ def go_live_conflicts_met(
     plan: Plan,
     projected: date,
     kinds: Sequence[str],
+    running: Sequence[ReleaseRecord] | None = None,
 ) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
     """What the Change Advisory says of the release's go-live (forecast; planned for a freeze
     it slid into): the change freezes it falls in — the config's freezes, no request — and,
     when the config limits go-lives per day or week and the Change Advisory is shown, the
     collisions with the other running releases' planned go-lives: one search of their epics
-    (their forecasts would cost their tasks' searches). Collisions None: not checked."""
+    (their forecasts would cost their tasks' searches), unless `running` holds them already.
+    Collisions None: not checked."""
     release = plan.release
     ours = GoLive(release.title, release.customer, projected, plan.go_live)
     settings = config.spec.portfolio
@@ -308,7 +315,7 @@ def go_live_conflicts_met(
     checked = limited and "change-advisory" in kinds
     others = [
         GoLive(r.title, r.customer, r.baseline.go_live, r.baseline.go_live)
-        for r in (epics(jira) if checked else ())
+        for r in ((epics(jira) if running is None else running) if checked else ())
         if r.finish is None and r.baseline is not None and r.slug != record.slug
     ]
     found = [

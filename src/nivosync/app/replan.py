@@ -99,7 +99,7 @@ def replan_release(config_path: Path | None, request: ReplanRequest) -> ReplanOu
         chosen = release_template(config, record.stored, request.template_name)
         template = chosen.template
         plan = compute_plan(config, template, identity.customer, identity.release, request.start)
-        conflicts = guard_go_live(config, jira, plan, request.allow_conflict, moving=True)
+        guarded = guard_go_live(config, jira, plan, request.allow_conflict, moving=True)
         outcome = ReplanOutcome(
             record.title,
             record.epic.key,
@@ -109,13 +109,17 @@ def replan_release(config_path: Path | None, request: ReplanRequest) -> ReplanOu
             plan.go_live,
             reason,
             request.dry_run,
-            notes=list(chosen.notes) + [f"go-live conflict (allowed): {c}" for c in conflicts],
+            notes=[*chosen.notes, *(f"go-live conflict (allowed): {c}" for c in guarded.messages)],
         )
         record = _new_baseline(jira, record, plan, reason, outcome)
         _move_open_tasks(jira, facts, plan, record, issues, outcome)
         if config.spec.confluence is not None:
             published = publish_release(
-                sites, config, jira, replace(pages, template=template), found=(record, issues)
+                sites,
+                config,
+                jira,
+                replace(pages, template=template, running=guarded.releases),
+                found=(record, issues),
             )
             outcome.pages = published.pages
             outcome.notes += _kept_notes(published.inputs) + _not_republished(published.pages)

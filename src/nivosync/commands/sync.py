@@ -9,7 +9,7 @@ from typing import TextIO
 from nivosync.app.progress import SILENT, Progress
 from nivosync.app.sync import sync_releases
 from nivosync.errors import EXIT_OK, EXIT_OPERATIONAL
-from nivosync.views.documents import json_text
+from nivosync.views.documents import write_json
 from nivosync.views.style import PLAIN, Format, OutputStyle
 from nivosync.views.sync_text import sync_json, sync_text
 
@@ -47,7 +47,7 @@ def run_sync(
             progress=progress,
         )
     if fmt == "json":
-        out.write(json_text(sync_json(run)))
+        write_json(sync_json(run), out)
     else:
         out.write(sync_text(run, style, fmt))
     if run.failed:

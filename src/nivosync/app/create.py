@@ -16,8 +16,8 @@ from nivosync.app.publish import prepare, publish_release
 from nivosync.app.publisher import PageResult
 from nivosync.app.release_template import with_absolute_source
 from nivosync.app.releases import ReleaseRecord, release_issues, split_release
-from nivosync.app.resolving import alongside
 from nivosync.app.site_clock import today_in
+from nivosync.app.site_reads import alongside
 from nivosync.app.sites import Sites, jira_gateway, open_sites
 from nivosync.core.pages import RELEASE_PAGE_KINDS, page_title
 from nivosync.core.plan import LateStart, Plan, late_start

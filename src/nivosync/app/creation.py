@@ -30,8 +30,6 @@ from nivosync.app.repairs import damaged_labels, fix_drift, relink_orphans, repa
 from nivosync.app.resolving import (
     Resolved,
     Writes,
-    alongside,
-    at_once,
     fresh_reads,
     permitted,
     screens_up_front,
@@ -41,6 +39,7 @@ from nivosync.app.resolving import (
 from nivosync.app.resolving import find_people as find_people
 from nivosync.app.resolving import resolve as resolve
 from nivosync.app.screening import UnsetField, reading, settable_drift
+from nivosync.app.site_reads import alongside, at_once
 from nivosync.app.task_writes import TaskWrites, link_layers
 from nivosync.core.baseline import BaselineError, StoredRelease, read_stored_release
 from nivosync.core.identity import (

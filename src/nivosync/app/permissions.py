@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from nivosync.app.site_reads import refused_is_bad_input
 from nivosync.errors import InvalidInput
-from nivosync.http import HttpError
 from nivosync.jira.gateway import JiraGateway
 
 
@@ -73,12 +73,8 @@ class Held:
 def read_permissions(jira: JiraGateway, wanted: Iterable[Need]) -> Held:
     """The account's permissions in the project (one read, cached by the gateway)."""
     wanted = tuple(wanted)
-    try:
+    with refused_is_bad_input():
         held = jira.my_permissions([n.key for n in wanted])
-    except HttpError as exc:
-        if exc.status is not None and 400 <= exc.status < 500:
-            raise InvalidInput(str(exc)) from None
-        raise
     return Held(tuple(n for n in wanted if not held.get(n.key)))
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 
 from nivosync.app.ledger import EPIC, approval_role, recorded_issues
+from nivosync.app.site_reads import at_once
 from nivosync.core.baseline import (
     Baseline,
     BaselineError,
@@ -54,7 +55,6 @@ EPIC_PROPERTIES = [PROPERTY_KEY, PAGES_PROPERTY, HISTORY_PROPERTY]
 # epic whose label says the release is finished).
 SEARCHED_PROPERTIES = [*EPIC_PROPERTIES, LIFECYCLE_PROPERTY]
 LABELS_PER_SEARCH = 50  # releases per batched task search: keeps the JQL short
-READ_WORKERS = 8  # issues read directly at once (those the search index does not show yet)
 log = get_logger(__name__)
 
 
@@ -343,16 +343,9 @@ def release_issues(
         for name, (key, _id) in known.items()
         if not (key in by_key and _identity_label(name) in by_key[key].labels)
     ]
-    for key, issue in zip(unseen, _read_at_once(jira, unseen), strict=True):
+    read = at_once([partial(jira.issue, key, properties=SEARCHED_PROPERTIES) for key in unseen])
+    for key, issue in zip(unseen, read, strict=True):
         by_key.pop(key, None)
         if issue is not None and belongs_to(issue, identity.slug):
             by_key[key] = issue
     return list(by_key.values())
-
-
-def _read_at_once(jira: JiraGateway, keys: Sequence[str]) -> list[IssueSnapshot | None]:
-    """Each issue read directly (with nivosync's properties), up to 8 at a time."""
-    if len(keys) < 2:
-        return [jira.issue(key, properties=SEARCHED_PROPERTIES) for key in keys]
-    with ThreadPoolExecutor(max_workers=min(READ_WORKERS, len(keys))) as pool:
-        return list(pool.map(lambda key: jira.issue(key, properties=SEARCHED_PROPERTIES), keys))

@@ -4,12 +4,9 @@ creates (see `screening`). Any gap is InvalidInput: exit 2, nothing written."""
 
 from __future__ import annotations
 
-import contextvars
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import TypeVar
 
 from nivosync.app.permissions import (
     FIELD_PERMISSION,
@@ -20,51 +17,12 @@ from nivosync.app.permissions import (
     require_permissions,
 )
 from nivosync.app.screening import ScreenOf, UnsetField, check_screens, creations, reading
+from nivosync.app.site_reads import at_once, refused_is_bad_input
 from nivosync.core.approvals import PlannedApproval, planned_approvals
 from nivosync.core.plan import Plan, PlannedTask
 from nivosync.errors import InvalidInput, NivosyncError
-from nivosync.http import HttpError
 from nivosync.jira.gateway import JiraGateway
 from nivosync.jira.models import IssueTypeRef, JiraUser, SiteFacts
-
-# Requests in flight at once: independent round trips are sent together (requests keeps
-# 10 connections per host, and Jira's burst limits are per second, not per connection).
-AT_ONCE = 10
-T = TypeVar("T")
-
-
-def settled(calls: Sequence[Callable[[], T]]) -> list[T | Exception]:
-    """Run independent calls (each one round trip, or a short chain of them) at once and wait
-    for all of them: each one's result, or what it raised."""
-    if len(calls) < 2:
-        return [_settle(call) for call in calls]
-    with ThreadPoolExecutor(max_workers=min(AT_ONCE, len(calls))) as pool:
-        # Each call sees the caller's logging context (structlog's contextvars).
-        futures = [pool.submit(contextvars.copy_context().run, _settle, c) for c in calls]
-        return [f.result() for f in futures]
-
-
-def _settle(call: Callable[[], T]) -> T | Exception:
-    try:
-        return call()
-    except Exception as exc:  # handed back to the caller, who raises it
-        return exc
-
-
-def at_once(calls: Sequence[Callable[[], T]]) -> list[T]:
-    """`settled`, raising the first failure (in the calls' order) once all have finished."""
-    results = settled(calls)
-    for result in results:
-        if isinstance(result, Exception):
-            raise result
-    return results  # type: ignore[return-value]  # no exception among them
-
-
-def alongside(main: Callable[[], T], *others: Callable[[], object]) -> T:
-    """`main`'s result, with `others` sent at the same time (their failures raised after
-    main's)."""
-    results = at_once([main, *others])
-    return results[0]  # type: ignore[return-value]
 
 
 @dataclass
@@ -93,12 +51,8 @@ def resolve(jira: JiraGateway, plan: Plan, issue_type: str) -> Resolved:
     """Check the project, issue types and fields; InvalidInput lists every gap.
 
     People are checked by `find_people` once the release's epic has been read."""
-    try:
+    with refused_is_bad_input():
         facts = jira.site_facts(create_type=issue_type)
-    except HttpError as exc:
-        if exc.status is not None and 400 <= exc.status < 500:
-            raise InvalidInput(str(exc)) from None
-        raise
     problems = []
     types = ", ".join(t.name for t in facts.issue_types) or "none"
     epic_type = facts.epic_type()
@@ -184,12 +138,8 @@ def _looked_up(
     people = [p for p in people if p not in prefetched]
 
     def find(person: str) -> JiraUser | None:
-        try:
+        with refused_is_bad_input():
             return jira.find_assignable(person)
-        except HttpError as exc:
-            if exc.status is not None and 400 <= exc.status < 500:
-                raise InvalidInput(str(exc)) from None
-            raise
 
     yield from zip(people, at_once([partial(find, p) for p in people]), strict=True)
 

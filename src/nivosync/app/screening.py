@@ -11,10 +11,9 @@ nivosync could never set is no drift either.
 
 from __future__ import annotations
 
-import contextvars
 from collections.abc import Callable, Collection, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 from nivosync.app.payloads import (
     ALWAYS_SENT,
@@ -24,6 +23,7 @@ from nivosync.app.payloads import (
     epic_fields,
     task_fields,
 )
+from nivosync.app.site_reads import at_once, refused_is_bad_input
 from nivosync.core.approvals import PlannedApproval
 from nivosync.core.plan import PlannedTask
 from nivosync.core.reconcile import Drift, ReleaseDiff
@@ -123,23 +123,14 @@ def check_screens(jira: JiraGateway, planned: Iterable[Creation]) -> list[UnsetF
 
 def _read_at_once(jira: JiraGateway, types: Sequence[IssueTypeRef]) -> list[CreateScreen]:
     unique = list({t.id: t for t in types}.values())
-    if len(unique) < 2:
-        read = {t.id: _read(jira, t) for t in unique}
-    else:
-        with ThreadPoolExecutor(max_workers=len(unique)) as pool:
-            # Each read in a copy of the caller's context (structlog's bound values).
-            sent = [pool.submit(contextvars.copy_context().run, _read, jira, t) for t in unique]
-            read = {t.id: future.result() for t, future in zip(unique, sent, strict=True)}
+    screens = at_once([partial(_read, jira, t) for t in unique])
+    read = {t.id: screen for t, screen in zip(unique, screens, strict=True)}
     return [read[t.id] for t in types]
 
 
 def _read(jira: JiraGateway, issue_type: IssueTypeRef) -> CreateScreen:
-    try:
+    with refused_is_bad_input():
         return jira.create_screen(issue_type)
-    except HttpError as exc:
-        if exc.status is not None and 400 <= exc.status < 500:
-            raise InvalidInput(str(exc)) from None
-        raise
 
 
 def _problems(project_key: str, screen: CreateScreen, creation: Creation) -> list[str]:

@@ -12,7 +12,8 @@ from nivosync.app.approval_tasks import Approvals
 from nivosync.app.ledger import ReleaseLedger
 from nivosync.app.payloads import task_payload
 from nivosync.app.progress import Progress
-from nivosync.app.resolving import Resolved, settled
+from nivosync.app.resolving import Resolved
+from nivosync.app.site_reads import settled
 from nivosync.core.identity import APPROVAL_TASK, WATCHERS_PENDING
 from nivosync.core.plan import Plan, PlannedTask
 from nivosync.core.reconcile import ReleaseDiff

@@ -1,0 +1,65 @@
+"""How independent requests are sent: at once (`settled`, `at_once`, `alongside`), each in a
+copy of the caller's logging context; and the rule for the reads made before a run's first
+write (`refused_is_bad_input`): a 4xx answer means the input asked for something the site
+refuses, so it is exit 2 with nothing written."""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import TypeVar
+
+from nivosync.errors import InvalidInput
+from nivosync.http import HttpError
+
+# Requests in flight at once: independent round trips are sent together (requests keeps
+# 10 connections per host, and Jira's burst limits are per second, not per connection).
+AT_ONCE = 10
+T = TypeVar("T")
+
+
+def settled(calls: Sequence[Callable[[], T]]) -> list[T | Exception]:
+    """Run independent calls (each one round trip, or a short chain of them) at once and wait
+    for all of them: each one's result, or what it raised."""
+    if len(calls) < 2:
+        return [_settle(call) for call in calls]
+    with ThreadPoolExecutor(max_workers=min(AT_ONCE, len(calls))) as pool:
+        # Each call sees the caller's logging context (structlog's contextvars).
+        futures = [pool.submit(contextvars.copy_context().run, _settle, c) for c in calls]
+        return [f.result() for f in futures]
+
+
+def _settle(call: Callable[[], T]) -> T | Exception:
+    try:
+        return call()
+    except Exception as exc:  # handed back to the caller, who raises it
+        return exc
+
+
+def at_once(calls: Sequence[Callable[[], T]]) -> list[T]:
+    """`settled`, raising the first failure (in the calls' order) once all have finished."""
+    results = settled(calls)
+    for result in results:
+        if isinstance(result, Exception):
+            raise result
+    return results  # type: ignore[return-value]  # no exception among them
+
+
+def alongside(main: Callable[[], T], *others: Callable[[], object]) -> T:
+    """`main`'s result, with `others` sent at the same time (their failures raised after
+    main's)."""
+    results = at_once([main, *others])
+    return results[0]  # type: ignore[return-value]
+
+
+@contextmanager
+def refused_is_bad_input() -> Iterator[None]:
+    """A read before the first write answered 4xx: InvalidInput (exit 2), its one line."""
+    try:
+        yield
+    except HttpError as exc:
+        if exc.status is not None and 400 <= exc.status < 500:
+            raise InvalidInput(str(exc)) from None
+        raise

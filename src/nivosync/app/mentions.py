@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from functools import partial
 
+from nivosync.app.site_reads import at_once
 from nivosync.confluence.cloud import CloudConfluence
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.render.storage import UserId
@@ -30,13 +32,11 @@ class Mentions:
 
     def people(self, confluence: ConfluenceGateway, refs: Mapping[str, str]) -> dict[str, UserId]:
         """`refs` (a person's text → their Jira user) as text → Confluence user, for those
-        Confluence can mention; raises HttpError when Confluence cannot be asked."""
-        found: dict[str, UserId] = {}
-        for text, ref in refs.items():
-            user = self._user(confluence, ref)
-            if user is not None:
-                found[text] = user
-        return found
+        Confluence can mention (the unknown ones asked at once); raises HttpError when
+        Confluence cannot be asked."""
+        texts = list(refs)
+        users = at_once([partial(self._user, confluence, refs[text]) for text in texts])
+        return {text: user for text, user in zip(texts, users, strict=True) if user is not None}
 
     def _user(self, confluence: ConfluenceGateway, ref: str) -> UserId | None:
         cloud = isinstance(confluence, CloudConfluence)

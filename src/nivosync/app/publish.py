@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from nivosync.app.approval_reading import read_approvals
@@ -37,6 +38,7 @@ from nivosync.app.remembered import (
     remember,
 )
 from nivosync.app.site_clock import today_in
+from nivosync.app.site_reads import alongside
 from nivosync.app.sites import Sites, confluence_gateway_for, jira_gateway, open_sites
 from nivosync.app.status_reports import task_statuses
 from nivosync.confluence.gateway import ConfluenceGateway
@@ -44,7 +46,7 @@ from nivosync.confluence.models import Space
 from nivosync.core.approvals import Approval
 from nivosync.core.go_live_conflicts import FREEZE, GoLive
 from nivosync.core.identity import ReleaseIdentity
-from nivosync.core.pages import RELEASE_PAGE_KINDS
+from nivosync.core.pages import RELEASE_PAGE_KINDS, page_title
 from nivosync.core.plan import Plan
 from nivosync.core.slippage import compute_slippage
 from nivosync.core.template import PlanTemplate, UatScenarioSpec
@@ -137,7 +139,12 @@ def publish_release(
             "`nivosync create` first"
         )
     confluence = confluence_gateway_for(sites, config)
-    space, root_id = space_and_root(confluence, config)
+    space = confluence.space()
+    publisher = _publisher(confluence, space, record, request, progress)
+    root_id = alongside(
+        partial(root_page_id, confluence, space, config),
+        partial(publisher.look_ahead, _unrecorded_titles(record, request)),
+    )
     kinds = list(request.kinds)
     kept = _existing_pages(confluence, record, kinds) if create_only else []
     kinds = [k for k in kinds if k not in {r.kind for r in kept}]
@@ -160,7 +167,6 @@ def publish_release(
     rendered = _render(config, jira, record, issues, plan, inputs, request, kinds, people, evidence)
     specs = [page_spec(p, inputs.on_page if p.kind == "notes" else ()) for p in rendered]
     progress.stage("publishing pages", len(specs))
-    publisher = _publisher(confluence, space, record, request, progress)
     if uat_page is not None and "uat" in kinds:
         publisher.read[uat_page.id] = uat_page
     results = _publish_specs(jira, publisher, root_id, record, specs, request, new_epic)
@@ -213,8 +219,24 @@ def _publish_specs(
     return results
 
 
+def _unrecorded_titles(record: ReleaseRecord, request: PublishRequest) -> list[str]:
+    """The titles of the pages this run may publish that the release has no id of: each is
+    looked for by title (with the release's labelled pages), all at once, up front."""
+    asked = {"plan", *request.kinds, *request.also_if_kept}
+    return [
+        page_title(kind, record)
+        for kind in RELEASE_PAGE_KINDS
+        if kind in asked and not record.pages.get(kind)
+    ]
+
+
 def space_and_root(confluence: ConfluenceGateway, config: Config) -> tuple[Space, str]:
     space = confluence.space()
+    return space, root_page_id(confluence, space, config)
+
+
+def root_page_id(confluence: ConfluenceGateway, space: Space, config: Config) -> str:
+    """The configured parent page of the release pages (InvalidInput when it is missing)."""
     settings = config.spec.confluence
     assert settings is not None
     root = confluence.find_page(space, settings.parent_page)
@@ -223,7 +245,7 @@ def space_and_root(confluence: ConfluenceGateway, config: Config) -> tuple[Space
             f"confluence.parent_page '{settings.parent_page}' is not a page in space "
             f"{space.key}: create it, or fix the title in the config"
         )
-    return space, root.id
+    return root.id
 
 
 def _existing_pages(

@@ -17,10 +17,12 @@ import hashlib
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from functools import partial
+from typing import Any, Literal, cast
 from xml.sax.saxutils import escape
 
 from nivosync.app.page_regions import Reading, edited_message, read_page, region_record
+from nivosync.app.site_reads import Send, at_once, behind
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Page, PageProperty, Space, StaleVersion
 from nivosync.core.storage_shape import same_storage as same_storage  # re-exported
@@ -118,6 +120,30 @@ class Publisher:
     # The pages labelled as this identity's (id → labels), when a search this run made for
     # many identities at once already listed them; else searched for when first needed.
     claimed: dict[str, frozenset[str]] | None = None
+    # Pages found by title before they were needed (`look_ahead`): used once, like `read`.
+    titled: dict[str, Page | None] = field(default_factory=dict)
+    # Where a new page's labels and record are sent, while the next page is created
+    # (`publish_all`); None: at once, in line.
+    trailing: Send | None = None
+
+    def look_ahead(self, titles: Sequence[str]) -> None:
+        """Make at once the reads `_locate` makes for pages with no recorded id, one after
+        the other: the search for the pages labelled as this identity's, and a page by each
+        title. (A page the search finds makes its title's read unneeded: rare, harmless.)"""
+        if not titles:
+            return
+        searching = self.claimed is None
+        reads: list[Callable[[], object]] = [
+            partial(self.confluence.find_page, self.space, title) for title in titles
+        ]
+        results = at_once([*reads, self._claimed_search] if searching else reads)
+        pages = cast(list[Page | None], results[: len(titles)])
+        self.titled.update(zip(titles, pages, strict=True))
+        if searching:
+            self.claimed = cast(dict[str, frozenset[str]], results[-1])
+
+    def _claimed_search(self) -> dict[str, frozenset[str]]:
+        return self.confluence.labelled_pages(self.space, self.identity.labels("plan")[1])
 
     def publish(self, spec: PageSpec, parent_id: str, known_id: str | None) -> PageResult:
         result = self._publish(spec, parent_id, known_id)
@@ -152,7 +178,10 @@ class Publisher:
             prop = self.confluence.page_property(page_id, PROPERTY_KEY) if page else None
             if page is not None and (self._ours(prop, spec.kind) or anchor in page.body):
                 return page, prop  # ours, though its id was not recorded (or its title changed)
-        page = self.confluence.find_page(self.space, spec.title)
+        if spec.title in self.titled:
+            page = self.titled.pop(spec.title)
+        else:
+            page = self.confluence.find_page(self.space, spec.title)
         if page is None:
             return None, None
         prop = self.confluence.page_property(page.id, PROPERTY_KEY)
@@ -172,8 +201,7 @@ class Publisher:
         """Ids of the pages labelled as this identity's `kind` page, oldest first: one search
         per identity and run, made only when a page is not where its record says."""
         if self.claimed is None:
-            slug_label = self.identity.labels(kind)[1]
-            self.claimed = self.confluence.labelled_pages(self.space, slug_label)
+            self.claimed = self._claimed_search()
         kind_label = self.identity.labels(kind)[2].lower()
         found = [
             pid for pid, names in self.claimed.items() if kind_label in {n.lower() for n in names}
@@ -194,7 +222,11 @@ class Publisher:
             return PageResult(spec.kind, spec.title, "would create")
         page = self._create_page(spec, parent_id, body)
         fresh = read_page(body, body, {})
-        self._after_write(spec, page, None, digest, {}, fresh, fresh, new=True)
+        finish = partial(self._after_write, spec, page, None, digest, {}, fresh, fresh, new=True)
+        if self.trailing is None:
+            finish()
+        else:
+            self.trailing(finish)  # its anchor already marks the page as ours
         return PageResult(spec.kind, spec.title, "created", page.id, page.url)
 
     def _create_page(self, spec: PageSpec, parent_id: str, body: str) -> Page:
@@ -450,10 +482,17 @@ def publish_all(
     """The first spec is the release's page; the others become its children (one after the
     other: Confluence lists children in the order they were made)."""
     first, *rest = specs
-    head = publisher.publish(first, root_parent_id, known.get(first.kind))
-    if head.action == "conflict":
-        reason = f"not published: its parent page '{first.title}' is not nivosync's"
-        return [head, *(PageResult(s.kind, s.title, "conflict", message=reason) for s in rest)]
-    if head.page_id is None:  # a dry run that would create the release page
-        return [head, *(PageResult(s.kind, s.title, "would create") for s in rest)]
-    return [head, *(publisher.publish(s, head.page_id, known.get(s.kind)) for s in rest)]
+    with behind() as publisher.trailing:  # a new page's labels and record, behind the next page
+        try:
+            head = publisher.publish(first, root_parent_id, known.get(first.kind))
+            if head.action == "conflict":
+                reason = f"not published: its parent page '{first.title}' is not nivosync's"
+                return [
+                    head,
+                    *(PageResult(s.kind, s.title, "conflict", message=reason) for s in rest),
+                ]
+            if head.page_id is None:  # a dry run that would create the release page
+                return [head, *(PageResult(s.kind, s.title, "would create") for s in rest)]
+            return [head, *(publisher.publish(s, head.page_id, known.get(s.kind)) for s in rest)]
+        finally:
+            publisher.trailing = None

@@ -1,13 +1,13 @@
-"""How independent requests are sent: at once (`settled`, `at_once`, `alongside`), each in a
-copy of the caller's logging context; and the rule for the reads made before a run's first
-write (`refused_is_bad_input`): a 4xx answer means the input asked for something the site
-refuses, so it is exit 2 with nothing written."""
+"""How independent requests are sent: at once (`settled`, `at_once`, `alongside`) or behind
+the caller's next ones (`behind`), each in a copy of the caller's logging context; and the
+rule for the reads made before a run's first write (`refused_is_bad_input`): a 4xx answer
+means the input asked for something the site refuses, so it is exit 2 with nothing written."""
 
 from __future__ import annotations
 
 import contextvars
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -52,6 +52,26 @@ def alongside(main: Callable[[], T], *others: Callable[[], object]) -> T:
     main's)."""
     results = at_once([main, *others])
     return results[0]  # type: ignore[return-value]
+
+
+Send = Callable[[Callable[[], object]], None]
+
+
+@contextmanager
+def behind() -> Iterator[Send]:
+    """A `send(call)` that starts `call` (a short chain of dependent requests, e.g. a page's
+    labels then its record) while the caller goes on to its next requests. All have finished
+    when the block ends; the first failure (in the order sent) is raised then, after any the
+    block raised itself."""
+    futures: list[Future[object]] = []
+    with ThreadPoolExecutor(max_workers=AT_ONCE) as pool:
+
+        def send(call: Callable[[], object]) -> None:
+            futures.append(pool.submit(contextvars.copy_context().run, call))
+
+        yield send
+    for future in futures:
+        future.result()
 
 
 @contextmanager

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from nivosync.app.creation import CreateOutcome, create_release, resolve
 from nivosync.app.go_live_guard import guard_go_live
 from nivosync.app.ledger import LedgerTiming, ReleaseLedger
+from nivosync.app.page_sources import jira_notes, notes_jql
 from nivosync.app.planning import compute_plan
 from nivosync.app.progress import SILENT, Progress
 from nivosync.app.publish import prepare, publish_release
@@ -17,7 +19,7 @@ from nivosync.app.publisher import PageResult
 from nivosync.app.release_template import with_absolute_source
 from nivosync.app.releases import ReleaseRecord, release_issues, split_release
 from nivosync.app.site_clock import today_in
-from nivosync.app.site_reads import alongside
+from nivosync.app.site_reads import alongside, both
 from nivosync.app.sites import Sites, jira_gateway, open_sites
 from nivosync.core.pages import RELEASE_PAGE_KINDS, page_title
 from nivosync.core.plan import LateStart, Plan, late_start
@@ -125,10 +127,15 @@ def _publish_pages(
     # name); no input file: a page made again shows what its page remembered, if anything.
     request = replace(request, template=plan.template, dry_run=dry_run, running=running)
     # Nothing was created: the search create_release just made is still current; else the
-    # issues it recorded are read back consistently (the search index may not show them yet).
+    # issues it recorded are read back consistently (the search index may not show them yet),
+    # with the release notes' search alongside (new issues: pages to make).
     issues = outcome.found
     if outcome.wrote_issues:
-        issues = release_issues(jira, plan.release, outcome.known)
+        notes = partial(jira_notes, jira, notes_jql(config, jira, plan))
+        issues, notes_found = both(
+            partial(release_issues, jira, plan.release, outcome.known), notes
+        )
+        request = replace(request, notes_found=notes_found)
     found = split_release(jira, issues)
     new_epic = outcome.epic.action == "created"
     published = publish_release(

@@ -38,7 +38,7 @@ from nivosync.app.remembered import (
     remember,
 )
 from nivosync.app.site_clock import today_in
-from nivosync.app.site_reads import alongside
+from nivosync.app.site_reads import alongside, behind
 from nivosync.app.sites import Sites, confluence_gateway_for, jira_gateway, open_sites
 from nivosync.app.status_reports import task_statuses
 from nivosync.confluence.gateway import ConfluenceGateway
@@ -77,6 +77,9 @@ class PublishRequest:
     # the running releases' epics, when this run read them already (the go-live guard of
     # `create` and `replan`): the Change Advisory's collisions need no second search
     running: tuple[ReleaseRecord, ...] | None = None
+    # the release notes' Jira items, when this run searched for them already (`create`,
+    # alongside reading back the issues it made); used when their query is the one asked
+    notes_found: JiraResults | None = None
 
 
 @dataclass
@@ -208,14 +211,20 @@ def _publish_specs(
     request: PublishRequest,
     new_epic: bool,
 ) -> list[PageResult]:
-    if specs[0].kind == "plan":
-        results = publish_all(publisher, specs, root_id, record.pages)
-    else:  # the release page exists: publish the others under it
-        parent = record.pages["plan"]
-        results = [publisher.publish(s, parent, record.pages.get(s.kind)) for s in specs]
-    written = {r.kind: r.page_id for r in results if r.page_id and r.action != "conflict"}
-    if {**record.pages, **written} != record.pages and not request.dry_run:
-        record_pages(jira, record, written, reread=not new_epic)
+    # A new page's labels and record are sent behind the next request: the next page's
+    # create, or the epic's record of the page ids (its anchor marks the page as ours already).
+    with behind() as publisher.trailing:
+        try:
+            if specs[0].kind == "plan":
+                results = publish_all(publisher, specs, root_id, record.pages)
+            else:  # the release page exists: publish the others under it
+                parent = record.pages["plan"]
+                results = [publisher.publish(s, parent, record.pages.get(s.kind)) for s in specs]
+            written = {r.kind: r.page_id for r in results if r.page_id and r.action != "conflict"}
+            if {**record.pages, **written} != record.pages and not request.dry_run:
+                record_pages(jira, record, written, reread=not new_epic)
+        finally:
+            publisher.trailing = None
     return results
 
 
@@ -283,7 +292,7 @@ def _render(
         plan=plan,
         issues=refs,
         epic=epic,
-        jira_notes=jira_notes(jira, jql) if needs_notes else JiraResults(jql, ()),
+        jira_notes=_notes_found(jira, jql, request) if needs_notes else JiraResults(jql, ()),
         notes=inputs.notes,
         advisory=(
             combine(request.advisory, inputs.advisory) if inputs.advisory else request.advisory
@@ -298,6 +307,11 @@ def _render(
         approvals=_approvals(jira, record, issues, plan, kinds),
     )
     return render_pages(sources, kinds, type_sections(config))
+
+
+def _notes_found(jira: JiraGateway, jql: str, request: PublishRequest) -> JiraResults:
+    found = request.notes_found
+    return found if found is not None and found.jql == jql else jira_notes(jira, jql)
 
 
 def _approvals(

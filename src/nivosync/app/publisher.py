@@ -22,7 +22,7 @@ from typing import Any, Literal, cast
 from xml.sax.saxutils import escape
 
 from nivosync.app.page_regions import Reading, edited_message, read_page, region_record
-from nivosync.app.site_reads import Send, at_once, behind
+from nivosync.app.site_reads import Send, at_once
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Page, PageProperty, Space, StaleVersion
 from nivosync.core.storage_shape import same_storage as same_storage  # re-exported
@@ -122,8 +122,8 @@ class Publisher:
     claimed: dict[str, frozenset[str]] | None = None
     # Pages found by title before they were needed (`look_ahead`): used once, like `read`.
     titled: dict[str, Page | None] = field(default_factory=dict)
-    # Where a new page's labels and record are sent, while the next page is created
-    # (`publish_all`); None: at once, in line.
+    # Where a new page's labels and record are sent, while the caller goes on (a
+    # `site_reads.behind`); None: in line.
     trailing: Send | None = None
 
     def look_ahead(self, titles: Sequence[str]) -> None:
@@ -482,17 +482,10 @@ def publish_all(
     """The first spec is the release's page; the others become its children (one after the
     other: Confluence lists children in the order they were made)."""
     first, *rest = specs
-    with behind() as publisher.trailing:  # a new page's labels and record, behind the next page
-        try:
-            head = publisher.publish(first, root_parent_id, known.get(first.kind))
-            if head.action == "conflict":
-                reason = f"not published: its parent page '{first.title}' is not nivosync's"
-                return [
-                    head,
-                    *(PageResult(s.kind, s.title, "conflict", message=reason) for s in rest),
-                ]
-            if head.page_id is None:  # a dry run that would create the release page
-                return [head, *(PageResult(s.kind, s.title, "would create") for s in rest)]
-            return [head, *(publisher.publish(s, head.page_id, known.get(s.kind)) for s in rest)]
-        finally:
-            publisher.trailing = None
+    head = publisher.publish(first, root_parent_id, known.get(first.kind))
+    if head.action == "conflict":
+        reason = f"not published: its parent page '{first.title}' is not nivosync's"
+        return [head, *(PageResult(s.kind, s.title, "conflict", message=reason) for s in rest)]
+    if head.page_id is None:  # a dry run that would create the release page
+        return [head, *(PageResult(s.kind, s.title, "would create") for s in rest)]
+    return [head, *(publisher.publish(s, head.page_id, known.get(s.kind)) for s in rest)]

@@ -1,4 +1,4 @@
-"""How independent requests are sent: at once (`settled`, `at_once`, `alongside`) or behind
+"""How independent requests are sent: at once (`settled`, `at_once`, `alongside`, `both`) or behind
 the caller's next ones (`behind`), each in a copy of the caller's logging context; and the
 rule for the reads made before a run's first write (`refused_is_bad_input`): a 4xx answer
 means the input asked for something the site refuses, so it is exit 2 with nothing written."""
@@ -9,7 +9,7 @@ import contextvars
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from nivosync.errors import InvalidInput
 from nivosync.http import HttpError
@@ -18,6 +18,7 @@ from nivosync.http import HttpError
 # 10 connections per host, and Jira's burst limits are per second, not per connection).
 AT_ONCE = 10
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 def settled(calls: Sequence[Callable[[], T]]) -> list[T | Exception]:
@@ -52,6 +53,12 @@ def alongside(main: Callable[[], T], *others: Callable[[], object]) -> T:
     main's)."""
     results = at_once([main, *others])
     return results[0]  # type: ignore[return-value]
+
+
+def both(first: Callable[[], T], second: Callable[[], U]) -> tuple[T, U]:
+    """Two independent calls' results, sent at once (failures as `at_once`)."""
+    a, b = at_once([first, second])
+    return cast(T, a), cast(U, b)
 
 
 Send = Callable[[Callable[[], object]], None]

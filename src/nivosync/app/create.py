@@ -14,13 +14,14 @@ from nivosync.app.ledger import LedgerTiming, ReleaseLedger
 from nivosync.app.page_sources import jira_notes, notes_jql
 from nivosync.app.planning import compute_plan
 from nivosync.app.progress import SILENT, Progress
-from nivosync.app.publish import prepare, publish_release
+from nivosync.app.publish import early_place, prepare, publish_release
 from nivosync.app.publisher import PageResult
 from nivosync.app.release_template import with_absolute_source
 from nivosync.app.releases import ReleaseRecord, release_issues, split_release
 from nivosync.app.site_clock import today_in
 from nivosync.app.site_reads import alongside, both
 from nivosync.app.sites import Sites, jira_gateway, open_sites
+from nivosync.confluence.models import Space
 from nivosync.core.pages import RELEASE_PAGE_KINDS, page_title
 from nivosync.core.plan import LateStart, Plan, late_start
 from nivosync.errors import NivosyncError
@@ -77,8 +78,12 @@ def create_and_publish(
             wait_seconds=config.spec.jira.lease_wait_seconds,
         )
         ledger = ReleaseLedger(jira, plan.release.slug, timing)
-        # Independent chains: the project and its task screen; who we are and our ledger.
-        resolved = alongside(lambda: resolve(jira, plan, config.spec.jira.issue_type), ledger.load)
+        # Independent chains: the project and its task screen; who we are and our ledger;
+        # the Confluence space and parent page the pages go under.
+        publishing = publish and config.spec.confluence is not None
+        place_of = partial(early_place, sites, config) if publishing else _nowhere
+        resolving = partial(resolve, jira, plan, config.spec.jira.issue_type)
+        resolved, place = both(lambda: alongside(resolving, ledger.load), place_of)
         outcome = create_release(
             jira,
             plan,
@@ -98,12 +103,16 @@ def create_and_publish(
         if publish and config.spec.confluence is not None and outcome.ok:
             try:
                 run.pages = _publish_pages(
-                    sites, config, jira, plan, outcome, dry_run, progress, guarded.releases
+                    sites, config, jira, plan, outcome, dry_run, progress, guarded.releases, place
                 )
             except (HttpError, NivosyncError) as exc:
                 run.page_error = f"Jira is done, but the pages were not published: {exc}"
                 log.error("pages not published", release=plan.release.slug, error=str(exc))
     return run
+
+
+def _nowhere() -> None:
+    return None
 
 
 def _publish_pages(
@@ -115,6 +124,7 @@ def _publish_pages(
     dry_run: bool,
     progress: Progress = SILENT,
     running: tuple[ReleaseRecord, ...] | None = None,
+    place: tuple[Space, str] | None = None,
 ) -> list[PageResult]:
     """Create the release's pages that do not exist yet (`publish` updates existing ones);
     `running`: the other releases' epics, read by the go-live guard."""
@@ -125,7 +135,9 @@ def _publish_pages(
     request = prepare(config, plan.release.customer, plan.release.release, ["all"], None, None)
     # The template just planned with (a path given as `./my.yaml` is no shipped template's
     # name); no input file: a page made again shows what its page remembered, if anything.
-    request = replace(request, template=plan.template, dry_run=dry_run, running=running)
+    request = replace(
+        request, template=plan.template, dry_run=dry_run, running=running, place=place
+    )
     # Nothing was created: the search create_release just made is still current; else the
     # issues it recorded are read back consistently (the search index may not show them yet),
     # with the release notes' search alongside (new issues: pages to make).

@@ -38,7 +38,7 @@ from nivosync.app.remembered import (
     remember,
 )
 from nivosync.app.site_clock import today_in
-from nivosync.app.site_reads import alongside, behind
+from nivosync.app.site_reads import alongside, at_once, behind
 from nivosync.app.sites import Sites, confluence_gateway_for, jira_gateway, open_sites
 from nivosync.app.status_reports import task_statuses
 from nivosync.confluence.gateway import ConfluenceGateway
@@ -51,14 +51,18 @@ from nivosync.core.plan import Plan
 from nivosync.core.slippage import compute_slippage
 from nivosync.core.template import PlanTemplate, UatScenarioSpec
 from nivosync.core.uat_evidence import UatEvidence
-from nivosync.errors import InvalidInput
+from nivosync.errors import InvalidInput, NivosyncError
+from nivosync.http import HttpError
 from nivosync.inputs.change_advisory import ChangeAdvisoryDetails, combine
 from nivosync.inputs.config import Config, load_settings
 from nivosync.jira.gateway import JiraGateway
 from nivosync.jira.models import IssueSnapshot
+from nivosync.log_setup import get_logger
 from nivosync.render.pages import GoLiveDates, JiraResults, RenderedPage
 from nivosync.render.pages.common import People
 from nivosync.render.pages.uat_form import merge_scenarios
+
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,9 @@ class PublishRequest:
     # the release notes' Jira items, when this run searched for them already (`create`,
     # alongside reading back the issues it made); used when their query is the one asked
     notes_found: JiraResults | None = None
+    # the space and the parent page's id, when this run read them already (`create`, while
+    # it read Jira's project and people)
+    place: tuple[Space, str] | None = None
 
 
 @dataclass
@@ -142,12 +149,7 @@ def publish_release(
             "`nivosync create` first"
         )
     confluence = confluence_gateway_for(sites, config)
-    space = confluence.space()
-    publisher = _publisher(confluence, space, record, request, progress)
-    root_id = alongside(
-        partial(root_page_id, confluence, space, config),
-        partial(publisher.look_ahead, _unrecorded_titles(record, request)),
-    )
+    publisher, root_id = _placed_publisher(confluence, config, record, request, progress)
     kinds = list(request.kinds)
     kept = _existing_pages(confluence, record, kinds) if create_only else []
     kinds = [k for k in kinds if k not in {r.kind for r in kept}]
@@ -177,6 +179,29 @@ def publish_release(
     order: dict[str, int] = {kind: n for n, kind in enumerate(RELEASE_PAGE_KINDS)}
     pages = sorted([*kept, *results], key=lambda r: order.get(r.kind, 99))
     return PublishOutcome(pages, uses, notes)
+
+
+def _placed_publisher(
+    confluence: ConfluenceGateway,
+    config: Config,
+    record: ReleaseRecord,
+    request: PublishRequest,
+    progress: Progress,
+) -> tuple[Publisher, str]:
+    """The publisher for the release's space, with the pages it has no ids of looked for (at
+    once, alongside the parent page's look-up), and the parent page's id."""
+    titles = _unrecorded_titles(record, request)
+    if request.place is not None:
+        space, root_id = request.place
+        publisher = _publisher(confluence, space, record, request, progress)
+        publisher.look_ahead(titles)
+        return publisher, root_id
+    space = confluence.space()
+    publisher = _publisher(confluence, space, record, request, progress)
+    root_id = alongside(
+        partial(root_page_id, confluence, space, config), partial(publisher.look_ahead, titles)
+    )
+    return publisher, root_id
 
 
 def _kept(kind: str, request: PublishRequest, inputs: PageInputs) -> bool:
@@ -244,6 +269,16 @@ def space_and_root(confluence: ConfluenceGateway, config: Config) -> tuple[Space
     return space, root_page_id(confluence, space, config)
 
 
+def early_place(sites: Sites, config: Config) -> tuple[Space, str] | None:
+    """`space_and_root`, read before a run needs it (alongside its first Jira reads); None
+    when Confluence could not say, and the publishing step asks again (and reports why)."""
+    try:
+        return space_and_root(confluence_gateway_for(sites, config), config)
+    except (HttpError, NivosyncError) as exc:
+        log.info("Confluence not read ahead: asked again when publishing", error=str(exc))
+        return None
+
+
 def root_page_id(confluence: ConfluenceGateway, space: Space, config: Config) -> str:
     """The configured parent page of the release pages (InvalidInput when it is missing)."""
     settings = config.spec.confluence
@@ -260,12 +295,13 @@ def root_page_id(confluence: ConfluenceGateway, space: Space, config: Config) ->
 def _existing_pages(
     confluence: ConfluenceGateway, record: ReleaseRecord, kinds: Sequence[str]
 ) -> list[PageResult]:
-    kept = []
-    for kind in kinds:
-        page = confluence.page(record.pages[kind]) if record.pages.get(kind) else None
-        if page is not None:
-            kept.append(PageResult(kind, page.title, "existing", page.id, page.url))
-    return kept
+    known = [kind for kind in kinds if record.pages.get(kind)]
+    pages = at_once([partial(confluence.page, record.pages[kind]) for kind in known])
+    return [
+        PageResult(kind, page.title, "existing", page.id, page.url)
+        for kind, page in zip(known, pages, strict=True)
+        if page is not None
+    ]
 
 
 def _render(

@@ -14,14 +14,13 @@ from nivosync.app.ledger import LedgerTiming, ReleaseLedger
 from nivosync.app.page_sources import jira_notes, notes_jql
 from nivosync.app.planning import compute_plan
 from nivosync.app.progress import SILENT, Progress
-from nivosync.app.publish import early_place, prepare, publish_release
+from nivosync.app.publish import Placed, early_place, prepare, publish_release
 from nivosync.app.publisher import PageResult
 from nivosync.app.release_template import with_absolute_source
 from nivosync.app.releases import ReleaseRecord, release_issues, split_release
 from nivosync.app.site_clock import today_in
 from nivosync.app.site_reads import alongside, both
 from nivosync.app.sites import Sites, jira_gateway, open_sites
-from nivosync.confluence.models import Space
 from nivosync.core.pages import RELEASE_PAGE_KINDS, page_title
 from nivosync.core.plan import LateStart, Plan, late_start
 from nivosync.errors import NivosyncError
@@ -124,10 +123,11 @@ def _publish_pages(
     dry_run: bool,
     progress: Progress = SILENT,
     running: tuple[ReleaseRecord, ...] | None = None,
-    place: tuple[Space, str] | None = None,
+    place: Placed | None = None,
 ) -> list[PageResult]:
     """Create the release's pages that do not exist yet (`publish` updates existing ones);
-    `running`: the other releases' epics, read by the go-live guard."""
+    `running`: the other releases' epics, read by the go-live guard; `place`: where the
+    pages go, read alongside Jira's first reads."""
     if dry_run and outcome.epic.key is None:
         return [
             PageResult(k, page_title(k, plan.release), "would create") for k in RELEASE_PAGE_KINDS
@@ -135,9 +135,7 @@ def _publish_pages(
     request = prepare(config, plan.release.customer, plan.release.release, ["all"], None, None)
     # The template just planned with (a path given as `./my.yaml` is no shipped template's
     # name); no input file: a page made again shows what its page remembered, if anything.
-    request = replace(
-        request, template=plan.template, dry_run=dry_run, running=running, place=place
-    )
+    request = replace(request, template=plan.template, dry_run=dry_run, running=running)
     # Nothing was created: the search create_release just made is still current; else the
     # issues it recorded are read back consistently (the search index may not show them yet),
     # with the release notes' search alongside (new issues: pages to make).
@@ -151,6 +149,14 @@ def _publish_pages(
     found = split_release(jira, issues)
     new_epic = outcome.epic.action == "created"
     published = publish_release(
-        sites, config, jira, request, found, create_only=True, new_epic=new_epic, progress=progress
+        sites,
+        config,
+        jira,
+        request,
+        found,
+        create_only=True,
+        new_epic=new_epic,
+        progress=progress,
+        place=place,
     )
     return published.pages

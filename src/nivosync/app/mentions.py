@@ -34,9 +34,12 @@ class Mentions:
         """`refs` (a person's text → their Jira user) as text → Confluence user, for those
         Confluence can mention (the unknown ones asked at once); raises HttpError when
         Confluence cannot be asked."""
-        texts = list(refs)
-        users = at_once([partial(self._user, confluence, refs[text]) for text in texts])
-        return {text: user for text, user in zip(texts, users, strict=True) if user is not None}
+        if not self.jira_cloud and not isinstance(confluence, CloudConfluence):
+            with self._lock:
+                unknown = sorted({ref for ref in refs.values() if ref and ref not in self._known})
+            at_once([partial(self._user, confluence, ref) for ref in unknown])  # remembered
+        found = {text: self._user(confluence, ref) for text, ref in refs.items()}
+        return {text: user for text, user in found.items() if user is not None}
 
     def _user(self, confluence: ConfluenceGateway, ref: str) -> UserId | None:
         cloud = isinstance(confluence, CloudConfluence)

@@ -84,9 +84,16 @@ class PublishRequest:
     # the release notes' Jira items, when this run searched for them already (`create`,
     # alongside reading back the issues it made); used when their query is the one asked
     notes_found: JiraResults | None = None
-    # the space and the parent page's id, when this run read them already (`create`, while
-    # it read Jira's project and people)
-    place: tuple[Space, str] | None = None
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where the release pages go, read already (`create` reads it alongside Jira's project
+    and people): the Confluence client that read it, its space and the parent page's id."""
+
+    confluence: ConfluenceGateway
+    space: Space
+    root_id: str
 
 
 @dataclass
@@ -133,8 +140,10 @@ def publish_release(
     create_only: bool = False,
     new_epic: bool = False,
     progress: Progress = SILENT,
+    place: Placed | None = None,
 ) -> PublishOutcome:
-    """Render and publish the requested pages; `found` reuses a search `create` just made.
+    """Render and publish the requested pages; `found` reuses a search `create` just made,
+    `place` the space and parent page it read.
 
     An input given no file (nor forgotten) is what its page remembers; a file given is
     remembered with its page once the page shows it. `create_only` (used by `create`): pages
@@ -148,8 +157,8 @@ def publish_release(
             f"{request.identity.title} is not in Jira project {jira.project_key} yet: run "
             "`nivosync create` first"
         )
-    confluence = confluence_gateway_for(sites, config)
-    publisher, root_id = _placed_publisher(confluence, config, record, request, progress)
+    publisher, root_id = _placed_publisher(sites, config, record, request, progress, place)
+    confluence = publisher.confluence
     kinds = list(request.kinds)
     kept = _existing_pages(confluence, record, kinds) if create_only else []
     kinds = [k for k in kinds if k not in {r.kind for r in kept}]
@@ -182,20 +191,22 @@ def publish_release(
 
 
 def _placed_publisher(
-    confluence: ConfluenceGateway,
+    sites: Sites,
     config: Config,
     record: ReleaseRecord,
     request: PublishRequest,
     progress: Progress,
+    place: Placed | None,
 ) -> tuple[Publisher, str]:
-    """The publisher for the release's space, with the pages it has no ids of looked for (at
-    once, alongside the parent page's look-up), and the parent page's id."""
+    """The publisher for the release's space, with the pages the release has no ids of looked
+    for at once (alongside the parent page's look-up, unless `place` has it), and the parent
+    page's id."""
     titles = _unrecorded_titles(record, request)
-    if request.place is not None:
-        space, root_id = request.place
-        publisher = _publisher(confluence, space, record, request, progress)
+    if place is not None:
+        publisher = _publisher(place.confluence, place.space, record, request, progress)
         publisher.look_ahead(titles)
-        return publisher, root_id
+        return publisher, place.root_id
+    confluence = confluence_gateway_for(sites, config)
     space = confluence.space()
     publisher = _publisher(confluence, space, record, request, progress)
     root_id = alongside(
@@ -269,14 +280,16 @@ def space_and_root(confluence: ConfluenceGateway, config: Config) -> tuple[Space
     return space, root_page_id(confluence, space, config)
 
 
-def early_place(sites: Sites, config: Config) -> tuple[Space, str] | None:
-    """`space_and_root`, read before a run needs it (alongside its first Jira reads); None
+def early_place(sites: Sites, config: Config) -> Placed | None:
+    """Where the pages go, read before a run needs it (alongside its first Jira reads); None
     when Confluence could not say, and the publishing step asks again (and reports why)."""
+    confluence = confluence_gateway_for(sites, config)
     try:
-        return space_and_root(confluence_gateway_for(sites, config), config)
+        space, root_id = space_and_root(confluence, config)
     except (HttpError, NivosyncError) as exc:
         log.info("Confluence not read ahead: asked again when publishing", error=str(exc))
         return None
+    return Placed(confluence, space, root_id)
 
 
 def root_page_id(confluence: ConfluenceGateway, space: Space, config: Config) -> str:

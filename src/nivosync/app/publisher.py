@@ -88,9 +88,14 @@ class PageIdentity:
     def anchor(self, kind: str) -> str:
         return f"nivosync-{self.slug}-{kind}"
 
+    @property
+    def slug_label(self) -> str:
+        """The label every page of the release carries. Confluence labels may not contain
+        dots (Jira's may): versions use '_' here."""
+        return f"nivosync-{self.slug.replace('.', '_')}"
+
     def labels(self, kind: str) -> tuple[str, ...]:
-        # Confluence labels may not contain dots (Jira's may): versions use '_' here.
-        return ("nivosync", f"nivosync-{self.slug.replace('.', '_')}", f"nivosync-page-{kind}")
+        return ("nivosync", self.slug_label, f"nivosync-page-{kind}")
 
 
 @dataclass
@@ -143,7 +148,7 @@ class Publisher:
             self.claimed = cast(dict[str, frozenset[str]], results[-1])
 
     def _claimed_search(self) -> dict[str, frozenset[str]]:
-        return self.confluence.labelled_pages(self.space, self.identity.labels("plan")[1])
+        return self.confluence.labelled_pages(self.space, self.identity.slug_label)
 
     def publish(self, spec: PageSpec, parent_id: str, known_id: str | None) -> PageResult:
         result = self._publish(spec, parent_id, known_id)

@@ -1,6 +1,6 @@
-"""How independent requests are sent: at once (`settled`, `at_once`, `alongside`, `both`) or behind
-the caller's next ones (`behind`), each in a copy of the caller's logging context; and the
-rule for the reads made before a run's first write (`refused_is_bad_input`): a 4xx answer
+"""How independent requests are sent: at once (`settled`, `at_once`, `alongside`, `both`) or
+behind the caller's next ones (`behind`), each in a copy of the caller's logging context; and
+the rule for the reads made before a run's first write (`refused_is_bad_input`): a 4xx answer
 means the input asked for something the site refuses, so it is exit 2 with nothing written."""
 
 from __future__ import annotations
@@ -68,8 +68,8 @@ Send = Callable[[Callable[[], object]], None]
 def behind() -> Iterator[Send]:
     """A `send(call)` that starts `call` (a short chain of dependent requests, e.g. a page's
     labels then its record) while the caller goes on to its next requests. All have finished
-    when the block ends; the first failure (in the order sent) is raised then, after any the
-    block raised itself."""
+    when the block ends; then the first failure among them (in the order sent) is raised —
+    unless the block raised, whose own failure is the one that propagates."""
     futures: list[Future[object]] = []
     with ThreadPoolExecutor(max_workers=AT_ONCE) as pool:
 

@@ -1,7 +1,7 @@
 """Benchmark: `nivosync sync --all` over many active releases (the nightly run).
 
     python benchmarks/sync_releases.py [--releases 1000] [--latency-ms 20] [--publish]
-        [--datacenter] [--keep DIR] [--by-path]
+        [--datacenter] [--keep DIR] [--by-path] [--profile DIR]
 
 Fills a sandbox (in its own process) with --releases customer releases of the 15-task NIVOMAX
 template, written in bulk as `create` writes them (links left out, for speed), then runs
@@ -10,7 +10,8 @@ template, written in bulk as `create` writes them (links left out, for speed), t
 (Sunday: nothing falls due) and that night again. For each: wall time, the child's CPU and
 peak RSS, and its requests (Jira searches, other Jira, Confluence; writes). --keep DIR keeps
 the filled sandbox and reuses it (filling 1,000 releases takes a few minutes); a kept one
-starts over from the filled copy.
+starts over from the filled copy. --profile DIR runs each night's child under cProfile and
+writes its statistics to DIR/<night>.prof (the times then include the profiler's overhead).
 """
 
 from __future__ import annotations
@@ -102,8 +103,14 @@ def night(
     releases: int,
     paths: bool,
     as_of: str,
+    profile: Path | None = None,
 ) -> None:
-    command = [sys.executable, "-m", "nivosync", "--config", str(config), "sync", "--all"]
+    python = [sys.executable]
+    if profile is not None:
+        profile.mkdir(parents=True, exist_ok=True)
+        stats = profile / f"{name.split(',')[0].replace(' ', '-')}.prof"
+        python += ["-m", "cProfile", "-o", str(stats)]
+    command = [*python, "-m", "nivosync", "--config", str(config), "sync", "--all"]
     command += ["--as-of", as_of, "--json", *([] if publish else ["--no-publish"])]
     site.clear()
     run = run_child(command)
@@ -129,6 +136,7 @@ def main() -> None:
     parser.add_argument("--datacenter", action="store_true", help="Data Center, not Cloud")
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the filled sandbox here")
     parser.add_argument("--by-path", action="store_true", help="also requests per path")
+    parser.add_argument("--profile", type=Path, help="write each night's cProfile stats here")
     args = parser.parse_args()
     configure_logging("console", verbose=False)
     flavor = "datacenter" if args.datacenter else "cloud"
@@ -158,7 +166,16 @@ def main() -> None:
                 ("next night, no change", NEXT_NIGHT),
                 ("same night again", NEXT_NIGHT),
             ):
-                night(site, config, args.publish, name, args.releases, args.by_path, as_of)
+                night(
+                    site,
+                    config,
+                    args.publish,
+                    name,
+                    args.releases,
+                    args.by_path,
+                    as_of,
+                    args.profile,
+                )
 
 
 if __name__ == "__main__":

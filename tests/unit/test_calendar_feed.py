@@ -124,3 +124,11 @@ def test_the_raw_lines_follow_rfc_5545(ics):
     assert len(set(uids)) == 10
     assert all(re.fullmatch(r"[a-z0-9.-]+@nivosync", uid) for uid in uids)
     assert sum(line.startswith("DTSTAMP:20261209T000000Z") for line in lines) == 10
+
+
+def test_written_event_by_event_as_the_library_writes_the_whole_calendar(ics):
+    """Issue 15: each event is serialised on its own (memory); the bytes are the ones the
+    library writes for the calendar parsed back with every event in it."""
+    whole = icalendar.Calendar.from_ical(ics)
+    assert whole.to_ical() == ics
+    assert calendar_ics([], D(2026, 12, 9), "NVX releases").count(b"BEGIN:") == 1

@@ -187,21 +187,22 @@ def create_command(site: E2ESite) -> list[str]:
 
 
 def test_killing_a_real_create_process_at_any_moment(site: E2ESite, tmp_path):
-    # Each process is killed once the sandbox has answered its N-th request, N growing, so
-    # kills land between (and, with latency, during) reads, the epic create and task batches.
+    # Each process is killed once the sandbox has answered its N-th write (the lease, the
+    # epic, a task batch, ...), N growing, so kills land between (and, with latency, during)
+    # the epic create and the task batches, however many reads come before them.
     site.sandbox.faults.configure({"latency_ms": 30})
     data = yaml.safe_load(site.config_path.read_text())
     data["jira"]["search_lag_seconds"] = SETTLE
     site.config_path.write_text(yaml.safe_dump(data, sort_keys=False))
     command = create_command(site)
     seen = []
-    for requests_before_kill in (9, 11, 13, 15, 17, 19):
+    for writes_before_kill in range(1, 8):
         site.clear()
         proc = subprocess.Popen(
             command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         deadline = time.monotonic() + 30
-        while len(site.requests()) < requests_before_kill and proc.poll() is None:
+        while len(site.writes()) < writes_before_kill and proc.poll() is None:
             assert time.monotonic() < deadline, "the create process made no progress"
             time.sleep(0.002)
         proc.send_signal(signal.SIGKILL)
@@ -225,6 +226,23 @@ def test_two_overlapping_runs_make_one_release(site: E2ESite, tmp_path):
         subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for _ in range(2)
     ]
+    codes = [run.wait(timeout=120) for run in runs]
+    assert codes == [0, 0], [run.stderr.read() for run in runs if run.stderr]
+    assert_exactly_one_of_each(site)
+
+
+@pytest.mark.parametrize("apart", [0.1, 0.3, 0.6])
+def test_two_runs_started_apart_make_one_release(site: E2ESite, tmp_path, apart: float):
+    """Issue 15: the second cron job starts a little later, so its reads of the ledger land
+    while the first run reads it, writes its lease, reads it back or creates: each run reads
+    the ledger again right before writing its lease, and one epic and one issue per task
+    result however they interleave."""
+    site.sandbox.faults.configure({"latency_ms": 20, "index_lag_seconds": 2})
+    command = [*create_command(site), "--no-publish"]
+    first = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(apart)
+    second = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    runs = [first, second]
     codes = [run.wait(timeout=120) for run in runs]
     assert codes == [0, 0], [run.stderr.read() for run in runs if run.stderr]
     assert_exactly_one_of_each(site)

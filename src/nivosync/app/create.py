@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
@@ -11,15 +11,16 @@ from pathlib import Path
 from nivosync.app.creation import CreateOutcome, create_release, resolve
 from nivosync.app.go_live_guard import guard_go_live
 from nivosync.app.ledger import LedgerTiming, ReleaseLedger
+from nivosync.app.page_place import Placed, early_place
 from nivosync.app.page_sources import jira_notes, notes_jql
 from nivosync.app.planning import compute_plan
 from nivosync.app.progress import SILENT, Progress
-from nivosync.app.publish import Placed, early_place, prepare, publish_release
-from nivosync.app.publisher import PageResult
+from nivosync.app.publish import prepare, publish_release
+from nivosync.app.publisher import PageIdentity, PageResult
 from nivosync.app.release_template import with_absolute_source
 from nivosync.app.releases import ReleaseRecord, release_issues, split_release
 from nivosync.app.site_clock import today_in
-from nivosync.app.site_reads import alongside, both
+from nivosync.app.site_reads import alongside, behind, both
 from nivosync.app.sites import Sites, jira_gateway, open_sites
 from nivosync.core.pages import RELEASE_PAGE_KINDS, page_title
 from nivosync.core.plan import LateStart, Plan, late_start
@@ -82,32 +83,62 @@ def create_and_publish(
         publishing = publish and config.spec.confluence is not None
         place_of = partial(early_place, sites, config) if publishing else _nowhere
         resolving = partial(resolve, jira, plan, config.spec.jira.issue_type)
-        resolved, place = both(lambda: alongside(resolving, ledger.load), place_of)
-        outcome = create_release(
-            jira,
-            plan,
-            resolved,
-            dry_run=dry_run,
-            update=update,
-            milestone_versions=config.spec.jira.milestone_versions,
-            progress=progress,
-            ledger=ledger,
-        )
-        names = {ref: person for person, ref in resolved.refs.items()}
-        run = CreateRun(outcome, names, jira.browse_url, conflicts=guarded.messages)
-        if outcome.epic.action != "existing":  # said once, when the release is made
-            today = today_in(config)
-            late = late_start(plan, today)
-            run.late = (today, late) if late else None
-        if publish and config.spec.confluence is not None and outcome.ok:
-            try:
-                run.pages = _publish_pages(
-                    sites, config, jira, plan, outcome, dry_run, progress, guarded.releases, place
-                )
-            except (HttpError, NivosyncError) as exc:
-                run.page_error = f"Jira is done, but the pages were not published: {exc}"
-                log.error("pages not published", release=plan.release.slug, error=str(exc))
+        # Sent behind what follows: a new release's pages looked for while Jira is written,
+        # and the ledger's last write alongside the issues' read-back.
+        with behind() as send:
+            resolved, place = both(lambda: alongside(resolving, ledger.load), place_of)
+            if place is not None and ledger.blank and not dry_run:
+                place = place.looking_ahead(send, _page_identity(plan), _page_titles(plan))
+            outcome = create_release(
+                jira,
+                plan,
+                resolved,
+                dry_run=dry_run,
+                update=update,
+                milestone_versions=config.spec.jira.milestone_versions,
+                progress=progress,
+                ledger=ledger,
+                trailing=send,
+            )
+            run = _run_of(config, plan, resolved.refs, outcome, jira, guarded.messages)
+            if publishing and outcome.ok:
+                try:
+                    run.pages = _publish_pages(
+                        sites, config, jira, plan, outcome, dry_run, progress, guarded.releases,
+                        place,
+                    )  # fmt: skip
+                except (HttpError, NivosyncError) as exc:
+                    run.page_error = f"Jira is done, but the pages were not published: {exc}"
+                    log.error("pages not published", release=plan.release.slug, error=str(exc))
     return run
+
+
+def _run_of(
+    config: Config,
+    plan: Plan,
+    refs: Mapping[str, str],
+    outcome: CreateOutcome,
+    jira: JiraGateway,
+    conflicts: list[str],
+) -> CreateRun:
+    """What Jira's part of the run did, and whether the release starts before today."""
+    names = {ref: person for person, ref in refs.items()}
+    run = CreateRun(outcome, names, jira.browse_url, conflicts=conflicts)
+    if outcome.epic.action != "existing":  # said once, when the release is made
+        today = today_in(config)
+        late = late_start(plan, today)
+        run.late = (today, late) if late else None
+    return run
+
+
+def _page_identity(plan: Plan) -> PageIdentity:
+    release = plan.release
+    return PageIdentity(release.slug, release.customer, release.release)
+
+
+def _page_titles(plan: Plan) -> list[str]:
+    """A new release's pages, all of them looked for by title (no ids are recorded yet)."""
+    return [page_title(kind, plan.release) for kind in RELEASE_PAGE_KINDS]
 
 
 def _nowhere() -> None:

@@ -39,7 +39,7 @@ from nivosync.app.resolving import (
 from nivosync.app.resolving import find_people as find_people
 from nivosync.app.resolving import resolve as resolve
 from nivosync.app.screening import UnsetField, reading, settable_drift
-from nivosync.app.site_reads import alongside, at_once
+from nivosync.app.site_reads import Send, alongside, at_once
 from nivosync.app.task_writes import TaskWrites, link_layers
 from nivosync.core.baseline import BaselineError, StoredRelease, read_stored_release
 from nivosync.core.identity import (
@@ -140,17 +140,28 @@ def create_release(
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     timing: LedgerTiming | None = None,
     ledger: ReleaseLedger | None = None,
+    trailing: Send | None = None,
 ) -> CreateOutcome:
     """Reconcile the release in Jira with the plan; safe to re-run after any failure, and
     while another run for the same release is writing (see `ledger`). `ledger`: the
-    release's, already read (`timing` is then its own)."""
+    release's, already read (`timing` is then its own). `trailing`: where the ledger's last
+    write (freeing the lease) is sent, behind the caller's next requests; None: in line."""
     ledger = ledger or ReleaseLedger(jira, plan.release.slug, timing)
     try:
-        return _reconcile(
-            jira, plan, resolved, ledger, dry_run, update, milestone_versions, progress, now
-        )
+        how = _How(dry_run, update, milestone_versions, trailing)
+        return _reconcile(jira, plan, resolved, ledger, how, progress, now)
     finally:
         ledger.abandon()  # after an error: created issues recorded, pending kept, lease freed
+
+
+@dataclass(frozen=True)
+class _How:
+    """How `create_release` was asked to reconcile."""
+
+    dry_run: bool
+    update: bool
+    milestone_versions: bool
+    trailing: Send | None
 
 
 def _reconcile(
@@ -158,12 +169,11 @@ def _reconcile(
     plan: Plan,
     resolved: Resolved,
     ledger: ReleaseLedger,
-    dry_run: bool,
-    update: bool,
-    milestone_versions: bool,
+    how: _How,
     progress: Progress,
     now: Callable[[], datetime],
 ) -> CreateOutcome:
+    dry_run, update, milestone_versions = how.dry_run, how.update, how.milestone_versions
     outcome = _outcome(plan, dry_run)
     outcome.unset = screens_up_front(jira, plan, resolved, dry_run, milestone_versions)
     if milestone_versions:
@@ -197,7 +207,10 @@ def _reconcile(
             outcome.notes += repair_labels(jira, damaged)
             _apply(jira, plan, resolved, (diff, found), outcome, update, progress, now, ledger)
             outcome.known = dict(ledger.state.created)
-            ledger.release()
+            if how.trailing is None:
+                ledger.release()
+            else:
+                how.trailing(ledger.freeing())
             return outcome
         except AmbiguousWrite as exc:
             # Never re-sent: the next round waits for the index, then the diff decides.

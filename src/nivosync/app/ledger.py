@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from nivosync.errors import NivosyncError
@@ -109,7 +110,9 @@ class LedgerTiming:
     index_lag: float = 30.0  # how far the site's search may trail a write
     lease_seconds: float = 600.0  # a lease not renewed for this long is free
     wait_seconds: float = 120.0  # how long a run waits for another run's lease
-    settle: float = 0.5  # between writing the lease and reading it back (a racing write lands)
+    # Between writing the lease and reading it back (at least the round trip of the read just
+    # before the write): a racing run that read the ledger free writes its lease in this gap.
+    settle: float = 0.15
     poll: float = 5.0
     clock: Callable[[], float] = time.time
     sleep: Callable[[float], None] = time.sleep
@@ -133,6 +136,7 @@ class ReleaseLedger:
         self.name = ledger_name(slug)
         self.timing = timing or LedgerTiming()
         self.state = LedgerState()
+        self.stored = LedgerState()  # as last read (`state` is what this run makes of it)
         self.usable = True
         self.holds = False
         self.loaded = False  # read this run (`load`)
@@ -149,7 +153,7 @@ class ReleaseLedger:
                 "rely on Jira's search alone",
                 ledger=self.name,
             )
-        self.state = parse_state(value)
+        self.state, self.stored = parse_state(value), parse_state(value)
         self.loaded = True
         self.unwatched.update(self.state.pending)
         if self.state.pending and not self._ours(self.state.lease):
@@ -194,7 +198,7 @@ class ReleaseLedger:
         waited = 0.0
         while not self.holds:
             lease = self.state.lease
-            if lease is not None and not self._ours(lease) and self._live(lease):
+            if lease is not None and self._foreign_lease():
                 if waited >= self.timing.wait_seconds:
                     raise LeaseHeld(
                         f"another `nivosync create` for this release is running (host "
@@ -206,15 +210,39 @@ class ReleaseLedger:
                 waited += self.timing.poll
                 self.load()
                 continue
+            started = self.timing.clock()
+            if self._read_again():
+                return True  # another run recorded issues, or may have: search again
+            round_trip = self.timing.clock() - started
+            if self._foreign_lease():
+                continue
             self.state.pending = tuple(pending)
             self.unwatched.update(pending)
             if not self._write(with_lease=True):
                 return False
-            self.timing.sleep(self.timing.settle)  # a racing run's write lands in this gap
+            # A run that read the ledger free (at most a round trip before our write landed)
+            # has written its own lease by now: the read back shows whose lease stands.
+            self.timing.sleep(max(self.timing.settle, round_trip))
             self.load()
             self.holds = self._ours(self.state.lease)
         self.state.pending = tuple(pending)
         return self.state.created != before
+
+    def _read_again(self) -> bool:
+        """Read the ledger once more, right before the lease is written (the caller's search
+        used an earlier read): True when another run recorded issues since, or began some
+        (a run that crashed, or whose lease is still live) — what the search may not show."""
+        earlier, searched = self.stored, self.state
+        self.load()
+        latest = self.stored
+        recorded = any(earlier.created.get(name) != ids for name, ids in latest.created.items())
+        began = set(latest.pending) - set(earlier.pending)
+        self.state.created = {**self.state.created, **searched.created}  # as the search found
+        return recorded or (bool(began) and not self._foreign_lease())
+
+    def _foreign_lease(self) -> bool:
+        lease = self.state.lease
+        return lease is not None and not self._ours(lease) and self._live(lease)
 
     def created(self, name: str, key: str, issue_id: str) -> None:
         self.state.created[name] = (key, issue_id)
@@ -230,11 +258,16 @@ class ReleaseLedger:
 
     def release(self) -> None:
         """Done: what was created is recorded, nothing is pending, the lease is free."""
+        self.freeing()()
+
+    def freeing(self) -> Callable[[], object]:
+        """`release` as the write still to send (a no-op when this run holds no lease): the
+        run is done with the ledger now, so the write can go out alongside its next reads."""
         if not self.holds:
-            return
+            return lambda: None
+        self.holds = False  # nothing is written to the ledger after this, nor abandoned
         self.state.pending, self.state.pending_since = (), None
-        self._write(with_lease=False)
-        self.holds = False
+        return partial(self._write, with_lease=False)
 
     def abandon(self) -> None:
         """The run stops early (an error): free the lease, keep what is pending for the next

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from nivosync.app.publish import space_and_root
+from nivosync.app.page_place import space_and_root
 from nivosync.app.publisher import PageIdentity, PageResult, PageSpec, Publisher
 from nivosync.app.releases import ReleaseRecord, record_pages
 from nivosync.app.sites import Sites, confluence_gateway_for

@@ -11,6 +11,7 @@ from pathlib import Path
 from nivosync.app.approval_reading import read_approvals
 from nivosync.app.go_live_guard import go_live_conflicts_of
 from nivosync.app.mentions import Mentions
+from nivosync.app.page_place import Placed, root_page_id
 from nivosync.app.page_sources import (
     PageSources,
     advisory_details,
@@ -24,7 +25,13 @@ from nivosync.app.page_sources import (
 )
 from nivosync.app.planning import compute_plan
 from nivosync.app.progress import SILENT, Progress
-from nivosync.app.publisher import PageIdentity, PageResult, PageSpec, Publisher, publish_all
+from nivosync.app.publisher import (
+    PageIdentity,
+    PageResult,
+    PageSpec,
+    Publisher,
+    publish_all,
+)
 from nivosync.app.release_template import release_template
 from nivosync.app.releases import ReleaseRecord, epics, find_release, record_pages
 from nivosync.app.remembered import (
@@ -51,8 +58,7 @@ from nivosync.core.plan import Plan
 from nivosync.core.slippage import compute_slippage
 from nivosync.core.template import PlanTemplate, UatScenarioSpec
 from nivosync.core.uat_evidence import UatEvidence
-from nivosync.errors import InvalidInput, NivosyncError
-from nivosync.http import HttpError
+from nivosync.errors import InvalidInput
 from nivosync.inputs.change_advisory import ChangeAdvisoryDetails, combine
 from nivosync.inputs.config import Config, load_settings
 from nivosync.jira.gateway import JiraGateway
@@ -84,16 +90,6 @@ class PublishRequest:
     # the release notes' Jira items, when this run searched for them already (`create`,
     # alongside reading back the issues it made); used when their query is the one asked
     notes_found: JiraResults | None = None
-
-
-@dataclass(frozen=True)
-class Placed:
-    """Where the release pages go, read already (`create` reads it alongside Jira's project
-    and people): the Confluence client that read it, its space and the parent page's id."""
-
-    confluence: ConfluenceGateway
-    space: Space
-    root_id: str
 
 
 @dataclass
@@ -204,7 +200,10 @@ def _placed_publisher(
     titles = _unrecorded_titles(record, request)
     if place is not None:
         publisher = _publisher(place.confluence, place.space, record, request, progress)
-        publisher.look_ahead(titles)
+        ahead = place.pages_ahead()
+        if ahead is not None:
+            publisher.seen(ahead)
+        publisher.look_ahead(titles)  # the titles not looked for ahead, if any
         return publisher, place.root_id
     confluence = confluence_gateway_for(sites, config)
     space = confluence.space()
@@ -273,36 +272,6 @@ def _unrecorded_titles(record: ReleaseRecord, request: PublishRequest) -> list[s
         for kind in RELEASE_PAGE_KINDS
         if kind in asked and not record.pages.get(kind)
     ]
-
-
-def space_and_root(confluence: ConfluenceGateway, config: Config) -> tuple[Space, str]:
-    space = confluence.space()
-    return space, root_page_id(confluence, space, config)
-
-
-def early_place(sites: Sites, config: Config) -> Placed | None:
-    """Where the pages go, read before a run needs it (alongside its first Jira reads); None
-    when Confluence could not say, and the publishing step asks again (and reports why)."""
-    confluence = confluence_gateway_for(sites, config)
-    try:
-        space, root_id = space_and_root(confluence, config)
-    except (HttpError, NivosyncError) as exc:
-        log.info("Confluence not read ahead: asked again when publishing", error=str(exc))
-        return None
-    return Placed(confluence, space, root_id)
-
-
-def root_page_id(confluence: ConfluenceGateway, space: Space, config: Config) -> str:
-    """The configured parent page of the release pages (InvalidInput when it is missing)."""
-    settings = config.spec.confluence
-    assert settings is not None
-    root = confluence.find_page(space, settings.parent_page)
-    if root is None:
-        raise InvalidInput(
-            f"confluence.parent_page '{settings.parent_page}' is not a page in space "
-            f"{space.key}: create it, or fix the title in the config"
-        )
-    return root.id
 
 
 def _existing_pages(

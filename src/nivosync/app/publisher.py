@@ -18,10 +18,15 @@ import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Literal, cast
+from typing import Any, cast
 from xml.sax.saxutils import escape
 
 from nivosync.app.page_regions import Reading, edited_message, read_page, region_record
+from nivosync.app.page_specs import Action as Action  # the value types, re-exported
+from nivosync.app.page_specs import FileToAttach as FileToAttach
+from nivosync.app.page_specs import PageIdentity as PageIdentity
+from nivosync.app.page_specs import PageResult as PageResult
+from nivosync.app.page_specs import PageSpec as PageSpec
 from nivosync.app.site_reads import Send, at_once
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Page, PageProperty, Space, StaleVersion
@@ -34,78 +39,36 @@ log = get_logger(__name__)
 
 PROPERTY_KEY = "nivosync"
 CREATE_ATTEMPTS = 3  # creates of one page whose answers were lost and that did not happen
-Action = Literal[
-    "created",
-    "updated",
-    "unchanged",
-    "existing",
-    "skipped-edited",
-    "conflict",
-    "would create",
-    "would update",
-]
 
 
 @dataclass(frozen=True)
-class FileToAttach:
-    """A page's attachment. `digest` is what the page's property records for it: by default
-    the sha256 of its bytes; a chart gives the hash of what it shows, so that it is compared
-    without drawing it, and `data` may then be how to draw it (called only to upload it)."""
+class PagesAhead:
+    """Pages looked for by title, and the pages labelled as `identity`'s (id → labels)."""
 
-    name: str
-    data: bytes | Callable[[], bytes]
-    content_type: str
-    digest: str | None = None
-
-    @property
-    def sha256(self) -> str:
-        return self.digest or hashlib.sha256(self.content()).hexdigest()
-
-    def content(self) -> bytes:
-        return self.data() if callable(self.data) else self.data
+    identity: PageIdentity
+    titled: dict[str, Page | None]
+    claimed: dict[str, frozenset[str]]
 
 
-@dataclass(frozen=True)
-class PageSpec:
-    """One page as nivosync wants it."""
-
-    kind: str  # plan | notes | change-advisory | uat | status | portfolio
-    title: str
-    body: str  # storage format, already rendered and escaped
-    labels: tuple[str, ...] = ()
-    attachments: tuple[FileToAttach, ...] = ()
-    message: str = ""  # the version message of an update (what changed); default below
-
-
-@dataclass(frozen=True)
-class PageIdentity:
-    """Whose page it is: a release (slug) or the portfolio (slug 'portfolio')."""
-
-    slug: str
-    customer: str | None = None
-    release: str | None = None
-
-    def anchor(self, kind: str) -> str:
-        return f"nivosync-{self.slug}-{kind}"
-
-    @property
-    def slug_label(self) -> str:
-        """The label every page of the release carries. Confluence labels may not contain
-        dots (Jira's may): versions use '_' here."""
-        return f"nivosync-{self.slug.replace('.', '_')}"
-
-    def labels(self, kind: str) -> tuple[str, ...]:
-        return ("nivosync", self.slug_label, f"nivosync-page-{kind}")
-
-
-@dataclass
-class PageResult:
-    kind: str
-    title: str
-    action: Action
-    page_id: str | None = None
-    url: str | None = None
-    message: str = ""
+def pages_ahead(
+    confluence: ConfluenceGateway,
+    space: Space,
+    identity: PageIdentity,
+    titles: Sequence[str],
+    claimed: dict[str, frozenset[str]] | None = None,
+) -> PagesAhead:
+    """At once: a page by each title, and (unless `claimed` has them) the pages labelled as
+    `identity`'s — what a publisher reads first for pages whose ids nothing recorded."""
+    reads: list[Callable[[], object]] = [
+        partial(confluence.find_page, space, title) for title in titles
+    ]
+    if claimed is None:
+        reads.append(partial(confluence.labelled_pages, space, identity.slug_label))
+    results = at_once(reads)
+    pages = cast(list[Page | None], results[: len(titles)])
+    if claimed is None:
+        claimed = cast(dict[str, frozenset[str]], results[-1])
+    return PagesAhead(identity, dict(zip(titles, pages, strict=True)), claimed)
 
 
 @dataclass
@@ -135,17 +98,15 @@ class Publisher:
         """Make at once the reads `_locate` makes for pages with no recorded id, one after
         the other: the search for the pages labelled as this identity's, and a page by each
         title. (A page the search finds makes its title's read unneeded: rare, harmless.)"""
-        if not titles:
-            return
-        searching = self.claimed is None
-        reads: list[Callable[[], object]] = [
-            partial(self.confluence.find_page, self.space, title) for title in titles
-        ]
-        results = at_once([*reads, self._claimed_search] if searching else reads)
-        pages = cast(list[Page | None], results[: len(titles)])
-        self.titled.update(zip(titles, pages, strict=True))
-        if searching:
-            self.claimed = cast(dict[str, frozenset[str]], results[-1])
+        titles = [t for t in titles if t not in self.titled]
+        if titles:
+            self.seen(pages_ahead(self.confluence, self.space, self.identity, titles, self.claimed))
+
+    def seen(self, ahead: PagesAhead) -> None:
+        """Use what `pages_ahead` read, for this identity, before this publisher existed."""
+        if ahead.identity.slug == self.identity.slug:
+            self.titled.update(ahead.titled)
+            self.claimed = ahead.claimed if self.claimed is None else self.claimed
 
     def _claimed_search(self) -> dict[str, frozenset[str]]:
         return self.confluence.labelled_pages(self.space, self.identity.slug_label)

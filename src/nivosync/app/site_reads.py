@@ -61,20 +61,22 @@ def both(first: Callable[[], T], second: Callable[[], U]) -> tuple[T, U]:
     return cast(T, a), cast(U, b)
 
 
-Send = Callable[[Callable[[], object]], None]
+Send = Callable[[Callable[[], object]], "Future[object]"]
 
 
 @contextmanager
 def behind() -> Iterator[Send]:
     """A `send(call)` that starts `call` (a short chain of dependent requests, e.g. a page's
-    labels then its record) while the caller goes on to its next requests. All have finished
-    when the block ends; then the first failure among them (in the order sent) is raised —
-    unless the block raised, whose own failure is the one that propagates."""
+    labels then its record) while the caller goes on to its next requests, and hands back
+    its Future. All have finished when the block ends; then the first failure among them (in
+    the order sent) is raised — unless the block raised, whose own failure is the one that
+    propagates."""
     futures: list[Future[object]] = []
     with ThreadPoolExecutor(max_workers=AT_ONCE) as pool:
 
-        def send(call: Callable[[], object]) -> None:
+        def send(call: Callable[[], object]) -> Future[object]:
             futures.append(pool.submit(contextvars.copy_context().run, call))
+            return futures[-1]
 
         yield send
     for future in futures:

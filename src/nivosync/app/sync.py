@@ -10,9 +10,9 @@ from pathlib import Path
 
 from nivosync.app.lifecycle import Finishing, finish_releases, publish_cancelled
 from nivosync.app.notify import Notifier, webhook_from
+from nivosync.app.page_place import space_and_root
 from nivosync.app.portfolio import NextMilestone, PortfolioAnalysis, analyse
 from nivosync.app.progress import SILENT, Progress
-from nivosync.app.publish import space_and_root
 from nivosync.app.publisher import FileToAttach, PageIdentity, PageResult, PageSpec, Publisher
 from nivosync.app.releases import ReleaseRecord, epics, existing_release, find_release
 from nivosync.app.site_clock import today_in

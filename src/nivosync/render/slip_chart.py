@@ -8,9 +8,9 @@ critical path (float 0) have a red edge and a bold red label.
 
 What is drawn is laid out first as plain shapes (`slip_chart_layout`: pure, tested, and what
 `chart_digest` hashes, so a sync knows the chart is unchanged without drawing it), then painted
-with Pillow as a palette PNG: ~4 ms a chart where matplotlib took ~300 ms and an RGB PNG ~24 ms
-(each label's letters are rendered once per process: FreeType drawing them took half of the
-~10 ms before). Pillow is imported only when a chart is painted.
+with Pillow as a palette PNG: ~2.5 ms a chart where matplotlib took ~300 ms and an RGB PNG ~24 ms
+(each label's letters are drawn and shaded once per process: that took two thirds of the ~10 ms
+before). Pillow is imported only when a chart is painted.
 """
 
 from __future__ import annotations
@@ -281,13 +281,14 @@ def paint(layout: ChartLayout) -> bytes:
     shape's own (Pillow draws shapes without anti-aliasing), or for the soft edge of a letter
     one of TEXT_LEVELS shades of its colour over the background. An RGB PNG cost ~14 ms a
     chart to encode (Pillow filters each row of an RGB image, not of a palette one) and was
-    twice the size; this one ~2 ms, its letters' shades ~2 ms more."""
+    twice the size; this one ~2 ms (the letters, drawn and shaded once per process, are
+    pasted: `_lettering`)."""
     from PIL import Image, ImageDraw
 
     colours = _palette(*_colours(layout))
     image = Image.new("L", layout.size, colours.index(BACKGROUND))  # indices, until the end
     draw = ImageDraw.Draw(image)
-    letters: dict[str, PILImage] = {}  # text colour → how much its letters cover each pixel
+    labels: list[Label] = []
     for shape in layout.shapes:
         if isinstance(shape, Box):
             _paint_box(draw, shape, colours)
@@ -299,18 +300,14 @@ def paint(layout: ChartLayout) -> bytes:
             corners = [(x, y - r), (x + r, y), (x, y + r), (x - r, y)]
             draw.polygon(corners, fill=colours.index(shape.colour))
         else:
-            if shape.colour not in letters:
-                letters[shape.colour] = Image.new("L", layout.size, 0)
-            glyphs, (left, top) = _glyphs(shape.text, shape.bold, shape.size, shape.anchor)
-            x, y = shape.at[0] + left, shape.at[1] + top
-            # what ImageDraw.text does with the mask FreeType renders: its ink through it
-            letters[shape.colour].paste(255, (x, y, x + glyphs.width, y + glyphs.height), glyphs)
-    # Text goes over the shapes (they never overlap it), each pixel as its shade of the ink.
-    for ink, cover in letters.items():
-        box = cover.getbbox()  # only where its letters are: a lookup per pixel costs
-        if box is not None:
-            part = cover.crop(box)
-            image.paste(part.point(colours.shades(ink)), box[:2], part.point(colours.inked))
+            labels.append(shape)
+    # Text goes over the shapes (they never overlap it, nor one label another): each pixel of
+    # its letters as its shade of the ink.
+    for label in labels:
+        shaded, inked, (left, top) = _lettering(
+            label.text, label.bold, label.size, label.anchor, label.colour, colours
+        )
+        image.paste(shaded, (label.at[0] + left, label.at[1] + top), inked)
     image.putpalette(colours.flat())  # the indices become colours: a "P" image
     out = io.BytesIO()
     image.save(out, format="PNG", compress_level=3)  # 6+ costs more CPU than it saves bytes
@@ -394,17 +391,28 @@ def _rgb(colour: str) -> tuple[int, int, int]:
 
 
 @functools.lru_cache(maxsize=1024)  # the same labels, dates and captions in every chart
+def _lettering(
+    text: str, bold: bool, size: int, anchor: str, ink: str, colours: _Palette
+) -> tuple[PILImage, PILImage, tuple[int, int]]:
+    """`text`'s letters ready to paste: each pixel of their box as the palette index of its
+    shade of `ink`, the mask of the pixels they cover at all, and where the box lies from the
+    anchor point. Made once per process (FreeType drawing the letters, and shading them on
+    chart-sized layers, were two thirds of a chart's ~10 ms)."""
+    coverage, offset = _glyphs(text, bold, size, anchor)
+    return coverage.point(colours.shades(ink)), coverage.point(colours.inked), offset
+
+
 def _glyphs(text: str, bold: bool, size: int, anchor: str) -> tuple[PILImage, tuple[int, int]]:
-    """How much `text`'s letters cover each pixel of their box, and where that box lies from
-    the anchor point: rendered once per process (FreeType drawing the letters was half of
-    a chart's ~10 ms). A position in whole pixels renders the same mask wherever it is."""
+    """How much `text`'s letters cover each pixel of their box (0..255), and where that box
+    lies from the anchor point. A position in whole pixels renders the same letters wherever
+    it is, so they are drawn once, at the box's corner."""
     from PIL import Image, ImageDraw
 
     font = _font(bold, size)  # this call's own: FreeType faces are not shared between threads
     left, top, right, bottom = (int(edge) for edge in font.getbbox(text, anchor=anchor))
-    mask = Image.new("L", (max(right - left, 1), max(bottom - top, 1)), 0)
-    ImageDraw.Draw(mask).text((-left, -top), text, fill=255, font=font, anchor=anchor)
-    return mask, (left, top)
+    coverage = Image.new("L", (max(right - left, 1), max(bottom - top, 1)), 0)
+    ImageDraw.Draw(coverage).text((-left, -top), text, fill=255, font=font, anchor=anchor)
+    return coverage, (left, top)
 
 
 def _font(bold: bool, size: int) -> FreeTypeFont | ImageFont:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import http.client
 import signal
 import subprocess
 import sys
@@ -271,3 +272,43 @@ def test_serve_prints_url_and_stops_on_sigterm(tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_answers_on_one_kept_alive_connection_as_atlassian_does(cloud: Site) -> None:
+    """Issue 15: HTTP/1.1 keep-alive. One connection carries a read, a write whose body the
+    route never reads (404), a HEAD and a read again; each answer says its length."""
+    host, port = cloud.sandbox.base_url.removeprefix("http://").split(":")
+    login, token = cloud.sandbox.auth
+    auth = "Basic " + base64.b64encode(f"{login}:{token}".encode()).decode()
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        answers = []
+        for method, path, body in [
+            ("GET", "/rest/api/3/myself", None),
+            ("POST", "/rest/api/3/no/such/route", b'{"a": "' + b"x" * 5000 + b'"}'),
+            ("HEAD", "/rest/api/3/myself", None),
+            ("GET", "/rest/api/3/serverInfo", None),
+        ]:
+            headers = {"Authorization": auth, "Content-Type": "application/json"}
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            data = response.read()
+            answers.append((response.status, response.getheader("Connection"), len(data)))
+            assert response.getheader("Content-Length") is not None
+        socket_after = connection.sock
+    finally:
+        connection.close()
+    assert [status for status, _, _ in answers] == [200, 404, 200, 200]
+    assert all(kept != "close" for _, kept, _ in answers), answers
+    assert answers[2][2] == 0  # HEAD: the length of the body, no body
+    assert socket_after is not None  # never closed by the server: the same socket throughout
+
+
+def test_a_reset_on_a_kept_connection_leaves_the_next_one_working(cloud: Site) -> None:
+    session = requests.Session()
+    session.auth = cloud.sandbox.auth
+    assert session.get(cloud.url("/rest/api/3/serverInfo"), timeout=10).status_code == 200
+    cloud.post("/_sandbox/faults", json={"rules": [{"fault": "reset", "path": "myself"}]})
+    with pytest.raises(requests.ConnectionError):
+        session.get(cloud.url("/rest/api/3/myself"), timeout=10)
+    assert session.get(cloud.url("/rest/api/3/serverInfo"), timeout=10).status_code == 200

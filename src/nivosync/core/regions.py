@@ -13,6 +13,7 @@ Offsets are byte offsets into the UTF-8 body, as expat reports them; HTML named 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import xml.etree.ElementTree as ET
@@ -63,8 +64,10 @@ class RegionScan:
     duplicates: tuple[str, ...] = ()
 
 
+@functools.lru_cache(maxsize=16)  # each step that reads or records a page scans its body
 def scan_regions(body: str) -> RegionScan | None:
-    """The regions of `body`; None when the body is not well-formed."""
+    """The regions of `body`; None when the body is not well-formed. (The scan is shared by
+    its callers: none of them changes it.)"""
     data = body.encode()
     finder = _Finder(_PREFIX + data + _SUFFIX)
     try:

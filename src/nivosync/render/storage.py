@@ -46,8 +46,13 @@ class Element:
 
     def __post_init__(self) -> None:
         for name in (self.tag, *(k for k, _ in self.attrs)):
-            if not _NAME.match(name):
-                raise ValueError(f"not a storage-format name: {name!r}")
+            if name not in _NAMES_SEEN:
+                if not _NAME.match(name):
+                    raise ValueError(f"not a storage-format name: {name!r}")
+                _NAMES_SEEN.add(name)
+
+
+_NAMES_SEEN: set[str] = set()  # tag and attribute names already checked (a page has ~20)
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,7 @@ class CData:
 
 
 Node: TypeAlias = Element | CData | str
+_NODE_TYPES = (Element, CData, str)
 Content: TypeAlias = Node | Iterable["Content"] | None
 
 
@@ -68,14 +74,21 @@ def element(tag: str, *content: Content, attrs: dict[str, str] | None = None) ->
     )
 
 
-def _flatten(content: Iterable[Content]) -> Iterable[Node]:
+def _flatten(content: Iterable[Content]) -> list[Node]:
+    nodes: list[Node] = []
+    _flatten_into(content, nodes)
+    return nodes
+
+
+def _flatten_into(content: Iterable[Content], nodes: list[Node]) -> None:
+    # A list, not nested generators: pages are built from thousands of small pieces.
     for item in content:
         if item is None:
             continue
-        if isinstance(item, Element | CData | str):
-            yield item
+        if isinstance(item, _NODE_TYPES):
+            nodes.append(item)
         else:
-            yield from _flatten(item)
+            _flatten_into(item, nodes)
 
 
 # --- rendering -----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from nivosync.app.page_sources import jira_notes, notes_jql
 from nivosync.app.planning import compute_plan
 from nivosync.app.progress import SILENT, Progress
 from nivosync.app.publish import prepare, publish_release
-from nivosync.app.publisher import PageIdentity, PageResult
+from nivosync.app.publisher import PageResult
 from nivosync.app.release_template import with_absolute_source
 from nivosync.app.releases import ReleaseRecord, release_issues, split_release
 from nivosync.app.site_clock import today_in
@@ -88,7 +88,7 @@ def create_and_publish(
         with behind() as send:
             resolved, place = both(lambda: alongside(resolving, ledger.load), place_of)
             if place is not None and ledger.blank and not dry_run:
-                place = place.looking_ahead(send, _page_identity(plan), _page_titles(plan))
+                place = place.looking_ahead(send, plan.release)
             outcome = create_release(
                 jira,
                 plan,
@@ -129,16 +129,6 @@ def _run_of(
         late = late_start(plan, today)
         run.late = (today, late) if late else None
     return run
-
-
-def _page_identity(plan: Plan) -> PageIdentity:
-    release = plan.release
-    return PageIdentity(release.slug, release.customer, release.release)
-
-
-def _page_titles(plan: Plan) -> list[str]:
-    """A new release's pages, all of them looked for by title (no ids are recorded yet)."""
-    return [page_title(kind, plan.release) for kind in RELEASE_PAGE_KINDS]
 
 
 def _nowhere() -> None:

@@ -148,20 +148,12 @@ def create_release(
     write (freeing the lease) is sent, behind the caller's next requests; None: in line."""
     ledger = ledger or ReleaseLedger(jira, plan.release.slug, timing)
     try:
-        how = _How(dry_run, update, milestone_versions, trailing)
-        return _reconcile(jira, plan, resolved, ledger, how, progress, now)
+        return _reconcile(
+            jira, plan, resolved, ledger, dry_run, update, milestone_versions, progress, now,
+            trailing,
+        )  # fmt: skip
     finally:
         ledger.abandon()  # after an error: created issues recorded, pending kept, lease freed
-
-
-@dataclass(frozen=True)
-class _How:
-    """How `create_release` was asked to reconcile."""
-
-    dry_run: bool
-    update: bool
-    milestone_versions: bool
-    trailing: Send | None
 
 
 def _reconcile(
@@ -169,11 +161,13 @@ def _reconcile(
     plan: Plan,
     resolved: Resolved,
     ledger: ReleaseLedger,
-    how: _How,
+    dry_run: bool,
+    update: bool,
+    milestone_versions: bool,
     progress: Progress,
     now: Callable[[], datetime],
+    trailing: Send | None,
 ) -> CreateOutcome:
-    dry_run, update, milestone_versions = how.dry_run, how.update, how.milestone_versions
     outcome = _outcome(plan, dry_run)
     outcome.unset = screens_up_front(jira, plan, resolved, dry_run, milestone_versions)
     if milestone_versions:
@@ -207,10 +201,7 @@ def _reconcile(
             outcome.notes += repair_labels(jira, damaged)
             _apply(jira, plan, resolved, (diff, found), outcome, update, progress, now, ledger)
             outcome.known = dict(ledger.state.created)
-            if how.trailing is None:
-                ledger.release()
-            else:
-                how.trailing(ledger.freeing())
+            ledger.release(trailing)
             return outcome
         except AmbiguousWrite as exc:
             # Never re-sent: the next round waits for the index, then the diff decides.

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from nivosync.app.site_reads import Send
 from nivosync.errors import NivosyncError
 from nivosync.jira.gateway import JiraGateway
 from nivosync.log_setup import get_logger
@@ -256,18 +257,19 @@ class ReleaseLedger:
         """Whether this ledger records which issues wait for watchers (else: a label)."""
         return self.usable
 
-    def release(self) -> None:
-        """Done: what was created is recorded, nothing is pending, the lease is free."""
-        self.freeing()()
-
-    def freeing(self) -> Callable[[], object]:
-        """`release` as the write still to send (a no-op when this run holds no lease): the
-        run is done with the ledger now, so the write can go out alongside its next reads."""
+    def release(self, send: Send | None = None) -> None:
+        """Done: what was created is recorded, nothing is pending, the lease is free. `send`:
+        where that write goes, behind the caller's next requests (the run is done with the
+        ledger); None: in line."""
         if not self.holds:
-            return lambda: None
+            return
         self.holds = False  # nothing is written to the ledger after this, nor abandoned
         self.state.pending, self.state.pending_since = (), None
-        return partial(self._write, with_lease=False)
+        write = partial(self._write, with_lease=False)
+        if send is None:
+            write()
+        else:
+            send(write)
 
     def abandon(self) -> None:
         """The run stops early (an error): free the lease, keep what is pending for the next

@@ -162,7 +162,7 @@ def publish_cancelled(
         [(key, by_key.get(key, "")) for key in finish.open_tasks],
         jira.browse_url,
     )
-    identity = PageIdentity(record.slug, record.customer, record.release)
+    identity = PageIdentity.of_release(record)
     spec = PageSpec("status", title, body, message=f"Cancelled: {finish.reason or ''}".strip())
     parent = record.pages.get("plan") or root_id
     result = Publisher(confluence, space, identity).publish(

@@ -4,7 +4,7 @@ the pages a new release may already have, looked for while Jira is written."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from functools import partial
@@ -14,6 +14,8 @@ from nivosync.app.site_reads import Send
 from nivosync.app.sites import Sites, confluence_gateway_for
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Space
+from nivosync.core.identity import ReleaseIdentity
+from nivosync.core.pages import RELEASE_PAGE_KINDS, page_title
 from nivosync.errors import InvalidInput, NivosyncError
 from nivosync.http import HttpError
 from nivosync.inputs.config import Config
@@ -33,9 +35,12 @@ class Placed:
     root_id: str
     ahead: Future[object] | None = None
 
-    def looking_ahead(self, send: Send, identity: PageIdentity, titles: Sequence[str]) -> Placed:
-        """This place, with `identity`'s pages of `titles` looked for behind the caller's next
-        requests (what `Publisher.look_ahead` would read once the release is in Jira)."""
+    def looking_ahead(self, send: Send, release: ReleaseIdentity) -> Placed:
+        """This place, with a new release's pages (no ids recorded yet: each by its title)
+        looked for behind the caller's next requests — what `Publisher.look_ahead` would read
+        once the release is in Jira."""
+        titles = [page_title(kind, release) for kind in RELEASE_PAGE_KINDS]
+        identity = PageIdentity.of_release(release)
         read = partial(pages_ahead, self.confluence, self.space, identity, titles)
         return replace(self, ahead=send(partial(_or_none, read)))
 

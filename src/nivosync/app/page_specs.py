@@ -6,7 +6,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
+
+
+class _Release(Protocol):
+    @property
+    def slug(self) -> str: ...
+    @property
+    def customer(self) -> str: ...
+    @property
+    def release(self) -> str: ...
+
 
 Action = Literal[
     "created",
@@ -58,6 +68,11 @@ class PageIdentity:
     slug: str
     customer: str | None = None
     release: str | None = None
+
+    @classmethod
+    def of_release(cls, release: _Release) -> PageIdentity:
+        """A release's pages (its plan, epic record or identity names it)."""
+        return cls(release.slug, release.customer, release.release)
 
     def anchor(self, kind: str) -> str:
         return f"nivosync-{self.slug}-{kind}"

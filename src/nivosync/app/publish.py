@@ -226,7 +226,7 @@ def _publisher(
     request: PublishRequest,
     progress: Progress,
 ) -> Publisher:
-    identity = PageIdentity(record.slug, record.customer, record.release)
+    identity = PageIdentity.of_release(record)
     return Publisher(
         confluence,
         space,

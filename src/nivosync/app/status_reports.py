@@ -321,7 +321,7 @@ class StatusPublisher:
 
     def _write_page(self, item: ReleaseSync) -> None:
         record = item.record
-        identity = PageIdentity(record.slug, record.customer, record.release)
+        identity = PageIdentity.of_release(record)
         title = page_title("status", record)
         confluence = self._confluence()
         spec = self._spec(item, title, confluence, identity)

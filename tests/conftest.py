@@ -32,6 +32,9 @@ def _no_network_no_home(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytes
     for var in ("NIVOSYNC_CONFIG", "NIVOSYNC_JIRA_TOKEN", "NIVOSYNC_CONFLUENCE_TOKEN"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.delenv("COLUMNS", raising=False)  # piped output is unwrapped unless a test says
+    # What a run keeps for the next one on this machine: each test's own (none to begin with).
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("NIVOSYNC_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     yield
     written = sorted(p.relative_to(home) for p in home.rglob("*"))
     assert not written, f"test wrote to the home directory: {written}"

@@ -38,6 +38,7 @@ def test_the_first_command_creates_the_release_and_serves_it(tmp_path):
     assert [argv[3] for argv in nivosync] == ["create", "sandbox"], nivosync
     shutil.copy(REPO / "config.example.yaml", tmp_path / "config.example.yaml")
     env = {k: v for k, v in os.environ.items() if not k.startswith("NIVOSYNC_")}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")  # what a run keeps for the next one
     program = [sys.executable, "-m", "nivosync"]
     created = subprocess.run(
         program + nivosync[0][1:], cwd=tmp_path, env=env, capture_output=True, text=True

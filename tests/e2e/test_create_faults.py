@@ -8,6 +8,7 @@ import sys
 import time
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 import pytest
 import yaml
@@ -217,11 +218,21 @@ def test_killing_a_real_create_process_at_any_moment(site: E2ESite, tmp_path):
     assert_exactly_one_of_each(site)
 
 
-def test_two_overlapping_runs_make_one_release(site: E2ESite, tmp_path):
+def fields_known(command: list[str], tmp_path: Path) -> None:
+    """A dry run first: what it reads (the custom fields) lets the next runs send their
+    search with their first requests, before the ledger is read (issue 15)."""
+    done = subprocess.run([*command, "--dry-run"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("searched_early", [False, True])
+def test_two_overlapping_runs_make_one_release(site: E2ESite, tmp_path, searched_early: bool):
     """Issue 10: two cron jobs start `create` for the same release at once, inside the index
     lag: the lease makes them take turns, so there is one epic and one issue per task."""
     site.sandbox.faults.configure({"latency_ms": 20, "index_lag_seconds": 2})
     command = [*create_command(site), "--no-publish"]
+    if searched_early:
+        fields_known(command, tmp_path)
     runs = [
         subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for _ in range(2)
@@ -231,14 +242,23 @@ def test_two_overlapping_runs_make_one_release(site: E2ESite, tmp_path):
     assert_exactly_one_of_each(site)
 
 
-@pytest.mark.parametrize("apart", [0.1, 0.3, 0.6])
-def test_two_runs_started_apart_make_one_release(site: E2ESite, tmp_path, apart: float):
+@pytest.mark.parametrize(
+    ("apart", "searched_early"),
+    [(0.1, False), (0.3, False), (0.6, False), (0.1, True), (0.3, True)],
+)
+def test_two_runs_started_apart_make_one_release(
+    site: E2ESite, tmp_path, apart: float, searched_early: bool
+):
     """Issue 15: the second cron job starts a little later, so its reads of the ledger land
     while the first run reads it, writes its lease, reads it back or creates: each run reads
     the ledger again right before writing its lease, and one epic and one issue per task
-    result however they interleave."""
+    result however they interleave — also when each sends its search before reading the
+    ledger (the custom fields known from an earlier run): a search the ledger shows to be
+    older than another run's writes is made again."""
     site.sandbox.faults.configure({"latency_ms": 20, "index_lag_seconds": 2})
     command = [*create_command(site), "--no-publish"]
+    if searched_early:
+        fields_known(command, tmp_path)
     first = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     time.sleep(apart)
     second = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

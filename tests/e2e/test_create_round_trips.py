@@ -17,7 +17,10 @@ import pytest
 from click.testing import CliRunner
 
 from nivosync import http
+from nivosync.app.field_memory import remember_fields, remembered_fields
 from nivosync.cli import main
+from nivosync.inputs.config import load_config
+from nivosync.jira.models import CustomFields
 
 from .conftest import E2ESite
 
@@ -134,10 +137,70 @@ def test_request_budget_with_pages_on_a_fresh_cloud_site(cloud_site: E2ESite):
     assert len(fresh) <= 25, [f"{r['method']} {r['path']}" for r in fresh]
     cloud_site.clear()
     create(cloud_site)
+    # At once, the index still lagging the first run's writes: the search sent before the
+    # ledger was read misses issues the ledger records, so it is sent again, with them.
     rerun = [r for r in cloud_site.requests() if not r["path"].startswith("/wiki")]
-    assert len(rerun) <= 5, rerun
+    assert len(rerun) <= 6, rerun
     assert cloud_site.writes() == []
+    cloud_site.sandbox.faults.configure({"index_lag_seconds": 0})  # later: caught up
+    cloud_site.clear()
+    create(cloud_site)
+    later = [f"{r['method']} {r['path']}" for r in cloud_site.requests()]
+    jira_only = [r for r in later if "/wiki/" not in r]
+    assert len(jira_only) <= 5 and jira_only.count("POST /rest/api/3/search/jql") == 1, later
+    assert cloud_site.writes() == []
+
+
+def test_a_re_run_reads_jira_and_its_pages_in_two_round_trips(site: E2ESite, sent: list[Sent]):
+    create(site)
+    site.sandbox.faults.configure({"latency_ms": LATENCY_MS, "index_lag_seconds": 0})
+    sent.clear()
+    again = create(site)
+    assert {i["action"] for i in again["issues"]} == {"existing"}
+    assert [p["action"] for p in again["pages"]] == ["existing"] * 4
+    # The release's search (its custom fields as the last run found them), Confluence's
+    # space, who we are and the project, at once; then the ledger, the task screen, the
+    # parent page and the pages the epic records (Data Center: after reading the epic's
+    # properties, which its search cannot return). Was 4 deep (the search after the
+    # ledger and the task screen, the pages after the search).
+    print(f"{site.flavor}: sequential round trips, re-run with pages {depth(sent)}")
+    print(
+        "\n".join(
+            f"{s.start:.2f} {s.end:.2f} {s.method} {s.path}"
+            for s in sorted(sent, key=lambda s: s.start)
+        )
+    )
+    assert depth(sent) <= (2 if site.flavor == "cloud" else 3), [
+        f"{s.method} {s.path}" for s in sent
+    ]
 
 
 def _api(site: E2ESite) -> str:
     return "/rest/api/3" if site.flavor == "cloud" else "/rest/api/2"
+
+
+def test_a_stale_field_hint_costs_one_search_and_is_corrected(site: E2ESite, sent: list[Sent]):
+    """The custom fields kept from the last run are only a hint: when the site's differ (an
+    admin changed the start-date field), the early search is not used — the release is
+    searched again with the site's fields, nothing is mistaken for drift — and the next run
+    sends its one search early again."""
+    create(site, "--no-publish")
+    site.sandbox.faults.configure({"index_lag_seconds": 0})
+    config = load_config(site.config_path)
+    right = remembered_fields(config)
+    assert right is not None and (right.start_field or right.epic_link_field)  # kept
+    stale = (  # Cloud's start-date field, Data Center's Epic Link, changed by an admin
+        CustomFields("customfield_99999", right.epic_link_field)
+        if right.start_field
+        else CustomFields(None, "customfield_99999")
+    )
+    remember_fields(config, stale)
+    search = f"{_api(site)}/search/jql" if site.flavor == "cloud" else f"{_api(site)}/search"
+    sent.clear()
+    again = create(site, "--no-publish")
+    assert again["drift"] == [] and {i["action"] for i in again["issues"]} == {"existing"}
+    assert [s.path for s in sent].count(search) == 2
+    assert remembered_fields(config) == right
+    sent.clear()
+    create(site, "--no-publish")
+    assert [s.path for s in sent].count(search) == 1

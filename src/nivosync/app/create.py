@@ -9,6 +9,7 @@ from functools import partial
 from pathlib import Path
 
 from nivosync.app.creation import CreateOutcome, create_release, resolve
+from nivosync.app.field_memory import remember_fields, remembered_fields
 from nivosync.app.go_live_guard import guard_go_live
 from nivosync.app.ledger import LedgerTiming, ReleaseLedger
 from nivosync.app.page_place import Placed, early_place
@@ -17,11 +18,14 @@ from nivosync.app.planning import compute_plan
 from nivosync.app.progress import SILENT, Progress
 from nivosync.app.publish import prepare, publish_release
 from nivosync.app.publisher import PageResult
+from nivosync.app.release_ahead import ReleaseAhead
 from nivosync.app.release_template import with_absolute_source
 from nivosync.app.releases import ReleaseRecord, release_issues, split_release
 from nivosync.app.site_clock import today_in
-from nivosync.app.site_reads import alongside, behind, both
-from nivosync.app.sites import Sites, jira_gateway, open_sites
+from nivosync.app.site_reads import Send, alongside, behind, both
+from nivosync.app.sites import Sites, confluence_gateway_for, jira_gateway, open_sites
+from nivosync.confluence.gateway import ConfluenceGateway
+from nivosync.confluence.models import Page
 from nivosync.core.pages import RELEASE_PAGE_KINDS, page_title
 from nivosync.core.plan import LateStart, Plan, late_start
 from nivosync.errors import NivosyncError
@@ -73,20 +77,19 @@ def create_and_publish(
         jira = jira_gateway(sites, config)
         guarded = guard_go_live(config, jira, plan, allow_conflict)
         progress.stage("checking Jira: project, fields, people")
-        timing = LedgerTiming(
-            index_lag=config.spec.jira.search_lag_seconds,
-            wait_seconds=config.spec.jira.lease_wait_seconds,
-        )
-        ledger = ReleaseLedger(jira, plan.release.slug, timing)
+        ledger = _ledger(config, jira, plan)
         # Independent chains: the project and its task screen; who we are and our ledger;
         # the Confluence space and parent page the pages go under.
-        publishing = publish and config.spec.confluence is not None
-        place_of = partial(early_place, sites, config) if publishing else _nowhere
+        confluence = _confluence(sites, config) if publish else None
+        place_of = partial(early_place, confluence, config) if confluence else _nowhere
         resolving = partial(resolve, jira, plan, config.spec.jira.issue_type)
-        # Sent behind what follows: a new release's pages looked for while Jira is written,
-        # and the ledger's last write alongside the issues' read-back.
+        # Sent behind what follows: the release's search and recorded pages (with the first
+        # reads), a new release's pages looked for while Jira is written, and the ledger's
+        # last write alongside the issues' read-back.
         with behind() as send:
+            early = _search_early(send, config, jira, confluence, plan)
             resolved, place = both(lambda: alongside(resolving, ledger.load), place_of)
+            _remember_fields(config, jira, early)
             if place is not None and ledger.blank and not dry_run:
                 place = place.looking_ahead(send, plan.release)
             outcome = create_release(
@@ -99,18 +102,52 @@ def create_and_publish(
                 progress=progress,
                 ledger=ledger,
                 trailing=send,
+                early=early,
             )
             run = _run_of(config, plan, resolved.refs, outcome, jira, guarded.messages)
-            if publishing and outcome.ok:
+            if confluence is not None and outcome.ok:
                 try:
                     run.pages = _publish_pages(
                         sites, config, jira, plan, outcome, dry_run, progress, guarded.releases,
-                        place,
+                        place, early.pages_read() if early else None,
                     )  # fmt: skip
                 except (HttpError, NivosyncError) as exc:
                     run.page_error = f"Jira is done, but the pages were not published: {exc}"
                     log.error("pages not published", release=plan.release.slug, error=str(exc))
     return run
+
+
+def _confluence(sites: Sites, config: Config) -> ConfluenceGateway | None:
+    """Where the pages go (None: the config has no Confluence)."""
+    return confluence_gateway_for(sites, config) if config.spec.confluence else None
+
+
+def _ledger(config: Config, jira: JiraGateway, plan: Plan) -> ReleaseLedger:
+    timing = LedgerTiming(
+        index_lag=config.spec.jira.search_lag_seconds,
+        wait_seconds=config.spec.jira.lease_wait_seconds,
+    )
+    return ReleaseLedger(jira, plan.release.slug, timing)
+
+
+def _search_early(
+    send: Send,
+    config: Config,
+    jira: JiraGateway,
+    confluence: ConfluenceGateway | None,
+    plan: Plan,
+) -> ReleaseAhead | None:
+    """The release's search and pages, sent with the first reads — where an earlier run on
+    this machine said which custom fields the search reads (else it is sent once they are
+    known, as part of reconciling)."""
+    custom = remembered_fields(config)
+    return ReleaseAhead.sent(send, jira, confluence, plan.release, custom) if custom else None
+
+
+def _remember_fields(config: Config, jira: JiraGateway, early: ReleaseAhead | None) -> None:
+    found = jira.custom_fields()
+    if found is not None and (early is None or early.custom != found):
+        remember_fields(config, found)
 
 
 def _run_of(
@@ -145,10 +182,11 @@ def _publish_pages(
     progress: Progress = SILENT,
     running: tuple[ReleaseRecord, ...] | None = None,
     place: Placed | None = None,
+    read: Mapping[str, Page] | None = None,
 ) -> list[PageResult]:
     """Create the release's pages that do not exist yet (`publish` updates existing ones);
     `running`: the other releases' epics, read by the go-live guard; `place`: where the
-    pages go, read alongside Jira's first reads."""
+    pages go, read alongside Jira's first reads; `read`: pages read already, by id."""
     if dry_run and outcome.epic.key is None:
         return [
             PageResult(k, page_title(k, plan.release), "would create") for k in RELEASE_PAGE_KINDS
@@ -179,5 +217,6 @@ def _publish_pages(
         new_epic=new_epic,
         progress=progress,
         place=place,
+        read=read or {},
     )
     return published.pages

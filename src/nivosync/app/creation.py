@@ -25,6 +25,7 @@ from nivosync.app.ledger import EPIC, LedgerTiming, ReleaseLedger
 from nivosync.app.milestone_versions import resolve_versions
 from nivosync.app.payloads import epic_payload
 from nivosync.app.progress import SILENT, Progress
+from nivosync.app.release_ahead import ReleaseAhead
 from nivosync.app.releases import prove_identity, prove_start, release_issues, stored_value
 from nivosync.app.repairs import damaged_labels, fix_drift, relink_orphans, repair_labels
 from nivosync.app.resolving import (
@@ -141,16 +142,18 @@ def create_release(
     timing: LedgerTiming | None = None,
     ledger: ReleaseLedger | None = None,
     trailing: Send | None = None,
+    early: ReleaseAhead | None = None,
 ) -> CreateOutcome:
     """Reconcile the release in Jira with the plan; safe to re-run after any failure, and
     while another run for the same release is writing (see `ledger`). `ledger`: the
     release's, already read (`timing` is then its own). `trailing`: where the ledger's last
-    write (freeing the lease) is sent, behind the caller's next requests; None: in line."""
+    write (freeing the lease) is sent, behind the caller's next requests; None: in line.
+    `early`: the release's search, sent before the ledger was read (used if still good)."""
     ledger = ledger or ReleaseLedger(jira, plan.release.slug, timing)
     try:
         return _reconcile(
             jira, plan, resolved, ledger, dry_run, update, milestone_versions, progress, now,
-            trailing,
+            (trailing, early),
         )  # fmt: skip
     finally:
         ledger.abandon()  # after an error: created issues recorded, pending kept, lease freed
@@ -166,13 +169,14 @@ def _reconcile(
     milestone_versions: bool,
     progress: Progress,
     now: Callable[[], datetime],
-    trailing: Send | None,
+    sent: tuple[Send | None, ReleaseAhead | None],
 ) -> CreateOutcome:
+    trailing, early = sent
     outcome = _outcome(plan, dry_run)
     outcome.unset = screens_up_front(jira, plan, resolved, dry_run, milestone_versions)
     if milestone_versions:
         outcome.actions += resolve_versions(jira, plan, resolved, dry_run)
-    ahead = _loaded(jira, plan, resolved, ledger, dry_run, milestone_versions)
+    ahead = _loaded(jira, plan, resolved, ledger, dry_run, milestone_versions, early)
     began, stalled, round_number, made = time.monotonic(), 0, -1, 0
     while stalled < MAX_STALLED_ROUNDS and time.monotonic() - began < ROUNDS_BUDGET_SECONDS:
         round_number += 1
@@ -222,18 +226,30 @@ class _Ahead:
     """The reads a new release's first write waits for (`fresh_reads`), sent once: alongside
     the first search when the ledger records nothing (the release is most likely new), else
     right after it if it found nothing — so a re-run, whose ledger knows the release, sends
-    none of them."""
+    none of them. `early`: the first round's search, sent before the ledger was read."""
 
     reads: list[Callable[[], object]]
     blank: bool
+    early: ReleaseAhead | None = None
 
-    def alongside(self) -> list[Callable[[], object]]:
-        return self.reads if self.blank else []
-
-    def after(self, found: Sequence[IssueSnapshot]) -> None:
+    def search(
+        self, jira: JiraGateway, ledger: ReleaseLedger, search: Callable[[], list[IssueSnapshot]]
+    ) -> list[IssueSnapshot]:
+        """The release's issues: those read early if the ledger shows they still are (first
+        round only), else `search`ed now; with the reads due alongside or after."""
+        early, self.early = self.early, None
+        found = early.found(ledger, jira) if early is not None else None
+        if found is None:
+            found = alongside(search, *self.alongside())
+        elif self.blank:
+            at_once(self.reads)
         if self.reads and not self.blank and not found:
             at_once(self.reads)
         self.reads = []
+        return found
+
+    def alongside(self) -> list[Callable[[], object]]:
+        return self.reads if self.blank else []
 
 
 def _loaded(
@@ -243,12 +259,14 @@ def _loaded(
     ledger: ReleaseLedger,
     dry_run: bool,
     milestone_versions: bool,
+    early: ReleaseAhead | None,
 ) -> _Ahead:
-    """Read the ledger (if the caller has not), and what to read ahead of the checks."""
+    """Read the ledger (if the caller has not), and what to read ahead of the checks; with
+    the search sent `early` (if any)."""
     if not ledger.loaded:
         ledger.load()
     reads = [] if dry_run else fresh_reads(jira, plan, resolved, milestone_versions)
-    return _Ahead(reads, ledger.blank)
+    return _Ahead(reads, ledger.blank, early)
 
 
 def _search(
@@ -266,8 +284,7 @@ def _search(
     ledger.wait_for_pending(progress.note)
     progress.stage("reading the release in Jira")
     search = lambda: release_issues(jira, plan.release, ledger.state.created)  # noqa: E731
-    found = alongside(search, *ahead.alongside())
-    ahead.after(found)
+    found = ahead.search(jira, ledger, search)
     outcome.found = found
     stored = _stored_release(jira, plan, found)
     remembered = dict(stored.people) if stored else {}

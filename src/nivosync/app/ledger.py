@@ -169,6 +169,13 @@ class ReleaseLedger:
         state = self.state
         return self.usable and not (state.created or state.pending or state.lease)
 
+    @property
+    def quiet(self) -> bool:
+        """Whether no run was writing when the ledger was read (nothing pending, no lease):
+        a search made just before that read shows what the ledger records, or misses some
+        of it (the index lags), never a write in progress."""
+        return not (self.state.pending or self.state.lease)
+
     def wait_for_pending(self, progress: Callable[[str], None]) -> None:
         """A batch whose outcome is unknown may exist unseen: wait until search shows it."""
         since = self.state.pending_since

@@ -4,14 +4,12 @@ the pages a new release may already have, looked for while Jira is written."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from functools import partial
 
 from nivosync.app.publisher import PageIdentity, PagesAhead, pages_ahead
-from nivosync.app.site_reads import Send
-from nivosync.app.sites import Sites, confluence_gateway_for
+from nivosync.app.site_reads import Send, ahead_or_none
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Space
 from nivosync.core.identity import ReleaseIdentity
@@ -42,7 +40,7 @@ class Placed:
         titles = [page_title(kind, release) for kind in RELEASE_PAGE_KINDS]
         identity = PageIdentity.of_release(release)
         read = partial(pages_ahead, self.confluence, self.space, identity, titles)
-        return replace(self, ahead=send(partial(_or_none, read)))
+        return replace(self, ahead=send(partial(ahead_or_none, "the release's pages", read)))
 
     def pages_ahead(self) -> PagesAhead | None:
         """What `looking_ahead` read (waiting for it); None if it was not asked or failed."""
@@ -50,24 +48,14 @@ class Placed:
         return found if isinstance(found, PagesAhead) else None
 
 
-def _or_none(read: Callable[[], PagesAhead]) -> PagesAhead | None:
-    """A read ahead that fails is made again when needed (and its failure reported then)."""
-    try:
-        return read()
-    except (HttpError, NivosyncError) as exc:
-        log.info("pages not looked for ahead: looked for when publishing", error=str(exc))
-        return None
-
-
 def space_and_root(confluence: ConfluenceGateway, config: Config) -> tuple[Space, str]:
     space = confluence.space()
     return space, root_page_id(confluence, space, config)
 
 
-def early_place(sites: Sites, config: Config) -> Placed | None:
+def early_place(confluence: ConfluenceGateway, config: Config) -> Placed | None:
     """Where the pages go, read before a run needs it (alongside its first Jira reads); None
     when Confluence could not say, and the publishing step asks again (and reports why)."""
-    confluence = confluence_gateway_for(sites, config)
     try:
         space, root_id = space_and_root(confluence, config)
     except (HttpError, NivosyncError) as exc:

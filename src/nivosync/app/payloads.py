@@ -21,8 +21,8 @@ from nivosync.core.identity import (
 from nivosync.core.plan import Plan, PlannedTask
 from nivosync.jira.documents import Bullets, Document, Heading, Paragraph
 from nivosync.jira.flavor import JiraFlavor
-from nivosync.jira.gateway import LINK_TYPE
 from nivosync.jira.models import IssueTypeRef, SiteFacts
+from nivosync.jira.snapshots import LINK_TYPE
 
 
 @dataclass(frozen=True)

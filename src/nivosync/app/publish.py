@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
@@ -49,7 +49,7 @@ from nivosync.app.site_reads import alongside, at_once, behind
 from nivosync.app.sites import Sites, confluence_gateway_for, jira_gateway, open_sites
 from nivosync.app.status_reports import task_statuses
 from nivosync.confluence.gateway import ConfluenceGateway
-from nivosync.confluence.models import Space
+from nivosync.confluence.models import Page, Space
 from nivosync.core.approvals import Approval
 from nivosync.core.go_live_conflicts import FREEZE, GoLive
 from nivosync.core.identity import ReleaseIdentity
@@ -137,9 +137,10 @@ def publish_release(
     new_epic: bool = False,
     progress: Progress = SILENT,
     place: Placed | None = None,
+    read: Mapping[str, Page] | None = None,
 ) -> PublishOutcome:
     """Render and publish the requested pages; `found` reuses a search `create` just made,
-    `place` the space and parent page it read.
+    `place` the space and parent page it read, `read` the pages it read (by id).
 
     An input given no file (nor forgotten) is what its page remembers; a file given is
     remembered with its page once the page shows it. `create_only` (used by `create`): pages
@@ -156,7 +157,7 @@ def publish_release(
     publisher, root_id = _placed_publisher(sites, config, record, request, progress, place)
     confluence = publisher.confluence
     kinds = list(request.kinds)
-    kept = _existing_pages(confluence, record, kinds) if create_only else []
+    kept = _existing_pages(confluence, record, kinds, read or {}) if create_only else []
     kinds = [k for k in kinds if k not in {r.kind for r in kept}]
     inputs = gather(confluence, record.pages, request.inputs, [*kinds, *request.also_if_kept])
     kinds = [k for k in RELEASE_PAGE_KINDS if k in kinds or _kept(k, request, inputs)]
@@ -275,10 +276,17 @@ def _unrecorded_titles(record: ReleaseRecord, request: PublishRequest) -> list[s
 
 
 def _existing_pages(
-    confluence: ConfluenceGateway, record: ReleaseRecord, kinds: Sequence[str]
+    confluence: ConfluenceGateway,
+    record: ReleaseRecord,
+    kinds: Sequence[str],
+    read: Mapping[str, Page],
 ) -> list[PageResult]:
+    """The recorded pages that exist (`read`: some of them, read already)."""
     known = [kind for kind in kinds if record.pages.get(kind)]
-    pages = at_once([partial(confluence.page, record.pages[kind]) for kind in known])
+    unread = [record.pages[kind] for kind in known if record.pages[kind] not in read]
+    fetched = at_once([partial(confluence.page, page_id) for page_id in unread])
+    by_id = {**read, **dict(zip(unread, fetched, strict=True))}
+    pages = [by_id[record.pages[kind]] for kind in known]
     return [
         PageResult(kind, page.title, "existing", page.id, page.url)
         for kind, page in zip(known, pages, strict=True)

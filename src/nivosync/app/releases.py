@@ -45,7 +45,7 @@ from nivosync.core.nights import SyncNight, covered, only_seen_again
 from nivosync.core.plan import Plan
 from nivosync.errors import InvalidInput
 from nivosync.jira.gateway import JiraGateway
-from nivosync.jira.models import IssueSnapshot
+from nivosync.jira.models import CustomFields, IssueSnapshot
 from nivosync.log_setup import get_logger
 
 PAGES_PROPERTY = "nivosync.pages"  # on the epic: Confluence page ids by page kind
@@ -239,7 +239,7 @@ def read_record(jira: JiraGateway, epic: IssueSnapshot) -> ReleaseRecord:
         stored=stored,
         baseline=baseline,
         problem=problem,
-        pages={str(k): str(v) for k, v in pages.items()} if isinstance(pages, dict) else {},
+        pages=_page_ids(pages),
         history=history if isinstance(history, list) else [],
         finish=_finish(jira, epic),
     )
@@ -325,27 +325,43 @@ def _identity_label(name: str) -> str:
 
 
 def release_issues(
-    jira: JiraGateway, identity: ReleaseIdentity, known: dict[str, tuple[str, str]]
+    jira: JiraGateway,
+    identity: ReleaseIdentity,
+    known: dict[str, tuple[str, str]],
+    custom: CustomFields | None = None,
 ) -> list[IssueSnapshot]:
     """The release's issues, including those the search index does not show yet.
 
     `known` (name → (key, id)) are issues a run recorded creating: Cloud reconciles up to 50
     of them into the search; any still missing (Data Center, or beyond 50) are read directly,
-    which is consistent. A known issue that is gone (deleted) is simply not returned."""
+    which is consistent. A known issue that is gone (deleted) is simply not returned.
+    `custom`: the custom fields to read, if the site's are not known yet (see the gateway)."""
     ids = [issue_id for _key, issue_id in known.values()]
     jql = release_jql(jira.project_key, identity.label)
-    found = list(jira.search(jql, properties=SEARCHED_PROPERTIES, reconcile=ids))
+    found = list(jira.search(jql, SEARCHED_PROPERTIES, reconcile=ids, custom=custom))
     by_key = {i.key: i for i in found}
-    # Not found, or found without its own label (someone removed it): a direct read brings
-    # its property, which still says what it is. The reads are independent: sent together.
-    unseen = [
-        key
-        for name, (key, _id) in known.items()
-        if not (key in by_key and _identity_label(name) in by_key[key].labels)
-    ]
+    # A direct read brings an unseen issue's property, which still says what it is. The reads
+    # are independent: sent together.
+    unseen = unseen_known(by_key, known)
     read = at_once([partial(jira.issue, key, properties=SEARCHED_PROPERTIES) for key in unseen])
     for key, issue in zip(unseen, read, strict=True):
         by_key.pop(key, None)
         if issue is not None and belongs_to(issue, identity.slug):
             by_key[key] = issue
     return list(by_key.values())
+
+
+def unseen_known(
+    by_key: Mapping[str, IssueSnapshot], known: Mapping[str, tuple[str, str]]
+) -> list[str]:
+    """The keys of `known` issues (name → (key, id)) a search's `by_key` does not show as
+    theirs: not found, or found without its own label (someone removed it)."""
+    return [
+        key
+        for name, (key, _id) in known.items()
+        if not (key in by_key and _identity_label(name) in by_key[key].labels)
+    ]
+
+
+def _page_ids(value: object) -> dict[str, str]:
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}

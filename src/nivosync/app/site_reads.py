@@ -11,8 +11,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import TypeVar, cast
 
-from nivosync.errors import InvalidInput
+from nivosync.errors import InvalidInput, NivosyncError
 from nivosync.http import HttpError
+from nivosync.log_setup import get_logger
+
+log = get_logger(__name__)
 
 # Requests in flight at once: independent round trips are sent together (requests keeps
 # 10 connections per host, and Jira's burst limits are per second, not per connection).
@@ -62,6 +65,16 @@ def both(first: Callable[[], T], second: Callable[[], U]) -> tuple[T, U]:
 
 
 Send = Callable[[Callable[[], object]], "Future[object]"]
+
+
+def ahead_or_none(what: str, read: Callable[[], T]) -> T | None:
+    """A read made before it is needed: its result, or None if it failed — the read is then
+    made again when needed, and its failure reported there (`what` is logged)."""
+    try:
+        return read()
+    except (HttpError, NivosyncError) as exc:
+        log.info("not read ahead: read again when needed", what=what, error=str(exc))
+        return None
 
 
 @contextmanager

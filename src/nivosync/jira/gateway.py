@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from nivosync.http import HttpError, SiteWords, Transport, json_body
@@ -16,11 +15,13 @@ from nivosync.jira.models import (
     BulkFailure,
     BulkResult,
     CreateScreen,
+    CustomFields,
     IssueSnapshot,
     IssueTypeRef,
     JiraUser,
     SiteFacts,
 )
+from nivosync.jira.snapshots import LINK_TYPE, issue_snapshot, snapshot_fields
 from nivosync.log_setup import get_logger
 
 if TYPE_CHECKING:
@@ -32,7 +33,6 @@ RECONCILE_LIMIT = 50  # ids Cloud's search reconciles per request
 BULK_LIMIT = 50
 CREATEMETA_PAGE = 200  # the most Cloud's createmeta returns per page
 CREATE = "Create Issues"
-LINK_TYPE = "Blocks"
 
 
 class JiraGateway:
@@ -166,16 +166,22 @@ class JiraGateway:
         return hidden[0] if self.flavor.cloud and len(hidden) == 1 == len(users) else None
 
     def search(
-        self, jql: str, properties: Sequence[str] = (), reconcile: Sequence[str] = ()
+        self,
+        jql: str,
+        properties: Sequence[str] = (),
+        reconcile: Sequence[str] = (),
+        custom: CustomFields | None = None,
     ) -> Iterator[IssueSnapshot]:
         """Every issue matching `jql`, as snapshots (paginated the flavour's way).
 
         Only the fields a snapshot holds are asked for, never `*all`. Issue properties come
         with the results on Cloud; Data Center's search cannot return them. `reconcile`: ids
         of issues this client wrote, which Cloud's index may not show yet (at most 50 are sent;
-        Data Center has no such option — use `issue()` for those).
+        Data Center has no such option — use `issue()` for those). `custom`: the custom fields
+        to ask for instead of `custom_fields()` (a search sent before `site_facts` answered).
         """
-        fields = self._snapshot_fields()
+        custom = custom or self.custom_fields()
+        fields = snapshot_fields(custom)
 
         def send(body: dict[str, Any]) -> Mapping[str, Any]:
             path = self.flavor.search_path
@@ -187,23 +193,26 @@ class JiraGateway:
         props = list(properties) if self.flavor.cloud else []
         ids = [int(i) for i in reconcile][:RECONCILE_LIMIT] if self.flavor.cloud else []
         for raw in self.flavor.search(send, jql, fields, props, ids):
-            yield self._snapshot(raw)
+            yield issue_snapshot(raw, self.flavor, custom)
 
     def issue(self, key: str, properties: Sequence[str] = ()) -> IssueSnapshot | None:
         """One issue read directly (consistent, unlike search), or None if it is gone."""
-        params: dict[str, Any] = {"fields": ",".join(self._snapshot_fields())}
+        custom = self.custom_fields()
+        params: dict[str, Any] = {"fields": ",".join(snapshot_fields(custom))}
         if properties:
             params["properties"] = ",".join(properties)
         path = f"{self.flavor.api}/issue/{key}"
         response = self.transport.request("GET", path, params=params)
         if response.status_code == 404:
             return None
-        return self._snapshot(self._checked(response, "GET", path, f"issue {key}"))
+        return issue_snapshot(
+            self._checked(response, "GET", path, f"issue {key}"), self.flavor, custom
+        )
 
-    def _snapshot_fields(self) -> list[str]:
+    def custom_fields(self) -> CustomFields | None:
+        """The custom fields a snapshot holds on this site (None before `site_facts`)."""
         facts = self._facts
-        custom = [facts.start_field, facts.epic_link_field] if facts else []
-        return list(dict.fromkeys([*SNAPSHOT_FIELDS, *filter(None, custom)]))
+        return CustomFields(facts.start_field, facts.epic_link_field) if facts else None
 
     def myself(self) -> JiraUser:
         """The account nivosync runs as (read once per run)."""
@@ -245,35 +254,6 @@ class JiraGateway:
     def _own_user_params(self) -> dict[str, str]:
         me = self.myself()
         return {"accountId": me.ref} if self.flavor.cloud else {"username": me.ref}
-
-    def _snapshot(self, raw: Mapping[str, Any]) -> IssueSnapshot:
-        fields = raw.get("fields", {})
-        facts = self._facts
-        status = fields.get("status") or {}
-        blocked_by = frozenset(
-            link["inwardIssue"]["key"]
-            for link in fields.get("issuelinks") or []
-            if link.get("type", {}).get("name") == LINK_TYPE and "inwardIssue" in link
-        )
-        start_field = facts.start_field if facts else None
-        epic_field = facts.epic_link_field if facts else None
-        return IssueSnapshot(
-            key=str(raw["key"]),
-            id=str(raw["id"]),
-            summary=str(fields.get("summary", "")),
-            issue_type=str((fields.get("issuetype") or {}).get("name", "")),
-            status=str(status.get("name", "")),
-            status_category=str((status.get("statusCategory") or {}).get("key", "")),
-            assignee=self.flavor.user_from_json(fields.get("assignee")),
-            due=_date(fields.get("duedate")),
-            start=_date(fields.get(start_field)) if start_field else None,
-            resolved=_date(fields.get("resolutiondate")),
-            labels=tuple(fields.get("labels") or ()),
-            epic_key=self.flavor.epic_of(fields, epic_field),
-            blocked_by=blocked_by,
-            properties=dict(raw.get("properties") or {}),
-            resolution=(fields.get("resolution") or {}).get("name"),
-        )
 
     def my_permissions(self, keys: Sequence[str]) -> dict[str, bool]:
         """Whether this account holds each of the project permissions `keys` (read once per
@@ -470,30 +450,3 @@ class JiraGateway:
             admin="a Jira admin",
             config_key="jira.project",
         )
-
-
-SNAPSHOT_FIELDS = (
-    "summary",
-    "issuetype",
-    "status",
-    "assignee",
-    "duedate",
-    "resolution",
-    "resolutiondate",
-    "labels",
-    "issuelinks",
-    "parent",
-)
-
-
-def _date(value: Any) -> date | None:
-    if not value:
-        return None
-    text = str(value)
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        try:
-            return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z").date()
-        except ValueError:
-            return None

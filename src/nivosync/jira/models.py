@@ -19,6 +19,14 @@ class IssueTypeRef:
 
 
 @dataclass(frozen=True)
+class CustomFields:
+    """The custom fields an issue snapshot holds: the start date, Data Center's Epic Link."""
+
+    start_field: str | None = None
+    epic_link_field: str | None = None
+
+
+@dataclass(frozen=True)
 class SiteFacts:
     """The project and the fields nivosync needs, discovered before any write."""
 

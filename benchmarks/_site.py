@@ -71,6 +71,15 @@ class SiteProcess:
         login = "admin@example.com" if flavor == "cloud" else "admin"
         return cls(process, base_url, flavor, login)
 
+    def cpu_seconds(self) -> float | None:
+        """The sandbox process's CPU so far, user + system (None where /proc cannot say)."""
+        try:
+            stat = Path(f"/proc/{self.process.pid}/stat").read_text()
+        except OSError:
+            return None
+        fields = stat.rsplit(")", 1)[1].split()  # from the state on: utime, stime at 11, 12
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     @property
     def jira_url(self) -> str:
         return self.base_url

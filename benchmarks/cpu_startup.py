@@ -46,7 +46,7 @@ ENV: dict[str, str] = {}  # what --bytecode adds to the children's environment
 
 def cpu_runs(command: list[str], runs: int) -> list[float]:
     seconds = []
-    if ENV:
+    if "PYTHONPYCACHEPREFIX" in ENV:
         run_child(command, ENV)  # the warm-up that writes the bytecode
     for _ in range(runs):
         done = run_child(command, ENV)
@@ -90,6 +90,7 @@ def main() -> None:
     parser.add_argument("--bytecode", action="store_true", help="let the runs cache bytecode")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="nivosync-cpu-") as folder:
+        ENV["NIVOSYNC_CACHE_DIR"] = f"{folder}/cache"  # what a run keeps for the next one
         if options.bytecode:
             ENV.update({"PYTHONDONTWRITEBYTECODE": "", "PYTHONPYCACHEPREFIX": f"{folder}/pyc"})
         for name, args in COMMANDS.items():

@@ -1,14 +1,15 @@
 """Benchmark: `nivosync sync --all` over many active releases (the nightly run).
 
     python benchmarks/sync_releases.py [--releases 1000] [--latency-ms 20] [--publish]
-        [--datacenter] [--keep DIR] [--by-path] [--profile DIR]
+        [--datacenter] [--keep DIR] [--by-path] [--profile DIR] [--page-workers N]
 
 Fills a sandbox (in its own process) with --releases customer releases of the 15-task NIVOMAX
 template, written in bulk as `create` writes them (links left out, for speed), then runs
 `sync --all` three times as a child process: the first night (Saturday 2026-12-19; with
 --publish every status page and chart is new), the next night with nothing changed in Jira
 (Sunday: nothing falls due) and that night again. For each: wall time, the child's CPU and
-peak RSS, and its requests (Jira searches, other Jira, Confluence; writes). --keep DIR keeps
+peak RSS, the sandbox's CPU meanwhile (Linux), and its requests (Jira searches, other Jira,
+Confluence; writes). --keep DIR keeps
 the filled sandbox and reuses it (filling 1,000 releases takes a few minutes); a kept one
 starts over from the filled copy. --profile DIR runs each night's child under cProfile and
 writes its statistics to DIR/<night>.prof (the times then include the profiler's overhead).
@@ -26,6 +27,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import yaml
 from _site import SiteProcess, configure, run_child
 
 from nivosync.app.payloads import epic_payload, task_payload
@@ -113,14 +115,21 @@ def night(
     command = [*python, "-m", "nivosync", "--config", str(config), "sync", "--all"]
     command += ["--as-of", as_of, "--json", *([] if publish else ["--no-publish"])]
     site.clear()
+    served_before = site.cpu_seconds()
     run = run_child(command)
+    served_after = site.cpu_seconds()
+    sandbox = (
+        f"; the sandbox {served_after - served_before:.1f} s CPU"
+        if served_before is not None and served_after is not None
+        else ""
+    )
     if run.returncode not in (0, 1):  # 1: a release slips (or failed): still measured
         raise SystemExit(f"sync failed ({run.returncode}):\n{run.stderr[-2000:]}")
     said = run.stderr.strip().splitlines()[-1:] if run.returncode else []
     print(
         f"{name}: exit {run.returncode} {' '.join(said)}" if said else name,
         f"{releases} releases in {run.wall:.1f} s wall, {run.cpu:.1f} s CPU, "
-        f"peak RSS {run.peak_rss_mb:.0f} MB; {counts(site.requests())}",
+        f"peak RSS {run.peak_rss_mb:.0f} MB{sandbox}; {counts(site.requests())}",
         sep=": ",
         flush=True,
     )
@@ -137,6 +146,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the filled sandbox here")
     parser.add_argument("--by-path", action="store_true", help="also requests per path")
     parser.add_argument("--profile", type=Path, help="write each night's cProfile stats here")
+    parser.add_argument("--page-workers", type=int, help="the config's sync.page_workers")
     args = parser.parse_args()
     configure_logging("console", verbose=False)
     flavor = "datacenter" if args.datacenter else "cloud"
@@ -158,6 +168,10 @@ def main() -> None:
             shutil.copy(db, filled)
         with SiteProcess.start(db, seed_config, flavor) as site:
             config = configure(folder, flavor, site.base_url)
+            if args.page_workers is not None:
+                data = yaml.safe_load(config.read_text())
+                data.setdefault("sync", {})["page_workers"] = args.page_workers
+                config.write_text(yaml.safe_dump(data, sort_keys=False))
             site.faults({"latency_ms": args.latency_ms, "index_lag_seconds": 0})
             pages = "with pages" if args.publish else "no pages"
             print(f"{flavor}, {args.latency_ms} ms latency, {pages}")

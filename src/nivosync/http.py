@@ -40,6 +40,10 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRYABLE_STATUS = frozenset({500, 502, 503, 504})  # for reads (and idempotent writes)
 JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 NEAR_LIMIT_HEADER = "X-RateLimit-NearLimit"
+# Connections kept open per site (requests keeps 10): as many as requests a run has in flight
+# to one site at most (a nightly sync's page workers share its Jira client), so none of them
+# opens — on a real site, handshakes — a connection for each request.
+KEPT_CONNECTIONS = 32
 # Where a user raises the limits (the config's `http` section); named in error messages.
 MAX_WAIT_SETTING = "http.max_retry_wait_seconds"
 BUDGET_SETTING = "http.retry_budget_seconds"
@@ -245,7 +249,14 @@ class Transport:
         # package is registered without running its __init__ (which still runs, in place,
         # if anything asks `atlassian` itself for a name: see nivosync.lazy_package).
         bare_package("atlassian")
+        import requests
         from atlassian.rest_client import AtlassianRestAPI
+        from requests.adapters import HTTPAdapter
+
+        session = requests.Session()
+        kept = HTTPAdapter(pool_connections=1, pool_maxsize=KEPT_CONNECTIONS)
+        session.mount("https://", kept)
+        session.mount("http://", kept)
 
         auth: dict[str, Any] = (
             {"token": credentials.secret}
@@ -254,6 +265,7 @@ class Transport:
         )
         self._api = AtlassianRestAPI(
             self.base_url,
+            session=session,
             timeout=int(timeout),
             backoff_and_retry=False,
             retry_with_header=False,

@@ -220,3 +220,52 @@ def test_bearer_and_basic_auth_headers():
     assert responses.calls[0].request.headers["Authorization"] == "Bearer pat"
     Transport(BASE, Credentials("me", "tok")).request("GET", "/rest/api/2/myself")
     assert responses.calls[1].request.headers["Authorization"].startswith("Basic ")
+
+
+def test_concurrent_requests_keep_their_connections_open():
+    """Issue 15: a nightly sync's page workers share one Jira client; requests keeps only 10
+    connections per host unless told, so each request past the tenth would open (on a real
+    site: handshake) a connection of its own. Twenty requests in flight, twice: twenty
+    connections in all."""
+    import http.server
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from nivosync.http import KEPT_CONNECTIONS, Credentials, Transport
+
+    opened: list[object] = []
+    arrived = threading.Barrier(20, timeout=10)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            opened.append(self.request)
+            super().setup()
+
+        def do_GET(self) -> None:
+            arrived.wait()  # all twenty in flight at once
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        transport = Transport(f"http://127.0.0.1:{server.server_port}", Credentials("u", "s"))
+        assert KEPT_CONNECTIONS >= 20
+        with ThreadPoolExecutor(20) as pool:
+            for _ in range(2):
+                answers = list(pool.map(lambda n: transport.request("GET", f"/r/{n}"), range(20)))
+                assert {a.status_code for a in answers} == {200}
+                arrived.reset()
+        assert len(opened) == 20
+        transport.close()
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -204,3 +204,26 @@ def test_a_stale_field_hint_costs_one_search_and_is_corrected(site: E2ESite, sen
     sent.clear()
     create(site, "--no-publish")
     assert [s.path for s in sent].count(search) == 1
+
+
+@pytest.mark.parametrize("command", [["status"], ["sync", "--no-publish"]])
+def test_one_release_is_read_in_three_round_trips(
+    site: E2ESite, sent: list[Sent], command: list[str]
+):
+    """`status` and `sync` of one release: the project ‖ who we are, then its field list ‖
+    the ledger, then the release's search — whose issues are the ones measured (no second
+    search). Was 6 deep: the project, the fields, who we are, the ledger, the search, and a
+    search of the tasks again."""
+    create(site, "--no-publish")
+    site.sandbox.faults.configure({"latency_ms": LATENCY_MS, "index_lag_seconds": 0})
+    sent.clear()
+    release = ["--customer", ACME[1], "--release", ACME[3]]
+    args = ["--config", str(site.config_path), *command, *release, "--json"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code in (0, 1), result.output  # 1: the release slips
+    assert json.loads(result.stdout)
+    print(f"{site.flavor}: sequential round trips, {command[0]} of one release {depth(sent)}")
+    searches = [s for s in sent if s.path.endswith(("/search/jql", "/api/2/search"))]
+    assert len(searches) == 1, [s.path for s in sent]
+    # Data Center: the epic's properties read after the search (its search cannot return them).
+    assert depth(sent) <= (3 if site.flavor == "cloud" else 4), [s.path for s in sent]

@@ -44,7 +44,6 @@ def cancel_release(
     reason = reason_text("--reason", reason)
     with open_sites(config) as sites:
         jira = jira_gateway(sites, config)
-        jira.site_facts()
         record, issues = find_release(jira, identity)
         record = _cancellable(jira, identity, record)
         # The plan's open tasks (an approver's open sub-task is no task to cancel or close).

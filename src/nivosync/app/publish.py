@@ -445,5 +445,4 @@ def publish_pages(
         request = replace(request, inputs=forgetting(request.inputs, forget, request.kinds))
     with open_sites(config) as sites:
         jira = jira_gateway(sites, config)
-        jira.site_facts()
         return publish_release(sites, config, jira, request, progress=progress)

@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any
 
 from nivosync.app.ledger import EPIC, approval_role, recorded_issues
-from nivosync.app.site_reads import at_once
+from nivosync.app.site_reads import alongside, at_once
 from nivosync.core.baseline import (
     Baseline,
     BaselineError,
@@ -105,8 +105,10 @@ def find_release(
     jira: JiraGateway, identity: ReleaseIdentity
 ) -> tuple[ReleaseRecord | None, list[IssueSnapshot]]:
     """The release's epic record (None if nivosync never created it) and its other issues,
-    including those just created that the search index does not show yet."""
-    known = recorded_issues(jira, identity.slug)
+    including those just created that the search index does not show yet. The site's facts
+    (the custom fields the search reads), if not read yet, are read alongside the ledger."""
+    ledger = partial(recorded_issues, jira, identity.slug)
+    known = alongside(ledger, jira.site_facts) if jira.facts is None else ledger()
     record, others = split_release(jira, release_issues(jira, identity, known))
     if record is not None and record.stored is not None:
         prove_identity(record.epic.key, record.stored, identity)

@@ -92,8 +92,9 @@ def replan_release(config_path: Path | None, request: ReplanRequest) -> ReplanOu
     pages = replace(pages, also_if_kept=missing)
     with open_sites(config) as sites:
         jira = jira_gateway(sites, config)
-        facts = jira.site_facts()
-        record, issues = find_release(jira, identity)
+        record, issues = find_release(jira, identity)  # and the site's facts alongside
+        facts = jira.facts
+        assert facts is not None
         record = _replannable(jira, identity, record)
         assert record.baseline is not None and record.stored is not None
         chosen = release_template(config, record.stored, request.template_name)

@@ -81,10 +81,9 @@ def release_status(
     with open_sites(config) as sites:
         jira = jira_gateway(sites, config)
         progress.stage("reading the release in Jira")
-        jira.site_facts()
-        record, _ = find_release(jira, identity)
+        record, tasks = find_release(jira, identity)
         record = existing_release(jira, identity, record, "create it first with `nivosync create`")
-        return next(iter(measure(jira, [record], as_of, progress)))
+        return next(iter(measure(jira, [record], as_of, progress, {record.slug: tasks})))
 
 
 @dataclass(frozen=True)

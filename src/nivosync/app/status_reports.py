@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -164,14 +164,16 @@ def measure(
     records: Sequence[ReleaseRecord],
     as_of: date,
     progress: Progress = SILENT,
+    read: Mapping[str, list[IssueSnapshot]] | None = None,
 ) -> Iterator[ReleaseSync]:
-    """Slippage of every release, batch by batch; a failure marks its releases, not the run."""
+    """Slippage of every release, batch by batch; a failure marks its releases, not the run.
+    `read`: every release's task issues (by slug), read already (`find_release`'s)."""
     progress.stage("reading the releases' tasks", len(records))
     for start in range(0, len(records), BATCH):
         batch = records[start : start + BATCH]
         began = time.monotonic()
         try:
-            tasks = tasks_by_release(jira, batch)
+            tasks = dict(read) if read is not None else tasks_by_release(jira, batch)
         except (HttpError, NivosyncError) as exc:
             for record in batch:
                 yield ReleaseSync(

@@ -27,6 +27,7 @@ from nivosync.errors import InvalidInput, NivosyncError
 from nivosync.http import HttpError
 from nivosync.inputs.config import Config, load_settings
 from nivosync.jira.gateway import JiraGateway
+from nivosync.jira.models import IssueSnapshot
 from nivosync.log_setup import get_logger
 from nivosync.render.ics import calendar_ics
 from nivosync.render.load_chart import load_chart, load_chart_digest, load_chart_png
@@ -89,13 +90,12 @@ def sync_releases(
     with open_sites(config) as sites:
         jira = jira_gateway(sites, config)
         progress.stage("finding the releases in Jira" if everything else "reading the release")
-        jira.site_facts()
-        records = _records(jira, config, customer, release, as_of, everything)
+        records, read = _records(jira, config, customer, release, as_of, everything)
         # A cancelled release is no longer measured; a done one only when asked for by name.
         finished = [r for r in records if r.finish and (everything or r.finish.state != "done")]
         nights = NightBook.read(jira, as_of, keep=everything) if publish else NightBook.none(jira)
         running = [nights.applied(r) for r in records if r not in finished]
-        run = SyncRun(as_of, list(measure(jira, running, as_of, progress)), None, finished)
+        run = SyncRun(as_of, list(measure(jira, running, as_of, progress, read)), None, finished)
         past = run.past
         current = [r for r in run.results if r.record.slug not in past]
         run.finishing = finish_releases(jira, config.spec.lifecycle, current, finished, as_of)
@@ -139,14 +139,17 @@ def _records(
     release: str | None,
     as_of: date,
     everything: bool,
-) -> list[ReleaseRecord]:
+) -> tuple[list[ReleaseRecord], dict[str, list[IssueSnapshot]] | None]:
+    """The releases to sync; for one release, its task issues too (read with it)."""
     if everything:
+        jira.site_facts()  # the custom fields the searches read
         listed_since = as_of - timedelta(days=config.spec.sync.finished_listed_days)
-        return list(epics(jira, finished_since=listed_since))
+        return list(epics(jira, finished_since=listed_since)), None
     assert customer and release
     identity = ReleaseIdentity.checked(customer, release)
-    record, _ = find_release(jira, identity)
-    return [existing_release(jira, identity, record, "create it first with `nivosync create`")]
+    found, tasks = find_release(jira, identity)
+    record = existing_release(jira, identity, found, "create it first with `nivosync create`")
+    return [record], {record.slug: tasks}
 
 
 @dataclass(frozen=True)

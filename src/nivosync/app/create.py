@@ -200,7 +200,7 @@ def _publish_pages(
     # with the release notes' search alongside (new issues: pages to make).
     issues = outcome.found
     if outcome.wrote_issues:
-        notes = partial(jira_notes, jira, notes_jql(config, jira, plan))
+        notes = partial(jira_notes, jira, notes_jql(config, jira, plan.release))
         issues, notes_found = both(
             partial(release_issues, jira, plan.release, outcome.known), notes
         )

@@ -11,7 +11,14 @@ from nivosync.app.publisher import FileToAttach, PageSpec
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Page
 from nivosync.core.approvals import Approval
-from nivosync.core.identity import APPROVAL_TASK, is_epic, jql_quote, oldest_first, task_issues
+from nivosync.core.identity import (
+    APPROVAL_TASK,
+    ReleaseIdentity,
+    is_epic,
+    jql_quote,
+    oldest_first,
+    task_issues,
+)
 from nivosync.core.jql_template import fill_jql
 from nivosync.core.pages import RELEASE_PAGE_KINDS
 from nivosync.core.plan import Plan
@@ -97,17 +104,14 @@ def default_notes_jql(project_key: str, fix_version: str) -> str:
     )
 
 
-def notes_jql(config: Config, jira: JiraGateway, plan: Plan) -> str:
+def notes_jql(config: Config, jira: JiraGateway, release: ReleaseIdentity) -> str:
+    """The search of the release's Jira items, shown in its release notes."""
     settings = config.spec.release_notes
     project = settings.project or jira.project_key
     if settings.jql:
-        values = {
-            "project": project,
-            "release": plan.release.release,
-            "customer": plan.release.customer,
-        }
+        values = {"project": project, "release": release.release, "customer": release.customer}
         return fill_jql(settings.jql, values)
-    return default_notes_jql(project, plan.release.release)
+    return default_notes_jql(project, release.release)
 
 
 def jira_notes(jira: JiraGateway, jql: str) -> JiraResults:
@@ -149,11 +153,14 @@ def uat_evidence(
     page_id: str | None,
     scenarios: Sequence[UatScenarioSpec],
     publishing: bool,
+    read: Mapping[str, Page] | None = None,
 ) -> tuple[UatEvidence | None, Page | None]:
-    """What the UAT form's testers recorded (one read of the page, returned too, so that
-    publishing it does not read it again); None when it is not published (nor `publishing`
-    now: then nothing is recorded yet), or its body cannot be read as storage format."""
-    page = confluence.page(page_id) if page_id else None
+    """What the UAT form's testers recorded (one read of the page — unless `read` has it —
+    returned too, so that publishing it does not read it again); None when it is not
+    published (nor `publishing` now: then nothing is recorded yet), or its body cannot be
+    read as storage format."""
+    known = (read or {}).get(page_id) if page_id else None
+    page = known or (confluence.page(page_id) if page_id else None)
     if page is None:
         return (read_evidence(RegionScan({}), scenarios) if publishing else None), None
     scan = scan_regions(page.body)

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import cast
 
 from nivosync.app.approval_reading import read_approvals
 from nivosync.app.go_live_guard import go_live_conflicts_of
 from nivosync.app.mentions import Mentions
-from nivosync.app.page_place import Placed, root_page_id
+from nivosync.app.page_place import Placed, early_place, root_page_id
 from nivosync.app.page_sources import (
     PageSources,
     advisory_details,
@@ -45,7 +46,7 @@ from nivosync.app.remembered import (
     remember,
 )
 from nivosync.app.site_clock import today_in
-from nivosync.app.site_reads import alongside, at_once, behind
+from nivosync.app.site_reads import alongside, at_once, behind, both
 from nivosync.app.sites import Sites, confluence_gateway_for, jira_gateway, open_sites
 from nivosync.app.status_reports import task_statuses
 from nivosync.confluence.gateway import ConfluenceGateway
@@ -159,7 +160,7 @@ def publish_release(
     kinds = list(request.kinds)
     kept = _existing_pages(confluence, record, kinds, read or {}) if create_only else []
     kinds = [k for k in kinds if k not in {r.kind for r in kept}]
-    inputs = gather(confluence, record.pages, request.inputs, [*kinds, *request.also_if_kept])
+    inputs, request = _read_ahead(config, jira, publisher, record, request, kinds)
     kinds = [k for k in RELEASE_PAGE_KINDS if k in kinds or _kept(k, request, inputs)]
     if not kinds:
         return PublishOutcome(kept)
@@ -171,7 +172,7 @@ def publish_release(
     )
     scenarios = merge_scenarios(plan.template.uat_scenarios, _uat_extra(config, plan))
     evidence, uat_page = (
-        uat_evidence(confluence, record.pages.get("uat"), scenarios, publishing="uat" in kinds)
+        uat_evidence(confluence, record.pages.get("uat"), scenarios, "uat" in kinds, publisher.read)
         if "change-advisory" in kinds
         else (None, None)
     )
@@ -213,6 +214,40 @@ def _placed_publisher(
         partial(root_page_id, confluence, space, config), partial(publisher.look_ahead, titles)
     )
     return publisher, root_id
+
+
+def _read_ahead(
+    config: Config,
+    jira: JiraGateway,
+    publisher: Publisher,
+    record: ReleaseRecord,
+    request: PublishRequest,
+    kinds: Sequence[str],
+) -> tuple[PageInputs, PublishRequest]:
+    """At once, the reads publishing `kinds` made one after the other: what the pages remember
+    of their inputs, the recorded pages (with nivosync's record of each; the UAT form too,
+    for the Change Advisory's evidence) and the release notes' Jira search. The inputs, and
+    the request with the search's result."""
+    asked = [*kinds, *request.also_if_kept]
+    notes = {"notes", "change-advisory"} & set(asked) and request.notes_found is None
+    wanted = {*asked, "plan", *(["uat"] if "change-advisory" in asked else [])} if asked else ()
+    pages = [record.pages[k] for k in RELEASE_PAGE_KINDS if k in wanted and record.pages.get(k)]
+    inputs, _read, found = at_once(
+        [
+            partial(gather, publisher.confluence, record.pages, request.inputs, asked),
+            partial(publisher.read_ahead, pages),
+            partial(jira_notes, jira, notes_jql(config, jira, request.identity))
+            if notes
+            else _nothing,
+        ]
+    )
+    if isinstance(found, JiraResults):
+        request = replace(request, notes_found=found)
+    return cast(PageInputs, inputs), request
+
+
+def _nothing() -> None:
+    return None
 
 
 def _kept(kind: str, request: PublishRequest, inputs: PageInputs) -> bool:
@@ -307,7 +342,7 @@ def _render(
     evidence: UatEvidence | None,
 ) -> list[RenderedPage]:
     refs, epic = issue_refs([record.epic, *issues], jira.browse_url)
-    jql = notes_jql(config, jira, plan)
+    jql = notes_jql(config, jira, plan.release)
     needs_notes = {"notes", "change-advisory"} & set(kinds)
     forecast = _forecast(config, record, issues)
     projected = forecast.projected if forecast else plan.go_live
@@ -445,4 +480,9 @@ def publish_pages(
         request = replace(request, inputs=forgetting(request.inputs, forget, request.kinds))
     with open_sites(config) as sites:
         jira = jira_gateway(sites, config)
-        return publish_release(sites, config, jira, request, progress=progress)
+        # Where the pages go is read alongside the release in Jira.
+        found, place = both(
+            partial(find_release, jira, request.identity),
+            partial(early_place, confluence_gateway_for(sites, config), config),
+        )
+        return publish_release(sites, config, jira, request, found, progress=progress, place=place)

@@ -27,12 +27,12 @@ from nivosync.app.page_specs import FileToAttach as FileToAttach
 from nivosync.app.page_specs import PageIdentity as PageIdentity
 from nivosync.app.page_specs import PageResult as PageResult
 from nivosync.app.page_specs import PageSpec as PageSpec
-from nivosync.app.site_reads import Send, at_once
+from nivosync.app.site_reads import Send, at_once, settled
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Page, PageProperty, Space, StaleVersion
 from nivosync.core.storage_shape import same_storage as same_storage  # re-exported
 from nivosync.errors import NivosyncError
-from nivosync.http import AmbiguousWrite
+from nivosync.http import AmbiguousWrite, HttpError
 from nivosync.log_setup import get_logger
 
 log = get_logger(__name__)
@@ -90,6 +90,8 @@ class Publisher:
     claimed: dict[str, frozenset[str]] | None = None
     # Pages found by title before they were needed (`look_ahead`): used once, like `read`.
     titled: dict[str, Page | None] = field(default_factory=dict)
+    # nivosync's record of pages in `read` (`read_ahead`; None: the page has none): used once.
+    records: dict[str, PageProperty | None] = field(default_factory=dict)
     # Where a new page's labels and record are sent, while the caller goes on (a
     # `site_reads.behind`); None: in line.
     trailing: Send | None = None
@@ -101,6 +103,25 @@ class Publisher:
         titles = [t for t in titles if t not in self.titled]
         if titles:
             self.seen(pages_ahead(self.confluence, self.space, self.identity, titles, self.claimed))
+
+    def read_ahead(self, page_ids: Sequence[str]) -> None:
+        """Read at once the pages (and nivosync's record of each) that publishing them reads
+        one after the other; a read that fails is made again when its page is published."""
+        ids = [i for i in dict.fromkeys(page_ids) if i not in self.read]
+        reads: list[Callable[[], object]] = [partial(self.confluence.page, i) for i in ids]
+        reads += [partial(_record_or_unread, self.confluence, i) for i in ids]
+        found = settled(reads)
+        for page_id, page, record in zip(ids, found, found[len(ids) :], strict=False):
+            if isinstance(page, Page):
+                self.read[page_id] = page
+                if not isinstance(record, Exception) and record is not _UNREAD:
+                    self.records[page_id] = cast(PageProperty | None, record)
+
+    def _record_read(self, page_id: str) -> PageProperty | None:
+        """nivosync's record of a page (read ahead, or read now)."""
+        if page_id in self.records:
+            return self.records.pop(page_id)
+        return self.confluence.page_property(page_id, PROPERTY_KEY)
 
     def seen(self, ahead: PagesAhead) -> None:
         """Use what `pages_ahead` read, for this identity, before this publisher existed."""
@@ -136,12 +157,12 @@ class Publisher:
         if known_id:
             page = self.read.pop(known_id, None) or self.confluence.page(known_id)
             if page is not None:
-                prop = self.confluence.page_property(page.id, PROPERTY_KEY)
+                prop = self._record_read(page.id)
                 if self._ours(prop, spec.kind) or anchor in page.body:
                     return page, prop
         for page_id in self._labelled(spec.kind, known_id):
             page = self.confluence.page(page_id)
-            prop = self.confluence.page_property(page_id, PROPERTY_KEY) if page else None
+            prop = self._record_read(page_id) if page else None
             if page is not None and (self._ours(prop, spec.kind) or anchor in page.body):
                 return page, prop  # ours, though its id was not recorded (or its title changed)
         if spec.title in self.titled:
@@ -150,7 +171,7 @@ class Publisher:
             page = self.confluence.find_page(self.space, spec.title)
         if page is None:
             return None, None
-        prop = self.confluence.page_property(page.id, PROPERTY_KEY)
+        prop = self._record_read(page.id)
         if self._ours(prop, spec.kind) or anchor in page.body:
             return page, prop
         return PageResult(
@@ -411,6 +432,16 @@ class Publisher:
 
 _MARK = re.compile(r"\[nivosync [0-9a-f]{16}\]")
 _LEGACY_MESSAGE = "Updated by nivosync"  # what versions said before they were marked
+
+
+_UNREAD = object()  # a record `read_ahead` could not read (read again when needed)
+
+
+def _record_or_unread(confluence: ConfluenceGateway, page_id: str) -> object:
+    try:
+        return confluence.page_property(page_id, PROPERTY_KEY)
+    except HttpError:
+        return _UNREAD  # e.g. the page is gone: publishing it says what happened
 
 
 def version_message(text: str, digest: str) -> str:

@@ -24,10 +24,12 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
 from nivosync.app.publisher import PageResult
+from nivosync.app.site_reads import at_once
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import PageProperty, StaleVersion
 from nivosync.errors import InvalidInput, NivosyncError, display_path
@@ -196,13 +198,16 @@ def gather(
 ) -> PageInputs:
     """The given files; for an input given no file (nor forgotten) and shown on a page of
     `kinds`, what its page remembers."""
-    kept: dict[InputKind, InputText] = {}
-    for kind in INPUT_KINDS:
-        wanted = bool(SHOWN_ON[kind] & set(kinds)) and kind not in given.texts
-        if wanted and kind not in given.forget and pages.get(kind):
-            found = read_remembered(confluence, pages[kind], kind)
-            if found is not None:
-                kept[kind] = found
+    wanted = [
+        kind
+        for kind in INPUT_KINDS
+        if SHOWN_ON[kind] & set(kinds)
+        and kind not in given.texts
+        and kind not in given.forget
+        and pages.get(kind)
+    ]
+    read = at_once([partial(read_remembered, confluence, pages[kind], kind) for kind in wanted])
+    kept = {kind: found for kind, found in zip(wanted, read, strict=True) if found is not None}
     notes, on_page = given.notes, frozenset[str]()
     if "notes" in kept:
         with _reloading(kept["notes"]) as text:

@@ -9,28 +9,14 @@ from nivosync.app.ledger import Lease, LedgerState, ReleaseLedger
 from nivosync.app.release_ahead import ReleaseAhead
 from nivosync.jira.models import CustomFields, IssueSnapshot
 
+from .test_reconcile import snapshot
+
 FIELDS = CustomFields("customfield_10015", None)
 LABELS = ("nivosync", "nivosync-acme--1-0")
 
 
 def issue(key: str, *labels: str) -> IssueSnapshot:
-    return IssueSnapshot(
-        key=key,
-        id=key.split("-")[1],
-        summary=key,
-        issue_type="Task",
-        status="To Do",
-        status_category="new",
-        assignee=None,
-        due=None,
-        start=None,
-        resolved=None,
-        labels=(*LABELS, *labels),
-        epic_key=None,
-        blocked_by=frozenset(),
-        properties={},
-        resolution=None,
-    )
+    return snapshot(key, (*LABELS, *labels))
 
 
 @dataclass

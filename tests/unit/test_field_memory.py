@@ -65,3 +65,16 @@ def test_the_cache_defaults_to_the_users_cache_directory(tmp_path, monkeypatch):
     remember_fields(config, CustomFields("customfield_10015", None))
     (kept,) = (tmp_path / "xdg" / "nivosync").iterdir()
     assert kept.name.startswith("jira-fields-")
+
+
+def test_without_a_home_nothing_is_kept_anywhere(tmp_path, monkeypatch):
+    """No $HOME and no cache directory configured (a bare container): `~` cannot be expanded,
+    and a relative path would put the cache in whatever folder the run started in."""
+    monkeypatch.delenv(CACHE_DIR_ENV)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(os.path, "expanduser", lambda path: path)  # as with no home at all
+    monkeypatch.chdir(tmp_path)
+    config = config_for(tmp_path)
+    remember_fields(config, CustomFields("customfield_10015", None))
+    assert remembered_fields(config) is None
+    assert not (tmp_path / "~").exists()

@@ -27,8 +27,11 @@ CACHE_DIR_ENV = "NIVOSYNC_CACHE_DIR"
 
 def remembered_fields(config: Config) -> CustomFields | None:
     """The custom fields the last run found for the configured project (None: none kept)."""
+    path = _file(config)
+    if path is None:
+        return None
     try:
-        value = json.loads(_file(config).read_text(encoding="utf-8"))
+        value = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(value, dict) or not all(
@@ -41,6 +44,8 @@ def remembered_fields(config: Config) -> CustomFields | None:
 def remember_fields(config: Config, fields: CustomFields) -> None:
     """Keep `fields` for the next run (silently not, where the cache cannot be written)."""
     path = _file(config)
+    if path is None:
+        return
     text = json.dumps(asdict(fields))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -56,19 +61,28 @@ def remember_fields(config: Config, fields: CustomFields) -> None:
         log.info("custom field ids not kept for the next run", path=str(path), error=str(exc))
 
 
-def _file(config: Config) -> Path:
+def _file(config: Config) -> Path | None:
+    """The project's file; None where there is no cache directory to keep it in."""
+    folder = _cache_dir()
+    if folder is None:
+        return None
     jira = config.spec.jira
     # The embedded sandbox is told apart by its database (its URL is the word "sandbox").
     sandbox = config.sandbox_db if config.uses_sandbox else ""
     site = f"{jira.flavor} {jira.url} {jira.project} {sandbox}"
     name = hashlib.sha256(site.encode()).hexdigest()[:24]
-    return _cache_dir() / f"jira-fields-{name}.json"
+    return folder / f"jira-fields-{name}.json"
 
 
-def _cache_dir() -> Path:
+def _cache_dir() -> Path | None:
     chosen = os.environ.get(CACHE_DIR_ENV)
     if chosen:
         return Path(chosen)
     from platformdirs import user_cache_dir
 
-    return Path(user_cache_dir("nivosync", appauthor=False))
+    try:
+        folder = Path(user_cache_dir("nivosync", appauthor=False))
+    except RuntimeError:  # platformdirs: "could not determine the home directory"
+        return None
+    # No home to expand `~` to (a bare container): keep nothing — not in the current folder.
+    return folder if folder.is_absolute() else None

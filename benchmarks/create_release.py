@@ -34,7 +34,7 @@ def one_run(config_path: Path, release: str) -> None:
     plan = compute_plan(config, template, "Acme Health", release, date(2026, 12, 7))
     with open_sites(config) as sites:
         jira = jira_gateway(sites, config)
-        outcome = create_release(jira, plan, resolve(jira, plan, "Task"))
+        outcome = create_release(jira, plan, resolve(jira, "Task"))
     assert outcome.ok, outcome.failures
 
 

@@ -41,7 +41,7 @@ def run_once(site: E2ESite, retry: RetryPolicy = NO_WAIT):
     plan = compute_plan(config, template, "Acme Health", "2.4.0", date(2026, 12, 7))
     with open_sites(config) as sites:
         jira = jira_gateway(sites, config, retry=retry)
-        resolved = resolve(jira, plan, "Task")
+        resolved = resolve(jira, "Task")
         timing = LedgerTiming(index_lag=SETTLE, settle=0, sleep=time.sleep)
         return create_release(jira, plan, resolved, timing=timing)
 
@@ -167,7 +167,7 @@ def test_partial_bulk_failure_reports_then_next_run_completes(site: E2ESite):
             return type(user)("no-such-user", "Nobody") if person == qa else user
 
         jira.find_assignable = vanished
-        outcome = create_release(jira, plan, resolve(jira, plan, "Task"))
+        outcome = create_release(jira, plan, resolve(jira, "Task"))
     assert not outcome.ok
     by_task = {i.task_id: i.action for i in outcome.issues}
     assert by_task["uat-form-preparation"] == "failed"

@@ -142,7 +142,7 @@ def seed_releases(site: E2ESite, count: int) -> None:
     ]
     with open_sites(config) as sites:
         jira = jira_gateway(sites, config)
-        resolved = resolve(jira, plans[0], "Task")
+        resolved = resolve(jira, "Task")
         find_people(jira, plans[0], resolved, {})
         now = datetime(2026, 11, 30, tzinfo=UTC)
         epics = [

@@ -153,7 +153,7 @@ def test_resolve_finds_the_epic_type_by_hierarchy_level_whatever_its_name():
     responses.get(
         f"{META}/7", json={"startAt": 0, "maxResults": 200, "total": 7, "fields": TASK_SCREEN}
     )
-    resolved = resolve(gateway(), None, "Tarea")  # type: ignore[arg-type]
+    resolved = resolve(gateway(), "Tarea")
     assert (resolved.epic_type.id, resolved.task_type.id) == ("8", "7")
 
 
@@ -161,7 +161,7 @@ def test_resolve_finds_the_epic_type_by_hierarchy_level_whatever_its_name():
 def test_data_center_epics_are_still_found_by_name():
     responses.get(f"{BASE}/rest/api/2/project/NVX", json=PROJECT)
     responses.get(f"{BASE}/rest/api/2/field", json=FIELDS)
-    resolved = resolve(gateway(DATACENTER), None, "Task")  # type: ignore[arg-type]
+    resolved = resolve(gateway(DATACENTER), "Task")
     assert resolved.epic_type.id == "1"
     responses.replace(
         responses.GET,
@@ -169,7 +169,7 @@ def test_data_center_epics_are_still_found_by_name():
         json={**PROJECT, "issueTypes": [{"id": "2", "name": "Task"}]},
     )
     with pytest.raises(InvalidInput, match="no epic issue type"):
-        resolve(gateway(DATACENTER), None, "Task")  # type: ignore[arg-type]
+        resolve(gateway(DATACENTER), "Task")
 
 
 def _payload(**fields: object) -> dict:

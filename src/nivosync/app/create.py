@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import cast
 
 from nivosync.app.creation import CreateOutcome, create_release, resolve
 from nivosync.app.field_memory import remember_fields, remembered_fields
@@ -16,16 +19,17 @@ from nivosync.app.page_place import Placed, early_place
 from nivosync.app.page_sources import jira_notes, notes_jql
 from nivosync.app.planning import compute_plan
 from nivosync.app.progress import SILENT, Progress
-from nivosync.app.publish import prepare, publish_release
 from nivosync.app.publisher import PageResult
 from nivosync.app.release_ahead import ReleaseAhead
 from nivosync.app.release_template import with_absolute_source
 from nivosync.app.releases import ReleaseRecord, release_issues, split_release
+from nivosync.app.resolving import Resolved
 from nivosync.app.site_clock import today_in
 from nivosync.app.site_reads import Send, alongside, behind, both
 from nivosync.app.sites import Sites, confluence_gateway_for, jira_gateway, open_sites
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Page
+from nivosync.core.identity import ReleaseIdentity
 from nivosync.core.pages import RELEASE_PAGE_KINDS, page_title
 from nivosync.core.plan import LateStart, Plan, late_start
 from nivosync.errors import NivosyncError
@@ -77,19 +81,15 @@ def create_and_publish(
         jira = jira_gateway(sites, config)
         guarded = guard_go_live(config, jira, plan, allow_conflict)
         progress.stage("checking Jira: project, fields, people")
-        ledger = _ledger(config, jira, plan)
-        # Independent chains: the project and its task screen; who we are and our ledger;
-        # the Confluence space and parent page the pages go under.
         confluence = _confluence(sites, config) if publish else None
-        place_of = partial(early_place, confluence, config) if confluence else _nowhere
-        resolving = partial(resolve, jira, plan, config.spec.jira.issue_type)
-        # Sent behind what follows: the release's search and recorded pages (with the first
-        # reads), a new release's pages looked for while Jira is written, and the ledger's
-        # last write alongside the issues' read-back.
+        ledger = _ledger(config, jira, plan.release)
+        # Sent behind what follows: the first reads, a new release's pages looked for while
+        # Jira is written, and the ledger's last write alongside the issues' read-back.
         with behind() as send:
-            early = _search_early(send, config, jira, confluence, plan)
-            resolved, place = both(lambda: alongside(resolving, ledger.load), place_of)
-            _remember_fields(config, jira, early)
+            first = _FirstReads.sent(send, config, jira, confluence, ledger, plan.release)
+            importlib.import_module("nivosync.app.publish")  # ~45 ms, while they are answered
+            resolved, place = first.answered()
+            _remember_fields(config, jira, first.early)
             if place is not None and ledger.blank and not dry_run:
                 place = place.looking_ahead(send, plan.release)
             outcome = create_release(
@@ -102,14 +102,14 @@ def create_and_publish(
                 progress=progress,
                 ledger=ledger,
                 trailing=send,
-                early=early,
+                early=first.early,
             )
             run = _run_of(config, plan, resolved.refs, outcome, jira, guarded.messages)
             if confluence is not None and outcome.ok:
                 try:
                     run.pages = _publish_pages(
                         sites, config, jira, plan, outcome, dry_run, progress, guarded.releases,
-                        place, early.pages_read() if early else None,
+                        place, first.early.pages_read() if first.early else None,
                     )  # fmt: skip
                 except (HttpError, NivosyncError) as exc:
                     run.page_error = f"Jira is done, but the pages were not published: {exc}"
@@ -122,26 +122,43 @@ def _confluence(sites: Sites, config: Config) -> ConfluenceGateway | None:
     return confluence_gateway_for(sites, config) if config.spec.confluence else None
 
 
-def _ledger(config: Config, jira: JiraGateway, plan: Plan) -> ReleaseLedger:
+def _ledger(config: Config, jira: JiraGateway, identity: ReleaseIdentity) -> ReleaseLedger:
     timing = LedgerTiming(
         index_lag=config.spec.jira.search_lag_seconds,
         wait_seconds=config.spec.jira.lease_wait_seconds,
     )
-    return ReleaseLedger(jira, plan.release.slug, timing)
+    return ReleaseLedger(jira, identity.slug, timing)
 
 
-def _search_early(
-    send: Send,
-    config: Config,
-    jira: JiraGateway,
-    confluence: ConfluenceGateway | None,
-    plan: Plan,
-) -> ReleaseAhead | None:
-    """The release's search and pages, sent with the first reads — where an earlier run on
-    this machine said which custom fields the search reads (else it is sent once they are
-    known, as part of reconciling)."""
-    custom = remembered_fields(config)
-    return ReleaseAhead.sent(send, jira, confluence, plan.release, custom) if custom else None
+@dataclass(frozen=True)
+class _FirstReads:
+    """A run's first reads, in independent chains: the project and its task screen; who we
+    are and our ledger; the Confluence space and parent page the pages go under; and `early`,
+    the release's search and recorded pages — where an earlier run on this machine said which
+    custom fields the search reads (else it is sent once they are known, when reconciling)."""
+
+    answers: Future[object]
+    early: ReleaseAhead | None
+
+    @classmethod
+    def sent(
+        cls,
+        send: Send,
+        config: Config,
+        jira: JiraGateway,
+        confluence: ConfluenceGateway | None,
+        ledger: ReleaseLedger,
+        identity: ReleaseIdentity,
+    ) -> _FirstReads:
+        custom = remembered_fields(config)
+        early = ReleaseAhead.sent(send, jira, confluence, identity, custom) if custom else None
+        resolving = partial(resolve, jira, config.spec.jira.issue_type)
+        place_of = partial(early_place, confluence, config) if confluence else _nowhere
+        return cls(send(partial(both, lambda: alongside(resolving, ledger.load), place_of)), early)
+
+    def answered(self) -> tuple[Resolved, Placed | None]:
+        """What the project, the ledger and the place said (waiting for them)."""
+        return cast("tuple[Resolved, Placed | None]", self.answers.result())
 
 
 def _remember_fields(config: Config, jira: JiraGateway, early: ReleaseAhead | None) -> None:
@@ -187,6 +204,8 @@ def _publish_pages(
     """Create the release's pages that do not exist yet (`publish` updates existing ones);
     `running`: the other releases' epics, read by the go-live guard; `place`: where the
     pages go, read alongside Jira's first reads; `read`: pages read already, by id."""
+    from nivosync.app.publish import prepare, publish_release  # loaded ahead: see above
+
     if dry_run and outcome.epic.key is None:
         return [
             PageResult(k, page_title(k, plan.release), "would create") for k in RELEASE_PAGE_KINDS

@@ -79,7 +79,7 @@ def _jira_checks(jira: JiraGateway, config: Config, plan: Plan, sites: Sites) ->
     if account.status == "fail":
         return
     try:
-        resolved = resolve(jira, plan, config.spec.jira.issue_type)
+        resolved = resolve(jira, config.spec.jira.issue_type)
     except NivosyncError as exc:
         yield Check("Jira", "project", "fail", str(exc), "check jira.project and issue_type")
         return

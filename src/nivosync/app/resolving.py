@@ -47,7 +47,7 @@ class Resolved:
     prefetched: dict[str, JiraUser | None] = field(default_factory=dict, compare=False)
 
 
-def resolve(jira: JiraGateway, plan: Plan, issue_type: str) -> Resolved:
+def resolve(jira: JiraGateway, issue_type: str) -> Resolved:
     """Check the project, issue types and fields; InvalidInput lists every gap.
 
     People are checked by `find_people` once the release's epic has been read."""

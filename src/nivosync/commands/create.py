@@ -10,11 +10,7 @@ from typing import TextIO
 from nivosync.app.create import create_and_publish
 from nivosync.app.progress import SILENT, Progress
 from nivosync.errors import EXIT_OK, EXIT_OPERATIONAL
-from nivosync.views.create_text import create_json, create_summary, create_text
-from nivosync.views.documents import json_text
-from nivosync.views.publish_text import pages_json, pages_text
 from nivosync.views.style import PLAIN, OutputStyle
-from nivosync.views.words import late_start_text
 
 
 def run_create(
@@ -47,6 +43,13 @@ def run_create(
             progress=progress,
             allow_conflict=allow_conflict,
         )
+    # The views (rich, and publishing's outcome) are imported once the run is done: its first
+    # requests do not wait for them, and publishing's code loads while they are answered.
+    from nivosync.views.create_text import create_json, create_summary, create_text
+    from nivosync.views.documents import json_text
+    from nivosync.views.publish_text import pages_json, pages_text
+    from nivosync.views.words import late_start_text
+
     for message in run.conflicts:
         print(f"warning: go-live conflict (allowed): {message}", file=sys.stderr)
     if run.late is not None:

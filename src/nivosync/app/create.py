@@ -87,7 +87,7 @@ def create_and_publish(
         # Jira is written, and the ledger's last write alongside the issues' read-back.
         with behind() as send:
             first = _FirstReads.sent(send, config, jira, confluence, ledger, plan.release)
-            importlib.import_module("nivosync.app.publish")  # ~45 ms, while they are answered
+            importlib.import_module("nivosync.app.publish")  # its code loads while they travel
             resolved, place = first.answered()
             _remember_fields(config, jira, first.early)
             if place is not None and ledger.blank and not dry_run:

@@ -32,7 +32,7 @@ from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Page, PageProperty, Space, StaleVersion
 from nivosync.core.storage_shape import same_storage as same_storage  # re-exported
 from nivosync.errors import NivosyncError
-from nivosync.http import AmbiguousWrite, HttpError
+from nivosync.http import AmbiguousWrite
 from nivosync.log_setup import get_logger
 
 log = get_logger(__name__)
@@ -109,12 +109,13 @@ class Publisher:
         one after the other; a read that fails is made again when its page is published."""
         ids = [i for i in dict.fromkeys(page_ids) if i not in self.read]
         reads: list[Callable[[], object]] = [partial(self.confluence.page, i) for i in ids]
-        reads += [partial(_record_or_unread, self.confluence, i) for i in ids]
+        reads += [partial(self.confluence.page_property, i, PROPERTY_KEY) for i in ids]
         found = settled(reads)
-        for page_id, page, record in zip(ids, found, found[len(ids) :], strict=False):
+        pages, records = found[: len(ids)], found[len(ids) :]
+        for page_id, page, record in zip(ids, pages, records, strict=True):
             if isinstance(page, Page):
                 self.read[page_id] = page
-                if not isinstance(record, Exception) and record is not _UNREAD:
+                if not isinstance(record, Exception):  # else: read again when published
                     self.records[page_id] = cast(PageProperty | None, record)
 
     def _record_read(self, page_id: str) -> PageProperty | None:
@@ -432,16 +433,6 @@ class Publisher:
 
 _MARK = re.compile(r"\[nivosync [0-9a-f]{16}\]")
 _LEGACY_MESSAGE = "Updated by nivosync"  # what versions said before they were marked
-
-
-_UNREAD = object()  # a record `read_ahead` could not read (read again when needed)
-
-
-def _record_or_unread(confluence: ConfluenceGateway, page_id: str) -> object:
-    try:
-        return confluence.page_property(page_id, PROPERTY_KEY)
-    except HttpError:
-        return _UNREAD  # e.g. the page is gone: publishing it says what happened
 
 
 def version_message(text: str, digest: str) -> str:

@@ -173,7 +173,7 @@ def measure(
         batch = records[start : start + BATCH]
         began = time.monotonic()
         try:
-            tasks = dict(read) if read is not None else tasks_by_release(jira, batch)
+            tasks = read if read is not None else tasks_by_release(jira, batch)
         except (HttpError, NivosyncError) as exc:
             for record in batch:
                 yield ReleaseSync(

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from datetime import date
 
 import pytest
 import yaml
 from click.testing import CliRunner
 
+from nivosync.app.doctor import run_doctor
 from nivosync.cli import main
 from nivosync.sandbox import MEMBER_PERMISSIONS, ScreenSeed, SiteSeed
 from nivosync.sandbox.seed import account_id_for
@@ -51,6 +53,15 @@ def test_an_admin_on_a_ready_site_passes_every_check_and_writes_nothing(site: E2
     assert text.exit_code == 0
     assert "✓  Jira        account" in text.stdout
     assert "create, publish and sync will work." in text.stdout
+
+
+@pytest.mark.parametrize("today", [date(2026, 12, 6), date(2026, 12, 25)])  # Sunday, holiday
+def test_doctor_on_a_day_off_checks_a_plan_from_the_next_working_day(site: E2ESite, today: date):
+    """It was exit 2 ('start date … is not a working day') every weekend: the plan it checks
+    the create screen with starts on the next working day instead."""
+    report = run_doctor(site.config_path, None, today)
+    assert not report.blocked, [c for c in report.checks if c.status == "fail"]
+    assert site.writes() == []
 
 
 def test_a_project_member_passes_with_watchers_off(site: E2ESite, monkeypatch):

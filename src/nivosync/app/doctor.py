@@ -55,9 +55,10 @@ class DoctorReport:
 def run_doctor(config_path: Path | None, template_name: str | None, today: date) -> DoctorReport:
     """Every check, in order; a check that cannot run because an earlier one failed says so."""
     config = load_settings(config_path)
-    plan = compute_plan(
-        config, config.template(template_name), _customer(config), DOCTOR_RELEASE, today
-    )
+    customer = _customer(config)
+    # a plan as `create` would make today — or on the next working day, on a weekend/holiday
+    start = config.calendar(customer).next_working_day(today)
+    plan = compute_plan(config, config.template(template_name), customer, DOCTOR_RELEASE, start)
     with open_sites(config) as sites:
         where = "the embedded sandbox" if sites.embedded else sites.jira.url
         report = DoctorReport(where, sites.jira.flavor)

@@ -102,7 +102,12 @@ def test_the_cron_line_runs_under_sh_with_the_env_file(site: E2ESite, tmp_path):
         .replace("/etc/nivosync/nivosync.yaml", str(site.config_path))
         .replace("/var/log/nivosync", str(logs))
     )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("NIVOSYNC_")}
+    # no token from this process's environment (the cache directory stays: not in HOME)
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("NIVOSYNC_") or k == "NIVOSYNC_CACHE_DIR"
+    }
     done = subprocess.run(["sh", "-c", line], env=clean, cwd=tmp_path, timeout=120, check=False)
     out = (logs / "sync.out").read_text()
     errors = (logs / "sync.jsonl").read_text()

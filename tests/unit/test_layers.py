@@ -100,8 +100,8 @@ RULES = {
 COMMANDS_RULE = "a command never imports another command (nivosync.commands.X -> .Y)"
 # Leaves every client-side layer may import (issue 15: what keeps a command from importing
 # structlog, and a package's __init__, before it needs them); they import nothing from nivosync.
-LEAVES = frozenset({"log_setup", "lazy_package"})
-LEAF_RULE = "log_setup and lazy_package import nothing from nivosync (leaves)"
+LEAVES = frozenset({"log_setup", "lazy_package", "machine_cache"})
+LEAF_RULE = "log_setup, lazy_package and machine_cache import nothing from nivosync (leaves)"
 
 
 # --- reading the source ----------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """Issue 15: the CLI starts fast because heavy libraries are imported only where they are used
 (the chart library when a chart is drawn; HTTP and the Atlassian client when a site is opened;
 the sandbox's server when a sandbox is started; structlog at the first log record shown; one
-country of the `holidays` package; the Atlassian package's REST client, not its products).
-Checked in a fresh interpreter: which modules an import or a command brings in is
-deterministic, unlike a timing."""
+country of the `holidays` package, and none once its holidays are kept on the machine; the
+Atlassian package's REST client, not its products). Checked in a fresh interpreter: which
+modules an import or a command brings in is deterministic, unlike a timing."""
 
 from __future__ import annotations
 
@@ -93,6 +93,13 @@ def test_plan_loads_only_the_country_its_config_names_and_not_the_portfolio_code
         "nivosync.core.forecast",
     )
     assert command_loads(*PLAN, watched=watched) == {"holidays.countries.germany"}
+
+
+def test_the_second_plan_on_a_machine_imports_no_holidays_module():
+    # the example config's Globex Logistics has `country: DE, subdivision: BY`
+    watched = ("holidays", "holidays.countries.germany", "holidays.registry")
+    assert "holidays.countries.germany" in command_loads(*PLAN, watched=watched)
+    assert command_loads(*PLAN, watched=watched) == set()
 
 
 def test_a_shown_record_imports_structlog_and_is_rendered_as_configured():

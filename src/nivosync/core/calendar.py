@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -22,6 +22,11 @@ class CalendarError(ValueError):
     """A calendar setting the `holidays` package does not know (country or subdivision)."""
 
 
+# (country, subdivision) → that region's public holidays: `regional_holidays`, or a source
+# that knows some years already and asks it for the others (`KnownHolidays`)
+HolidaySource = Callable[[str, str | None], Mapping[date, str]]
+
+
 @dataclass(frozen=True)
 class WorkCalendar:
     """Which dates are working days: Monday to Friday, less explicit and regional holidays."""
@@ -37,9 +42,12 @@ class WorkCalendar:
         holidays: frozenset[date] | set[date] = frozenset(),
         country: str | None = None,
         subdivision: str | None = None,
+        *,
+        source: HolidaySource | None = None,
     ) -> WorkCalendar:
-        """A calendar with explicit holidays plus, optionally, a country's public holidays."""
-        regional = regional_holidays(country, subdivision) if country else None
+        """A calendar with explicit holidays plus, optionally, a country's public holidays
+        (from `source`, by default the `holidays` package)."""
+        regional = (source or regional_holidays)(country, subdivision) if country else None
         return cls(frozenset(holidays), country, subdivision, regional)
 
     def is_working_day(self, day: date) -> bool:
@@ -115,9 +123,12 @@ def _days(first: date, last: date) -> Iterator[date]:
         yield first + timedelta(days=offset)
 
 
-def regional_holidays(country: str, subdivision: str | None) -> Mapping[date, str]:
+def regional_holidays(
+    country: str, subdivision: str | None, years: Iterable[int] = ()
+) -> Mapping[date, str]:
     """Public holidays of a country (and subdivision) from the `holidays` package (imported
-    here, and only the one country's module: a config without `country` never pays for it)."""
+    here, and only the one country's module: a config without `country` never pays for it);
+    `years` are worked out at once, any other year when a date of it is first asked for."""
     code = country.upper()
     entity = _country_entity(code, country)
     subdivisions = list(entity.subdivisions)
@@ -127,7 +138,7 @@ def regional_holidays(country: str, subdivision: str | None) -> Mapping[date, st
             f"unknown subdivision '{subdivision}' for {code}: choose one of {choices}"
         )
     # what `holidays.country_holidays(code, subdiv=…, language=…)` makes, without the lookup
-    return entity(subdiv=subdivision, language=_language(entity))
+    return entity(subdiv=subdivision, language=_language(entity), years=list(years))
 
 
 def _country_entity(code: str, asked: str) -> type[holidays_lib.HolidayBase]:
@@ -147,6 +158,32 @@ def _country_entity(code: str, asked: str) -> type[holidays_lib.HolidayBase]:
         importlib.import_module(f"holidays.countries.{module}"), code
     )
     return entity
+
+
+class KnownHolidays(Mapping[date, str]):
+    """A region's holidays of `years` as they were worked out before (by an earlier run: the
+    `holidays` package costs more to import than most commands take), the package asked —
+    and imported — only for a date in another year."""
+
+    def __init__(
+        self, country: str, subdivision: str | None, years: range, known: Mapping[date, str]
+    ) -> None:
+        self.country, self.subdivision, self.years = country, subdivision, years
+        self._known = dict(known)
+        self._others: Mapping[date, str] | None = None
+
+    def __getitem__(self, day: date) -> str:
+        if day.year in self.years:
+            return self._known[day]
+        if self._others is None:
+            self._others = regional_holidays(self.country, self.subdivision)
+        return self._others[day]
+
+    def __iter__(self) -> Iterator[date]:
+        return iter(self._known)
+
+    def __len__(self) -> int:
+        return len(self._known)
 
 
 def _language(entity: type[holidays_lib.HolidayBase]) -> str | None:

@@ -23,6 +23,7 @@ from nivosync.core.strict import Strict
 from nivosync.core.template import PlanTemplate, UatScenarioSpec
 from nivosync.errors import InvalidInput, Problem
 from nivosync.inputs.change_advisory import ChangeAdvisoryFileSpec
+from nivosync.inputs.holiday_memory import kept_regional_holidays
 from nivosync.inputs.notes import SECTION_HINT, parse_section
 from nivosync.inputs.notify_settings import NotifySettings
 from nivosync.inputs.portfolio_settings import PortfolioSettings
@@ -248,7 +249,12 @@ class Config:
     def calendar(self, customer: str) -> WorkCalendar:
         """The customer's working-day calendar (checked when the config was loaded)."""
         settings = self.calendar_settings(customer)
-        return WorkCalendar.build(set(settings.holidays), settings.country, settings.subdivision)
+        return WorkCalendar.build(
+            set(settings.holidays),
+            settings.country,
+            settings.subdivision,
+            source=kept_regional_holidays,
+        )
 
     def template(self, name_or_path: str | None) -> PlanTemplate:
         """--template (a name or a path), else default_template: loaded and fully checked."""
@@ -387,7 +393,7 @@ def _calendar_problems(
         )
     if settings.country:
         try:
-            WorkCalendar.build(set(), settings.country, settings.subdivision)
+            kept_regional_holidays(settings.country, settings.subdivision)
         except CalendarError as exc:
             key = "subdivision" if "subdivision" in str(exc) else "country"
             yield doc.problem((*at, key), f"calendar.{key}: {exc}")

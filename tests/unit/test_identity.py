@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from nivosync.app.page_sources import issue_refs
-from nivosync.app.status_reports import task_statuses
+from nivosync.app.task_states import task_statuses
 from nivosync.core.identity import (
     EPIC_LABEL,
     belongs_to,

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from nivosync.app.mentions import Mentions
-from nivosync.app.status_reports import assignee_refs, milestone_owners
+from nivosync.app.status_reports import milestone_owners
+from nivosync.app.task_states import assignee_refs
 from nivosync.confluence.cloud import CloudConfluence
 from nivosync.confluence.data_center import DataCenterConfluence
 from nivosync.confluence.models import ConfluenceUser

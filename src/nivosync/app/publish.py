@@ -48,7 +48,7 @@ from nivosync.app.remembered import (
 from nivosync.app.site_clock import today_in
 from nivosync.app.site_reads import alongside, at_once, behind, both
 from nivosync.app.sites import Sites, confluence_gateway_for, jira_gateway, open_sites
-from nivosync.app.status_reports import task_statuses
+from nivosync.app.task_states import task_statuses
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import Page, Space
 from nivosync.core.approvals import Approval

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from nivosync.app.approval_reading import found_approvals
 from nivosync.app.mentions import Mentions
 from nivosync.app.notify import Notice, Notifier
 from nivosync.app.progress import SILENT, Progress
@@ -29,16 +28,14 @@ from nivosync.app.publisher import (
 )
 from nivosync.app.releases import ReleaseRecord, record_history, record_pages, tasks_by_release
 from nivosync.app.status_pages import KIND, shown_page
+from nivosync.app.task_states import assignee_refs, task_statuses
 from nivosync.confluence.gateway import ConfluenceGateway
 from nivosync.confluence.models import ListedPage, Space
-from nivosync.core.approvals import with_approvals
 from nivosync.core.baseline import Baseline
 from nivosync.core.changes import PAST, UNCHANGED, Change, measurement_digest, read_history, tonight
-from nivosync.core.identity import task_issues
 from nivosync.core.pages import page_title
 from nivosync.core.slippage import (
     ReleaseSlippage,
-    TaskStatus,
     compute_slippage,
     slippage_to_json,
 )
@@ -114,35 +111,6 @@ def is_active(record: ReleaseRecord, as_of: date, inactive_after_days: int) -> b
     if record.baseline is None:
         return True  # a damaged baseline is reported by the sync itself, not skipped silently
     return record.baseline.end + timedelta(days=inactive_after_days) >= as_of
-
-
-def task_statuses(issues: Sequence[IssueSnapshot]) -> dict[str, TaskStatus]:
-    """The tasks' state as the slippage rules read it, keyed by template task id (the approval
-    task's measured by its approvers' sub-tasks, where it has them: `core.approvals`)."""
-    found: dict[str, TaskStatus] = {}
-    for task_id, issue in task_issues(issues).items():
-        assignee = issue.assignee.email or issue.assignee.display_name if issue.assignee else None
-        found[task_id] = TaskStatus(
-            task_id,
-            issue.key,
-            issue.summary,
-            assignee,
-            issue.status,
-            issue.status_category,
-            issue.due,
-            issue.resolved,
-        )
-    # The approval task is done once every approver approved, whatever its own issue says.
-    return with_approvals(found, found_approvals(issues))
-
-
-def assignee_refs(issues: Sequence[IssueSnapshot]) -> dict[str, str]:
-    """The tasks' assignees as `task_statuses` names them → their Jira user (for mentions)."""
-    return {
-        issue.assignee.email or issue.assignee.display_name: issue.assignee.ref
-        for issue in task_issues(issues).values()
-        if issue.assignee is not None and issue.assignee.ref
-    }
 
 
 def milestone_owners(baseline: Baseline, slippage: ReleaseSlippage) -> dict[str, str | None]:

@@ -1,33 +1,48 @@
 """Rows for the terminal, through rich: a table that fits the style's width (long cells wrap,
 dates and keys do not), tab-separated plain text, or CSV; and statuses painted in colour.
 
-Only here does a view talk to rich; every other view builds headers and rows."""
+Only here does a view talk to rich; every other view builds headers and rows. rich is imported
+only where it draws: a table without colour whose columns all fit at their natural widths is
+laid out here as rich lays it out (`_aligned`, checked against rich in the tests) — importing
+rich costs a short command ~10% of its CPU (issue 15)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import textwrap
+import unicodedata
 from collections.abc import Sequence
-
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from nivosync.views.style import TONE_STYLES, Format, OutputStyle, Painted
+
+if TYPE_CHECKING:
+    from rich.box import Box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
 Row = Sequence[object]
 UNWRAPPED = 100_000  # "no width": wider than any row, so nothing wraps
 NO_WRAP_UP_TO = 12  # a column of short words (dates, keys, counts) never wraps
 WORD_CAPS = (24, 16, 12, 8, 4)  # a longer word (a URL, an email) may fold inside its column
 GAP = 2  # between columns
-# A rule of dashes under the header, the columns apart by two spaces (as before rich).
-RULE_UNDER_HEADER = box.Box("    \n    \n -  \n    \n    \n    \n    \n    \n", ascii=True)
+# Characters rich gives one cell each, as `len` counts them (wide, combining, control: rich).
+_ONE_CELL = frozenset({"Na", "N", "A"})
+
+
+def rule_under_header() -> Box:
+    """A rule of dashes under the header, the columns apart by two spaces (as before rich)."""
+    from rich.box import Box
+
+    return Box("    \n    \n -  \n    \n    \n    \n    \n    \n", ascii=True)
 
 
 def console(style: OutputStyle) -> Console:
     """A console writing to memory, set by the style alone: nothing from the environment."""
+    from rich.console import Console
+
     return Console(
         file=io.StringIO(),
         width=style.width or UNWRAPPED,
@@ -45,14 +60,62 @@ def console(style: OutputStyle) -> Console:
 def text_table(headers: Sequence[str], rows: Sequence[Row], style: OutputStyle) -> str:
     """Left-aligned columns under a rule, fitting `style.width` (no line is longer)."""
     cells = [[_cell(v) for v in row] for row in rows]
+    widths = _widths(headers, cells, style)
+    if not style.color and all(w is None for w in widths):
+        aligned = _aligned(headers, cells, style.width or UNWRAPPED)
+        if aligned is not None:
+            return aligned
+    return _rich_table(headers, cells, rows, widths, style)
+
+
+def _aligned(headers: Sequence[str], cells: Sequence[Sequence[str]], width: int) -> str | None:
+    """The table as rich prints it with each column at its natural width and no colour; None
+    where they do not fit in `width`, or a cell holds what rich would measure or break
+    otherwise (rich then draws the table)."""
+    texts = [*headers, *(text for row in cells for text in row)]
+    if not all(text and text.strip() == text and _one_cell_each(text) for text in texts):
+        return None
+    widths = [max(map(len, column)) for column in zip(headers, *cells, strict=True)]
+    if sum(widths) + GAP * (len(widths) - 1) > width:
+        return None
+    rule = " ".join("-" * (w + 1) for w in widths[:-1]) + " " * (len(widths) > 1)
+    lines = [_line(headers, widths), rule + "-" * widths[-1]]
+    lines += [_line(row, widths) for row in cells]
+    return "\n".join(lines)
+
+
+def _line(texts: Sequence[str], widths: Sequence[int]) -> str:
+    return "  ".join(t.ljust(w) for t, w in zip(texts, widths, strict=True)).rstrip()
+
+
+def _one_cell_each(text: str) -> bool:
+    if text.isascii():
+        return text.isprintable()
+    return all(
+        c.isprintable()
+        and unicodedata.east_asian_width(c) in _ONE_CELL
+        and not unicodedata.combining(c)
+        for c in text
+    )
+
+
+def _rich_table(
+    headers: Sequence[str],
+    cells: Sequence[Sequence[str]],
+    rows: Sequence[Row],
+    widths: Sequence[int | None],
+    style: OutputStyle,
+) -> str:
+    from rich.table import Table
+
     table = Table(
-        box=RULE_UNDER_HEADER,
+        box=rule_under_header(),
         show_edge=False,
         pad_edge=False,
         padding=(0, 1, 0, 0),
         header_style="bold" if style.color else "",
     )
-    for header, width in zip(headers, _widths(headers, cells, style), strict=True):
+    for header, width in zip(headers, widths, strict=True):
         table.add_column(header, overflow="fold", width=width)
     for row, values in zip(cells, rows, strict=True):
         table.add_row(*(_text(text, value, style) for text, value in zip(row, values, strict=True)))
@@ -109,6 +172,9 @@ def _share(least: list[int], natural: list[int], words: list[int], room: int) ->
 
 def pairs_text(pairs: Sequence[tuple[str, str]], style: OutputStyle) -> str:
     """Label and value lines ('Release   Acme Health 2.4.0'), the values wrapped to the width."""
+    from rich.table import Table
+    from rich.text import Text
+
     grid = Table.grid(padding=(0, 2, 0, 0))
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")
@@ -148,6 +214,8 @@ def paint(value: Painted, style: OutputStyle) -> str:
     """The value in its colour (ANSI, through rich) when the style has colour; else as it is."""
     if not style.color or value.tone is None:
         return value.text
+    from rich.text import Text
+
     out = console(style)
     out.print(Text(value.text, style=TONE_STYLES[value.tone]), end="")
     return out.file.getvalue()  # type: ignore[attr-defined,no-any-return]
@@ -180,6 +248,8 @@ def key_order(key: str | None) -> tuple[int, str, int]:
 
 
 def _text(text: str, value: object, style: OutputStyle) -> Text:
+    from rich.text import Text
+
     tone = value.tone if isinstance(value, Painted) else None
     return Text(text, style=TONE_STYLES[tone] if tone and style.color else "")
 

@@ -7,6 +7,7 @@ process (so a run's CPU and memory are the client's alone), and a child run's re
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -153,6 +154,24 @@ def run_child(command: Sequence[str], env: dict[str, str] | None = None) -> Chil
             out.read(),
             err.read(),
         )
+
+
+COUNTED = re.compile(r"Collected : (\d+)")
+
+
+def instructions(command: Sequence[str], env: dict[str, str] | None = None) -> float:
+    """Millions of instructions one run of `command` executes, all its threads (valgrind's
+    callgrind): the same for the same code, inputs and interpreter, however loaded the machine."""
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    found = COUNTED.search(done.stderr)
+    if done.returncode != 0 or found is None:
+        raise SystemExit(f"callgrind failed on {' '.join(command)}: {done.stderr[-500:]}")
+    return int(found.group(1)) / 1e6
 
 
 def _serve(db: Path, config: Path) -> None:

@@ -1,6 +1,7 @@
 """Benchmark: `nivosync create` (15 tasks, with pages) against the per-issue baseline script.
 
     python benchmarks/compare.py [--runs 5] [--latencies 0,20,100] [--datacenter]
+                                 [--instructions]
 
 For each flavour (Cloud; Data Center too with --datacenter) two sandboxes are started in their
 own processes, one for nivosync and one for benchmarks/per_issue_baseline.py; every run is a
@@ -13,7 +14,9 @@ The sandboxes' search index has no lag here: a person's re-run comes later, afte
 up (the naive script would otherwise create everything twice). nivosync keeps what it
 learns about the site for the next run in a cache of the run's own (empty at the first run,
 as on a machine that never ran it): from the second run on, its first requests include the
-release's search.
+release's search. --instructions (needs valgrind) then runs each tool once more, a fresh
+release and its re-run at 0 ms, under callgrind: instructions, all threads — a count that does
+not vary with the machine's load, unlike its CPU seconds.
 """
 
 from __future__ import annotations
@@ -29,7 +32,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from _site import FLAVORS, TOKEN, ChildRun, SiteProcess, configure, run_child, split_requests
+from _site import (
+    FLAVORS,
+    TOKEN,
+    ChildRun,
+    SiteProcess,
+    configure,
+    instructions,
+    run_child,
+    split_requests,
+)
 
 from nivosync.app.planning import compute_plan
 from nivosync.core.approvals import planned_approvals
@@ -108,7 +120,26 @@ def measured(site: SiteProcess, command: Sequence[str], cache: Path) -> Sample:
     return jira, wiki, run
 
 
-def bench_flavor(flavor: str, runs: int, latencies: Sequence[int]) -> dict[tuple, list[Sample]]:
+def both_commands(
+    release: str, configs: dict[str, Path], folder: Path, template: Any
+) -> dict[str, list[str]]:
+    """Each tool's command line for making `release` (the script's job file written here)."""
+    plan = compute_plan(load_config(configs["baseline"]), template, CUSTOMER, release, START)
+    job_path = folder / "baseline" / f"{release}.json"
+    job_path.write_text(json.dumps(job(configs["baseline"], plan)))
+    return {
+        "nivosync": nivosync_run(configs["nivosync"], release),
+        "baseline": [sys.executable, str(BASELINE), str(job_path)],
+    }
+
+
+def bench_flavor(
+    flavor: str,
+    runs: int,
+    latencies: Sequence[int],
+    counted: dict[tuple[str, str], float] | None = None,
+) -> dict[tuple, list[Sample]]:
+    """The timed runs; with `counted` given ({} to fill), each tool's instructions too."""
     results: dict[tuple, list[Sample]] = defaultdict(list)
     template = load_template(shipped_templates_dir() / "nivomax-5-week.yaml")
     with tempfile.TemporaryDirectory() as tmp:
@@ -124,21 +155,20 @@ def bench_flavor(flavor: str, runs: int, latencies: Sequence[int]) -> dict[tuple
                 for site in sites.values():
                     site.faults({"latency_ms": latency, "index_lag_seconds": 0})
                 for n in range(runs):
-                    release = f"9.{latency}.{n}"
-                    plan = compute_plan(
-                        load_config(configs["baseline"]), template, CUSTOMER, release, START
-                    )
-                    job_path = folder / "baseline" / f"{release}.json"
-                    job_path.write_text(json.dumps(job(configs["baseline"], plan)))
-                    commands = {
-                        "nivosync": nivosync_run(configs["nivosync"], release),
-                        "baseline": [sys.executable, str(BASELINE), str(job_path)],
-                    }
+                    commands = both_commands(f"9.{latency}.{n}", configs, folder, template)
                     for tool, command in commands.items():
                         for kind in KINDS:
                             sample = measured(sites[tool], command, folder / "cache")
                             results[tool, kind, latency].append(sample)
                     print(f"  {flavor} {latency} ms: run {n + 1}/{runs} done", file=sys.stderr)
+            if counted is not None:
+                for site in sites.values():
+                    site.faults({"latency_ms": 0, "index_lag_seconds": 0})
+                commands = both_commands("9.counted", configs, folder, template)
+                for tool, command in commands.items():
+                    for kind in KINDS:  # fresh, then the re-run of the same release
+                        env = {"BASELINE_TOKEN": TOKEN, "NIVOSYNC_CACHE_DIR": str(folder / "cache")}
+                        counted[tool, kind] = instructions(command, env)
         finally:
             for site in sites.values():
                 site.stop()
@@ -154,7 +184,12 @@ def _requests(samples: list[Sample]) -> str:
     return " / ".join(f"{j} + {c}" for j, c in counts)
 
 
-def table(flavor: str, results: dict[tuple, list[Sample]], latencies: Sequence[int]) -> str:
+def table(
+    flavor: str,
+    results: dict[tuple, list[Sample]],
+    latencies: Sequence[int],
+    counted: dict[tuple[str, str], float],
+) -> str:
     name = "Cloud" if flavor == "cloud" else "Data Center"
     lat = " / ".join(str(n) for n in latencies)
     lines = [f"| job ({name}) | nivosync | per-issue script | ratio |", "|---|---|---|---|"]
@@ -182,6 +217,11 @@ def table(flavor: str, results: dict[tuple, list[Sample]], latencies: Sequence[i
             values = [_median(results[tool, k, latencies[0]], what) for k in KINDS]
             cells.append(" / ".join(f"{v:.2f}" if unit == "s" else f"{v:.0f}" for v in values))
         lines.append(f"| {label} (fresh / re-run) | {cells[0]} {unit} | {cells[1]} {unit} | |")
+    if counted:
+        cells = [
+            " / ".join(f"{counted[t, k]:,.0f}" for k in KINDS) for t in ("nivosync", "baseline")
+        ]
+        lines.append(f"| M instructions, callgrind (fresh / re-run) | {cells[0]} | {cells[1]} | |")
     if len(latencies) > 1:
         low, high = latencies[0], latencies[-1]
         spans = []
@@ -201,10 +241,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--latencies", default="0,20,100", help="ms, comma-separated")
     parser.add_argument("--datacenter", action="store_true", help="also on Data Center")
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count instructions (valgrind)"
+    )
     args = parser.parse_args()
     latencies = [int(n) for n in args.latencies.split(",")]
     flavors = FLAVORS if args.datacenter else FLAVORS[:1]
-    tables = [table(f, bench_flavor(f, args.runs, latencies), latencies) for f in flavors]
+    tables = []
+    for flavor in flavors:
+        counted: dict[tuple[str, str], float] = {}
+        found = bench_flavor(flavor, args.runs, latencies, counted if args.instructions else None)
+        tables.append(table(flavor, found, latencies, counted))
     print(f"{args.runs} runs per cell, medians\n")
     print("\n\n".join(tables))
 

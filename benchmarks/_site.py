@@ -175,7 +175,7 @@ def instructions(command: Sequence[str], env: dict[str, str] | None = None) -> f
 
 
 def _serve(db: Path, config: Path) -> None:
-    from nivosync.app.sites import site_seed
+    from nivosync.app.sandbox_seeding import site_seed
     from nivosync.inputs.config import load_config
     from nivosync.sandbox import Sandbox
 

@@ -21,7 +21,8 @@ from _site import TOKEN, configure
 
 from nivosync.app.creation import create_release, resolve
 from nivosync.app.planning import compute_plan
-from nivosync.app.sites import jira_gateway, open_sites, site_seed
+from nivosync.app.sandbox_seeding import site_seed
+from nivosync.app.sites import jira_gateway, open_sites
 from nivosync.inputs.config import load_config
 from nivosync.inputs.templates import load_template, shipped_templates_dir
 from nivosync.log_setup import configure_logging

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from jira import JIRA
 
-from nivosync.app.sites import site_seed
+from nivosync.app.sandbox_seeding import site_seed
 from nivosync.inputs.config import load_config
 from nivosync.sandbox import Sandbox, SiteSeed
 from nivosync.sandbox.auth import user_token

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from nivosync.app.sandbox_seeding import site_seed
 from nivosync.app.site_clock import today_in
-from nivosync.app.sites import site_seed
 from nivosync.inputs.config import load_config
 from nivosync.sandbox import Sandbox
 

@@ -77,7 +77,7 @@ def test_retry_policy_follows_the_http_section(tmp_path):
 
 
 def test_the_sandbox_account_is_a_site_admin_unless_its_entry_sets_access(tmp_path):
-    from nivosync.app.sites import site_seed
+    from nivosync.app.sandbox_seeding import site_seed
     from nivosync.sandbox import MEMBER_PERMISSIONS, PROJECT_ADMIN
 
     data = yaml.safe_load((REPO / "config.example.yaml").read_text())

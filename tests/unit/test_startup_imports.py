@@ -77,6 +77,19 @@ def test_create_and_sync_import_no_chart_library_until_a_chart_is_drawn():
     assert not loaded & set(CHARTS)
 
 
+def test_the_site_commands_import_nothing_of_the_sandbox_until_one_is_used():
+    commands = [f"nivosync.commands.{c}" for c in ("create", "sync", "status", "publish")]
+    watched = ("nivosync.sandbox", "nivosync.sandbox.seed", "sqlite3", "werkzeug")
+    assert imported_by("nivosync.cli", *commands, watched=watched) == set()
+    # the date of a config on the embedded sandbox is the sandbox's clock
+    code = (
+        "from pathlib import Path\nfrom nivosync.app.site_clock import today_in\n"
+        "from nivosync.inputs.config import load_config\n"
+        f"today_in(load_config(Path({EXAMPLE!r})))\n"
+    )
+    assert "nivosync.sandbox" in run_loads(code, watched)  # the example is on the sandbox
+
+
 def test_help_validate_and_plan_run_without_structlog_nor_a_site_library():
     watched = (*LOGGING, *SITES, *CHARTS)
     assert command_loads("--help", watched=watched) == set()

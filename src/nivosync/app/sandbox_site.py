@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from nivosync.app.sites import site_seed
+from nivosync.app.sandbox_seeding import site_seed
 from nivosync.errors import EXIT_OK, EXIT_OPERATIONAL, InvalidInput, display_path
 from nivosync.inputs.config import Config, is_loopback, load_settings
 from nivosync.sandbox import private_dir, reset_db, serve

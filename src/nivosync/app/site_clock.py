@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from nivosync.inputs.config import SANDBOX, Config
-from nivosync.sandbox.clock import stored_moment
 
 
 def site_now(config: Config) -> datetime:
@@ -18,7 +17,11 @@ def site_now(config: Config) -> datetime:
       day `nivosync sandbox advance` (or ``POST /_sandbox/clock``) moved it to (real time
       until someone does);
     - a real site: the machine's clock."""
-    frozen = stored_moment(config.sandbox_db) if config.spec.jira.url == SANDBOX else None
+    frozen = None
+    if config.spec.jira.url == SANDBOX:
+        from nivosync.sandbox.clock import stored_moment  # a real site's run needs no sandbox
+
+        frozen = stored_moment(config.sandbox_db)
     return (frozen or datetime.now(UTC)).astimezone(ZoneInfo(config.spec.timezone))
 
 

@@ -111,9 +111,14 @@ def nivosync_run(config: Path, release: str) -> list[str]:
     ]  # fmt: skip
 
 
+def child_env(cache: Path) -> dict[str, str]:
+    """What both tools' runs add to the environment: the script's token, nivosync's cache."""
+    return {"BASELINE_TOKEN": TOKEN, "NIVOSYNC_CACHE_DIR": str(cache)}
+
+
 def measured(site: SiteProcess, command: Sequence[str], cache: Path) -> Sample:
     site.clear()
-    run = run_child(command, {"BASELINE_TOKEN": TOKEN, "NIVOSYNC_CACHE_DIR": str(cache)})
+    run = run_child(command, child_env(cache))
     if run.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{run.stdout}\n{run.stderr}")
     jira, wiki = split_requests(site.requests())
@@ -167,8 +172,7 @@ def bench_flavor(
                 commands = both_commands("9.counted", configs, folder, template)
                 for tool, command in commands.items():
                     for kind in KINDS:  # fresh, then the re-run of the same release
-                        env = {"BASELINE_TOKEN": TOKEN, "NIVOSYNC_CACHE_DIR": str(folder / "cache")}
-                        counted[tool, kind] = instructions(command, env)
+                        counted[tool, kind] = instructions(command, child_env(folder / "cache"))
         finally:
             for site in sites.values():
                 site.stop()

@@ -16,7 +16,7 @@ checked, deterministically, by tests/unit/test_startup_imports.py.
 --instructions (needs valgrind) also counts each command's instructions under callgrind, once
 (after the CPU runs): the same total for the same code, inputs and interpreter whatever else
 the machine is doing — the number to compare between commits when the machine's speed varies
-(seen on one day: a run's CPU 0.39 s in the morning, 0.64 s in the evening, same code). Also
+(seen: a create re-run's CPU 0.39 s on one day, 0.64 s two days later, nearly the same code). Also
 counted: a bare interpreter and one importing only the libraries every site command needs.
 """
 

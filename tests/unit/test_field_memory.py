@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nivosync.app.field_memory import CACHE_DIR_ENV, remember_fields, remembered_fields
+from nivosync.app.field_memory import remember_fields, remembered_fields
 from nivosync.inputs.config import Config, load_config
 from nivosync.jira.models import CustomFields
+from nivosync.machine_cache import CACHE_DIR_ENV
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -15,9 +15,8 @@ from dataclasses import asdict
 from nivosync.inputs.config import Config
 from nivosync.jira.models import CustomFields
 from nivosync.log_setup import get_logger
-from nivosync.machine_cache import CACHE_DIR_ENV, keep, read_kept
+from nivosync.machine_cache import keep, read_kept
 
-__all__ = ["CACHE_DIR_ENV", "remember_fields", "remembered_fields"]
 log = get_logger(__name__)
 
 

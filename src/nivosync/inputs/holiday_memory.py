@@ -9,6 +9,7 @@ says: a missing or damaged file means the package is asked, as without this modu
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import re
@@ -42,6 +43,7 @@ def kept_regional_holidays(
     return KnownHolidays(country, subdivision, years, known)
 
 
+@functools.cache  # one per process: the config's check and each calendar ask for it
 def holidays_version() -> str | None:
     """The installed `holidays` package's version, from its `holidays-<version>.dist-info`
     beside it (importing the package, or importlib.metadata, would cost what is saved)."""
